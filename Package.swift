@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Tally",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "tally", targets: ["tally"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .target(name: "TallyCore"),
+        .target(
+            name: "TallyIngest",
+            dependencies: ["TallyCore", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "TallyPostgres", dependencies: ["TallyCore", "CLibPQ"]),
+        .target(name: "TallyReport", dependencies: ["TallyCore"]),
+        .target(name: "TallyEngine", dependencies: ["TallyCore", "TallyIngest", "TallyPostgres", "TallyReport"]),
+        .executableTarget(
+            name: "tally",
+            dependencies: [
+                "TallyCore", "TallyIngest", "TallyPostgres", "TallyReport", "TallyEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "TallyTestSupport", dependencies: ["TallyCore", "TallyPostgres"], path: "Tests/TallyTestSupport"),
+        .testTarget(name: "TallyCoreTests", dependencies: ["TallyCore"]),
+        .testTarget(name: "TallyIngestTests", dependencies: ["TallyIngest", "TallyCore", "TallyTestSupport"]),
+        .testTarget(
+            name: "TallyIntegrationTests",
+            dependencies: ["TallyEngine", "TallyPostgres", "TallyCore", "TallyIngest", "TallyReport", "TallyTestSupport"]
+        ),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ]
+}

@@ -1,0 +1,47 @@
+/// How a difference between the settlement files and the ledger is classified.
+///
+/// The raw values are the contract's JSON strings (DESIGN.md, "report.json").
+public enum BreakClass: String, Sendable, Hashable, CaseIterable, Comparable, Codable {
+    case amountMismatch = "amount_mismatch"
+    case controlMismatch = "control_mismatch"
+    case currencyMismatch = "currency_mismatch"
+    case duplicateInProvider = "duplicate_in_provider"
+    case duplicateInternal = "duplicate_internal"
+    case missingInProvider = "missing_in_provider"
+    case missingInternally = "missing_internally"
+    case statusMismatch = "status_mismatch"
+    case timingDifference = "timing_difference"
+
+    /// `high` for money that cannot be explained, `medium` for a ledger row the provider has not
+    /// settled (yet), `info` for a timing difference.
+    public var severity: Severity {
+        switch self {
+        case .missingInProvider: .medium
+        case .timingDifference: .info
+        default: .high
+        }
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// How urgently a break needs a human. Ordered: `info < medium < high`.
+public enum Severity: String, Sendable, Hashable, CaseIterable, Comparable, Codable {
+    case info, medium, high
+
+    private var rank: Int {
+        switch self {
+        case .info: 0
+        case .medium: 1
+        case .high: 2
+        }
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// A field that differs between the two sides of a break, named as report.json's `differences`.
+public enum Difference: String, Sendable, Hashable, CaseIterable, Codable {
+    case currency, status, amount
+    case createdAt = "created_at"
+}

@@ -1,0 +1,337 @@
+/// Matches settlement transactions against ledger rows and classifies every difference.
+///
+/// `Reconciler` is a value with no I/O. The driver feeds it in three steps:
+/// 1. the settlement files (``addTransaction(_:kind:amount:location:)``, non-transaction lines and
+///    rejects), which build the ``SettlementIndex``;
+/// 2. the ledger rows of the streamed window, once each (``addLedgerRow(_:kind:amount:status:createdAt:merchantReference:)``);
+/// 3. the rows found by the out-of-window lookup of ``unclaimedReferences()`` (``addLookedUpRow(_:)``),
+///
+/// then reads the outcome with ``finish()``. The order in which ledger rows arrive does not change
+/// the outcome.
+///
+/// ```swift
+/// var reconciler = Reconciler(window: window)
+/// reference.withUTF8 { reconciler.addTransaction($0, kind: .charge, amount: eur(1_000), location: loc) }
+/// … stream the ledger …
+/// let result = reconciler.finish()
+/// ```
+public struct Reconciler: Sendable, SettlementSink {
+    public let window: ReconciliationWindow
+    /// Largest absolute difference in minor units that still counts as equal.
+    public let amountTolerance: Int64
+
+    public private(set) var index: SettlementIndex
+    public private(set) var settlementTransactions = 0
+    public private(set) var ledgerRowsInWindow = 0
+    public private(set) var ledgerRowsStreamed = 0
+    public private(set) var ledgerRowsLookedUp = 0
+    public private(set) var nonTransactions = NonTransactionTotals()
+    public private(set) var nonTransactionLines = 0
+    public private(set) var rejects: [Reject] = []
+    public private(set) var controls: [ControlResult] = []
+
+    private var providerDuplicates: [(reference: String, kind: TransactionKind, side: Break.ProviderSide)] = []
+    private var unmatchedLedger: [LedgerRecord] = []
+    private var extraLedgerRows: [LedgerRecord] = []
+
+    public init(window: ReconciliationWindow, amountTolerance: Int64 = 0, expectedTransactions: Int = 1024) {
+        self.window = window
+        self.amountTolerance = amountTolerance
+        self.index = SettlementIndex(expectedCount: expectedTransactions)
+    }
+
+    // MARK: Settlement side
+
+    /// Adds one settlement transaction (absolute amount; the kind carries the direction).
+    public mutating func addTransaction(
+        _ reference: UnsafeBufferPointer<UInt8>, kind: TransactionKind, amount: Money, location: SourceLocation
+    ) {
+        settlementTransactions += 1
+        if index.insert(reference, kind: kind, amount: amount, location: location) == nil {
+            providerDuplicates.append(
+                (
+                    String(decoding: reference, as: UTF8.self), kind,
+                    Break.ProviderSide(amount: amount, location: location)
+                ))
+        }
+    }
+
+    /// String convenience for tests and small readers.
+    public mutating func addTransaction(_ transaction: SettlementTransaction) {
+        var reference = transaction.reference
+        reference.withUTF8 {
+            addTransaction($0, kind: transaction.kind, amount: transaction.amount, location: transaction.location)
+        }
+    }
+
+    public mutating func addNonTransaction(_ line: NonTransactionLine) {
+        nonTransactionLines += 1
+        nonTransactions.add(line)
+    }
+
+    public mutating func addReject(_ reject: Reject) { rejects.append(reject) }
+
+    public mutating func addControl(_ control: ControlResult) { controls.append(control) }
+
+    // MARK: Ledger side
+
+    /// Adds one row of the streamed ledger window. Only rows that become breaks are copied.
+    public mutating func addLedgerRow(
+        _ reference: UnsafeBufferPointer<UInt8>, kind: TransactionKind, amount: Money, status: LedgerStatus,
+        createdAt: Timestamp, merchantReference: UnsafeBufferPointer<UInt8>? = nil
+    ) {
+        ledgerRowsStreamed += 1
+        let inWindow = window.contains(createdAt)
+        if inWindow { ledgerRowsInWindow += 1 }
+        if let entry = index.find(reference, kind) {
+            claim(
+                entry,
+                LedgerRecord(reference: "", kind: kind, amount: amount, status: status, createdAt: createdAt),
+                source: 1, reference: reference)
+        } else if inWindow && status.shouldSettle(kind: kind) {
+            unmatchedLedger.append(
+                LedgerRecord(
+                    reference: String(decoding: reference, as: UTF8.self), kind: kind, amount: amount, status: status,
+                    createdAt: createdAt, merchantReference: merchantReference.map { String(decoding: $0, as: UTF8.self) }))
+        }
+    }
+
+    /// Records a ledger row that could not be read (unknown kind or currency, bad amount).
+    public mutating func addLedgerReject(_ reason: String) {
+        rejects.append(Reject(location: SourceLocation(file: -1, line: 0), reason: reason))
+    }
+
+    /// String convenience over ``addLedgerRow(_:kind:amount:status:createdAt:merchantReference:)``.
+    public mutating func addLedgerRow(_ row: LedgerRecord) {
+        var reference = row.reference
+        var merchant = row.merchantReference
+        reference.withUTF8 { referenceBytes in
+            if merchant != nil {
+                merchant!.withUTF8 {
+                    addLedgerRow(
+                        referenceBytes, kind: row.kind, amount: row.amount, status: row.status, createdAt: row.createdAt,
+                        merchantReference: $0)
+                }
+            } else {
+                addLedgerRow(
+                    referenceBytes, kind: row.kind, amount: row.amount, status: row.status, createdAt: row.createdAt)
+            }
+        }
+    }
+
+    /// References of settlement transactions that no streamed ledger row claimed, sorted and unique:
+    /// the input of the one batched out-of-window lookup.
+    public func unclaimedReferences() -> [String] {
+        var references = Set<String>()
+        for (number, entry) in index.entries.enumerated() where entry.ledgerSource == 0 {
+            references.insert(index.reference(of: number))
+        }
+        return references.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// Adds a row found by the out-of-window lookup. Rows inside the streamed range are ignored
+    /// (they were seen already), as are rows whose key has no unclaimed settlement transaction.
+    public mutating func addLookedUpRow(_ row: LedgerRecord) {
+        guard !window.streams(row.createdAt) else { return }
+        var reference = row.reference
+        reference.withUTF8 { bytes in
+            guard let entry = index.find(bytes, row.kind), index.entries[entry].ledgerSource != 1 else { return }
+            ledgerRowsLookedUp += 1
+            claim(entry, row, source: 2, reference: bytes)
+        }
+    }
+
+    /// Attaches a ledger row to an entry. When a second row claims the same key, the earlier-created
+    /// row (then the smaller amount) stays, so the outcome does not depend on the stream's order, and
+    /// the other becomes a `duplicate_internal`.
+    private mutating func claim(
+        _ entry: Int, _ row: LedgerRecord, source: UInt8, reference: UnsafeBufferPointer<UInt8>
+    ) {
+        let current = index.entries[entry]
+        guard current.ledgerSource != 0 else {
+            index.setLedger(entry, amount: row.amount, status: row.status, createdAt: row.createdAt, source: source)
+            return
+        }
+        var incoming = row
+        incoming.reference = String(decoding: reference, as: UTF8.self)
+        let existing = ledger(of: entry)!
+        let keepIncoming =
+            (incoming.createdAt, incoming.amount.minor, incoming.amount.currency.packed, incoming.status.text)
+            < (existing.createdAt, existing.amount.minor, existing.amount.currency.packed, existing.status.text)
+        if keepIncoming {
+            index.setLedger(
+                entry, amount: incoming.amount, status: incoming.status, createdAt: incoming.createdAt, source: source)
+            extraLedgerRows.append(existing)
+        } else {
+            extraLedgerRows.append(incoming)
+        }
+    }
+
+    private func ledger(of entry: Int) -> LedgerRecord? {
+        let packed = index.entries[entry].ledgerCurrencyPacked
+        guard let currency = Currency(packed: packed) else { return nil }
+        return index.ledgerRecord(of: entry, ledgerCurrency: currency)
+    }
+
+    // MARK: Outcome
+
+    /// Classifies every settlement transaction and every unmatched ledger row.
+    public func finish() -> ReconciliationResult {
+        var breaks: [Break] = []
+        var matched = 0
+        for number in index.entries.indices {
+            let entry = index.entries[number]
+            let provider = Break.ProviderSide(
+                amount: Money(minor: entry.amountMinor, currency: entry.currency),
+                location: SourceLocation(file: Int(entry.file), line: Int(entry.line)))
+            guard let ledger = ledger(of: number) else {
+                breaks.append(
+                    Break(
+                        breakClass: .missingInternally, reference: index.reference(of: number), kind: entry.kind,
+                        provider: provider, ledger: nil))
+                continue
+            }
+            let (breakClass, differences) = Self.classify(
+                provider: provider.amount, ledger: ledger, window: window, tolerance: amountTolerance)
+            if let breakClass {
+                breaks.append(
+                    Break(
+                        breakClass: breakClass, reference: ledger.reference, kind: entry.kind, provider: provider,
+                        ledger: ledger, differences: differences))
+            } else {
+                matched += 1
+            }
+        }
+        for duplicate in providerDuplicates {
+            var ledgerRow: LedgerRecord?
+            var reference = duplicate.reference
+            reference.withUTF8 { bytes in
+                if let entry = index.find(bytes, duplicate.kind) { ledgerRow = ledger(of: entry) }
+            }
+            breaks.append(
+                Break(
+                    breakClass: .duplicateInProvider, reference: duplicate.reference, kind: duplicate.kind,
+                    provider: duplicate.side, ledger: ledgerRow))
+        }
+        // Unmatched in-window rows: the first of each key is missing in the provider, any further
+        // row with the same key is a duplicate in the ledger.
+        let sortedUnmatched = unmatchedLedger.sorted {
+            ($0.reference.utf8.lexicographicallyPrecedes($1.reference.utf8))
+                || ($0.reference == $1.reference
+                    && ($0.kind, $0.createdAt, $0.amount.minor) < ($1.kind, $1.createdAt, $1.amount.minor))
+        }
+        var previous: LedgerRecord?
+        for row in sortedUnmatched {
+            let isRepeat = previous.map { $0.reference == row.reference && $0.kind == row.kind } ?? false
+            breaks.append(
+                Break(
+                    breakClass: isRepeat ? .duplicateInternal : .missingInProvider, reference: row.reference,
+                    kind: row.kind, provider: nil, ledger: row))
+            previous = row
+        }
+        for row in extraLedgerRows {
+            breaks.append(
+                Break(breakClass: .duplicateInternal, reference: row.reference, kind: row.kind, provider: nil, ledger: row))
+        }
+        breaks.sort(by: Break.reportOrder)
+        return ReconciliationResult(
+            breaks: breaks, matched: matched, settlementTransactions: settlementTransactions,
+            ledgerRowsInWindow: ledgerRowsInWindow, ledgerRowsStreamed: ledgerRowsStreamed,
+            ledgerRowsLookedUp: ledgerRowsLookedUp, nonTransactions: nonTransactions, rejects: rejects.sorted(),
+            controls: controls)
+    }
+
+    /// The matching rules 3–7 of DESIGN.md for one settlement transaction and its ledger row.
+    ///
+    /// - Returns: the class of the first rule that fires (`nil` when matched) and every field that differs.
+    public static func classify(
+        provider: Money, ledger: LedgerRecord, window: ReconciliationWindow, tolerance: Int64
+    ) -> (BreakClass?, [Difference]) {
+        var differences: [Difference] = []
+        let currencyDiffers = provider.currency != ledger.amount.currency
+        let statusDiffers = !ledger.status.shouldSettle(kind: ledger.kind)
+        let (gap, overflow) = provider.minor.subtractingReportingOverflow(ledger.amount.minor)
+        let amountDiffers = overflow || gap.magnitude > tolerance.magnitude
+        let timingDiffers = !window.contains(ledger.createdAt)
+        if currencyDiffers { differences.append(.currency) }
+        if statusDiffers { differences.append(.status) }
+        if amountDiffers { differences.append(.amount) }
+        if timingDiffers { differences.append(.createdAt) }
+        let breakClass: BreakClass? =
+            currencyDiffers
+            ? .currencyMismatch
+            : statusDiffers ? .statusMismatch : amountDiffers ? .amountMismatch : timingDiffers ? .timingDifference : nil
+        return (breakClass, differences)
+    }
+}
+
+/// What one reconciliation found.
+public struct ReconciliationResult: Sendable {
+    /// Every break, in report order (class, reference, kind).
+    public var breaks: [Break]
+    public var matched: Int
+    public var settlementTransactions: Int
+    public var ledgerRowsInWindow: Int
+    public var ledgerRowsStreamed: Int
+    public var ledgerRowsLookedUp: Int
+    public var nonTransactions: NonTransactionTotals
+    public var rejects: [Reject]
+    public var controls: [ControlResult]
+
+    /// Count and amount per currency for each class that occurred.
+    public var summaryByClass: [BreakClass: ClassSummary] {
+        var summary: [BreakClass: ClassSummary] = [:]
+        for item in breaks {
+            let risk = item.amountAtRisk
+            summary[item.breakClass, default: ClassSummary()].add(risk)
+        }
+        return summary
+    }
+
+    /// The highest severity among the breaks, or `nil` when there are none.
+    public var highestSeverity: Severity? { breaks.map(\.severity).max() }
+}
+
+/// Count and amounts of the breaks of one class.
+public struct ClassSummary: Sendable, Hashable {
+    public var count = 0
+    public var amountMinorByCurrency: [Currency: Int64] = [:]
+
+    public init() {}
+
+    mutating func add(_ amount: Money) {
+        count += 1
+        amountMinorByCurrency[amount.currency, default: 0] &+= amount.minor
+    }
+}
+
+/// Totals of the non-transaction lines per (category, currency).
+public struct NonTransactionTotals: Sendable, Hashable {
+    public struct Key: Sendable, Hashable, Comparable {
+        public var category: String
+        public var currency: Currency
+        public static func < (lhs: Key, rhs: Key) -> Bool { (lhs.category, lhs.currency) < (rhs.category, rhs.currency) }
+    }
+
+    public struct Total: Sendable, Hashable {
+        public var count = 0
+        public var gross: Int64 = 0
+        public var fee: Int64 = 0
+        public var net: Int64 = 0
+    }
+
+    public private(set) var totals: [Key: Total] = [:]
+
+    public init() {}
+
+    public mutating func add(_ line: NonTransactionLine) {
+        let key = Key(category: line.category, currency: line.currency)
+        totals[key, default: Total()].count += 1
+        totals[key]!.gross &+= line.gross
+        totals[key]!.fee &+= line.fee
+        totals[key]!.net &+= line.net
+    }
+
+    /// The totals in (category, currency) order.
+    public var sorted: [(key: Key, total: Total)] { totals.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
+}

@@ -1,0 +1,195 @@
+/// The file side of a run: every settlement transaction, held compactly for one pass of the ledger.
+///
+/// References live as bytes in one arena; entries are fixed-size structs; the hash table is an
+/// open-addressing array of `UInt64` slots (32-bit hash | entry number). Looking up a ledger row
+/// therefore costs one hash of its reference bytes and, on a hit, one `memcmp`: no `String` is
+/// built per row on either side. Memory is about 64 bytes per entry plus the reference bytes plus
+/// 8–16 bytes of table, and grows with the settlement file only.
+public struct SettlementIndex: Sendable {
+    /// One settlement transaction and, once claimed, the facts of its ledger row.
+    public struct Entry: Sendable {
+        public var referenceOffset: Int
+        public var referenceLength: Int32
+        public var line: Int32
+        public var amountMinor: Int64
+        public var ledgerAmountMinor: Int64 = 0
+        public var ledgerCreatedAt: Int64 = 0
+        public var currency: Currency
+        public var ledgerCurrencyPacked: UInt32 = 0
+        public var file: UInt16
+        public var kind: TransactionKind
+        /// 0 = no ledger row yet, 1 = from the streamed window, 2 = from the out-of-window lookup.
+        public var ledgerSource: UInt8 = 0
+        public var ledgerStatus: LedgerStatusCode = .succeeded
+    }
+
+    public private(set) var entries: [Entry] = []
+    private var arena: [UInt8] = []
+    private var slots: [UInt64]
+    private var mask: Int
+    /// Status texts of claimed rows whose status is not one of the four known ones.
+    var otherStatuses: [Int: String] = [:]
+
+    public init(expectedCount: Int = 1024) {
+        var capacity = 16
+        while capacity < expectedCount * 2 { capacity <<= 1 }
+        slots = [UInt64](repeating: 0, count: capacity)
+        mask = capacity - 1
+    }
+
+    public var count: Int { entries.count }
+
+    /// Bytes held by the index (arena, entries, table), for the memory report.
+    public var footprintBytes: Int {
+        arena.capacity + entries.capacity * MemoryLayout<Entry>.stride + slots.count * 8
+    }
+
+    /// FNV-1a over the reference bytes, then the kind; good enough spread for provider ids.
+    @inline(__always)
+    static func hash(_ reference: UnsafeBufferPointer<UInt8>, _ kind: TransactionKind) -> UInt32 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in reference {
+            h = (h ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        h = (h ^ UInt64(kind.rawValue)) &* 0x100_0000_01b3
+        return UInt32(truncatingIfNeeded: h ^ (h >> 32)) | 1  // never 0 in the high half of a used slot
+    }
+
+    /// Finds the entry with this key.
+    @inline(__always)
+    public func find(_ reference: UnsafeBufferPointer<UInt8>, _ kind: TransactionKind) -> Int? {
+        let h = Self.hash(reference, kind)
+        return probe(reference, kind, hash: h).found
+    }
+
+    @inline(__always)
+    private func probe(_ reference: UnsafeBufferPointer<UInt8>, _ kind: TransactionKind, hash h: UInt32)
+        -> (found: Int?, slot: Int)
+    {
+        var slot = Int(h) & mask
+        return arena.withUnsafeBufferPointer { arenaBytes in
+            while true {
+                let value = slots[slot]
+                if value == 0 { return (nil, slot) }
+                if UInt32(truncatingIfNeeded: value >> 32) == h {
+                    let index = Int(UInt32(truncatingIfNeeded: value)) - 1
+                    let entry = entries[index]
+                    if entry.kind == kind, Int(entry.referenceLength) == reference.count,
+                        reference.count == 0
+                            || memcmpEqual(arenaBytes.baseAddress! + entry.referenceOffset, reference.baseAddress!, reference.count)
+                    {
+                        return (index, slot)
+                    }
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+    }
+
+    /// Adds a transaction unless its key is already present.
+    ///
+    /// - Returns: the new entry's number, or `nil` when the key was already in the index (the
+    ///   caller reports a `duplicate_in_provider`).
+    public mutating func insert(
+        _ reference: UnsafeBufferPointer<UInt8>, kind: TransactionKind, amount: Money, location: SourceLocation
+    ) -> Int? {
+        let h = Self.hash(reference, kind)
+        let (found, slot) = probe(reference, kind, hash: h)
+        if found != nil { return nil }
+        let index = entries.count
+        entries.append(
+            Entry(
+                referenceOffset: arena.count, referenceLength: Int32(reference.count), line: Int32(clamping: location.line),
+                amountMinor: amount.minor, currency: amount.currency, file: UInt16(clamping: location.file), kind: kind))
+        arena.append(contentsOf: reference)
+        slots[slot] = UInt64(h) << 32 | UInt64(index + 1)
+        if entries.count * 10 > slots.count * 7 { grow() }
+        return index
+    }
+
+    private mutating func grow() {
+        let capacity = slots.count * 2
+        var fresh = [UInt64](repeating: 0, count: capacity)
+        let newMask = capacity - 1
+        for value in slots where value != 0 {
+            var slot = Int(UInt32(truncatingIfNeeded: value >> 32)) & newMask
+            while fresh[slot] != 0 { slot = (slot + 1) & newMask }
+            fresh[slot] = value
+        }
+        slots = fresh
+        mask = newMask
+    }
+
+    /// The reference of an entry as a String (built only for breaks and lookups).
+    public func reference(of index: Int) -> String {
+        let entry = entries[index]
+        return arena.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(rebasing: $0[entry.referenceOffset..<entry.referenceOffset + Int(entry.referenceLength)]), as: UTF8.self)
+        }
+    }
+
+    /// Records the ledger row facts on an entry.
+    mutating func setLedger(_ index: Int, amount: Money, status: LedgerStatus, createdAt: Timestamp, source: UInt8) {
+        entries[index].ledgerAmountMinor = amount.minor
+        entries[index].ledgerCurrencyPacked = amount.currency.packed
+        entries[index].ledgerCreatedAt = createdAt.microseconds
+        entries[index].ledgerSource = source
+        let code = LedgerStatusCode(status)
+        entries[index].ledgerStatus = code
+        if code == .other { otherStatuses[index] = status.text } else { otherStatuses[index] = nil }
+    }
+
+    /// Rebuilds the claimed ledger row of an entry.
+    func ledgerRecord(of index: Int, ledgerCurrency: Currency) -> LedgerRecord? {
+        let entry = entries[index]
+        guard entry.ledgerSource != 0 else { return nil }
+        return LedgerRecord(
+            reference: reference(of: index), kind: entry.kind,
+            amount: Money(minor: entry.ledgerAmountMinor, currency: ledgerCurrency),
+            status: entry.ledgerStatus.status(other: otherStatuses[index]),
+            createdAt: Timestamp(microseconds: entry.ledgerCreatedAt))
+    }
+}
+
+@inline(__always)
+private func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    var index = 0
+    while index + 8 <= count {
+        if UnsafeRawPointer(a + index).loadUnaligned(as: UInt64.self)
+            != UnsafeRawPointer(b + index).loadUnaligned(as: UInt64.self)
+        {
+            return false
+        }
+        index += 8
+    }
+    while index < count {
+        if a[index] != b[index] { return false }
+        index += 1
+    }
+    return true
+}
+
+/// A ledger status squeezed into one byte for the index.
+public enum LedgerStatusCode: UInt8, Sendable {
+    case succeeded, refunded, failed, pending, other
+
+    init(_ status: LedgerStatus) {
+        switch status {
+        case .succeeded: self = .succeeded
+        case .refunded: self = .refunded
+        case .failed: self = .failed
+        case .pending: self = .pending
+        case .other: self = .other
+        }
+    }
+
+    func status(other: String?) -> LedgerStatus {
+        switch self {
+        case .succeeded: .succeeded
+        case .refunded: .refunded
+        case .failed: .failed
+        case .pending: .pending
+        case .other: .other(other ?? "")
+        }
+    }
+}
