@@ -1,0 +1,242 @@
+internal import CLibPQ
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Owns one libpq connection (`PGconn *`).
+///
+/// Not `Sendable`: a `PGconn` must never be used from two tasks at once, so a connection stays
+/// with the one task that opened it. Every call is blocking; a run does a few long streams and a
+/// handful of small statements, never many small calls.
+///
+/// ```swift
+/// let db = try PostgresConnection(url: "postgresql:///tally?host=/path/.tally/socket&port=5433")
+/// let rows = try db.query("SELECT count(*) FROM payments WHERE provider = $1", ["acmepay"])
+/// ```
+public final class PostgresConnection {
+    private var raw: OpaquePointer?
+
+    /// Opens a connection from a libpq URL or `key=value` string; `nil` uses libpq's `PG*`
+    /// environment variables alone. Sets `fallback_application_name=tally`, a 10 s connect timeout
+    /// unless one is given, and pins the session to `TimeZone=UTC`, `DateStyle=ISO`.
+    ///
+    /// - Throws: ``PostgresError`` with code `.connection` (exit status 69) when libpq cannot connect.
+    public init(url: String?, applicationName: String = "tally") throws(PostgresError) {
+        var keywords = ["fallback_application_name"]
+        var values = [applicationName]
+        if getenv("PGCONNECT_TIMEOUT") == nil {
+            keywords.append("connect_timeout")
+            values.append("10")
+        }
+        if let url, !url.isEmpty {
+            keywords.append("dbname")
+            values.append(url)
+        }
+        let connection = withCStringArray(keywords) { keywordPointers in
+            withCStringArray(values) { valuePointers in
+                PQconnectdbParams(keywordPointers, valuePointers, 1)
+            }
+        }
+        guard let connection else {
+            throw PostgresError(code: .connection, message: "cannot connect to PostgreSQL: out of memory")
+        }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = Self.oneLine(PQerrorMessage(connection))
+            let target = Self.describeTarget(connection)
+            PQfinish(connection)
+            throw PostgresError(
+                code: .connection, message: "cannot connect to PostgreSQL \(target): \(message)")
+        }
+        raw = connection
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
+        try execute("SET TIME ZONE 'UTC'")
+        try execute("SET DateStyle TO ISO")
+    }
+
+    deinit { close() }
+
+    /// Closes the connection; later calls fail with a connection error.
+    public func close() {
+        if let raw { PQfinish(raw) }
+        raw = nil
+    }
+
+    /// "at host H port P" as libpq resolved them; never the password or the full URL.
+    public var target: String {
+        guard let raw else { return "(closed)" }
+        return Self.describeTarget(raw)
+    }
+
+    private static func describeTarget(_ connection: OpaquePointer) -> String {
+        let host = PQhost(connection).map { String(cString: $0) } ?? "localhost"
+        let port = PQport(connection).map { String(cString: $0) } ?? "5432"
+        let database = PQdb(connection).map { String(cString: $0) } ?? ""
+        return "at host \(host.isEmpty ? "localhost" : host) port \(port.isEmpty ? "5432" : port)"
+            + (database.isEmpty ? "" : " database \(database)")
+    }
+
+    static func oneLine(_ message: UnsafePointer<CChar>?) -> String {
+        guard let message else { return "unknown error" }
+        let text = String(cString: message)
+        return text.split(whereSeparator: \.isNewline).map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
+            .joined(separator: "; ")
+    }
+
+    func handle() throws(PostgresError) -> OpaquePointer {
+        guard let raw, PQstatus(raw) == CONNECTION_OK else {
+            throw PostgresError(code: .connection, message: "the connection to PostgreSQL is closed or broken")
+        }
+        return raw
+    }
+
+    /// Runs one statement with text parameters `$1…$n` and returns all rows as text.
+    ///
+    /// Meant for small results (lookups, locks, counts): the whole result is held in memory. Use
+    /// ``stream(_:_:row:)`` for the ledger.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) -> [[String?]] {
+        let connection = try handle()
+        let result = withParameters(parameters) { count, pointers in
+            PQexecParams(connection, sql, count, nil, pointers, nil, nil, 0)
+        }
+        defer { PQclear(result) }
+        try check(result, connection: connection)
+        let rowCount = PQntuples(result)
+        let columnCount = PQnfields(result)
+        var rows: [[String?]] = []
+        rows.reserveCapacity(Int(rowCount))
+        for row in 0..<rowCount {
+            var values: [String?] = []
+            for column in 0..<columnCount {
+                values.append(
+                    PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column)))
+            }
+            rows.append(values)
+        }
+        return rows
+    }
+
+    /// Runs a statement that returns no rows (or whose rows are not needed).
+    public func execute(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) {
+        try query(sql, parameters)
+    }
+
+    /// Streams the rows of one query in libpq's single-row mode: each row is handed to `row` as it
+    /// arrives and freed right after, so memory stays flat whatever the result size.
+    ///
+    /// Chosen over `COPY … TO STDOUT` because it takes bind parameters natively and measured the
+    /// best wall time here (TECH-NOTES §1.2); the client cost difference is ~0.06 s per million rows.
+    ///
+    /// - Returns: the number of rows streamed.
+    @discardableResult
+    public func stream(_ sql: String, _ parameters: [String?] = [], row: (RowView) throws -> Void) throws -> Int {
+        let connection = try handle()
+        let sent = withParameters(parameters) { count, pointers in
+            PQsendQueryParams(connection, sql, count, nil, pointers, nil, nil, 0)
+        }
+        guard sent == 1 else {
+            throw PostgresError(code: .query, message: Self.oneLine(PQerrorMessage(connection)))
+        }
+        guard PQsetSingleRowMode(connection) == 1 else {
+            drain(connection)
+            throw PostgresError(code: .stream, message: "libpq refused single-row mode")
+        }
+        var rows = 0
+        var failure: (any Error)?
+        while let result = PQgetResult(connection) {
+            defer { PQclear(result) }
+            guard failure == nil else { continue }  // keep draining after an error
+            switch PQresultStatus(result) {
+            case PGRES_SINGLE_TUPLE:
+                rows += 1
+                do { try row(RowView(result: result)) } catch { failure = error }
+            case PGRES_TUPLES_OK:
+                break
+            default:
+                do throws(PostgresError) { try check(result, connection: connection) } catch { failure = error }
+            }
+        }
+        if let failure { throw failure }
+        return rows
+    }
+
+    private func drain(_ connection: OpaquePointer) {
+        while let result = PQgetResult(connection) { PQclear(result) }
+    }
+
+    private func check(_ result: OpaquePointer?, connection: OpaquePointer) throws(PostgresError) {
+        let status = result.map(PQresultStatus) ?? PGRES_FATAL_ERROR
+        switch status {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_SINGLE_TUPLE:
+            return
+        default:
+            let sqlState = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map {
+                String(cString: $0)
+            }
+            let message =
+                result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "M"))) }.map { String(cString: $0) }
+                ?? Self.oneLine(PQerrorMessage(connection))
+            let broken = PQstatus(connection) != CONNECTION_OK
+            throw PostgresError(code: broken ? .connection : .query, message: message, sqlState: sqlState)
+        }
+    }
+
+    /// Quotes an identifier from configuration with libpq (`"Payments""; DROP …"`).
+    public func quoteIdentifier(_ identifier: String) throws(PostgresError) -> String {
+        let connection = try handle()
+        guard let quoted = PQescapeIdentifier(connection, identifier, identifier.utf8.count) else {
+            throw PostgresError(code: .query, message: Self.oneLine(PQerrorMessage(connection)))
+        }
+        defer { PQfreemem(quoted) }
+        return String(cString: quoted)
+    }
+
+    /// The server's version number, e.g. 150018.
+    public var serverVersion: Int {
+        guard let raw else { return 0 }
+        return Int(PQserverVersion(raw))
+    }
+}
+
+/// One row of a streamed result, valid only inside the callback.
+public struct RowView {
+    let result: OpaquePointer
+
+    public var columnCount: Int { Int(PQnfields(result)) }
+
+    public func isNull(_ column: Int) -> Bool { PQgetisnull(result, 0, Int32(column)) == 1 }
+
+    /// The text bytes of a column, without a copy (empty for NULL).
+    public func bytes(_ column: Int) -> UnsafeBufferPointer<UInt8> {
+        let length = Int(PQgetlength(result, 0, Int32(column)))
+        let pointer = UnsafeRawPointer(PQgetvalue(result, 0, Int32(column))!).assumingMemoryBound(to: UInt8.self)
+        return UnsafeBufferPointer(start: pointer, count: length)
+    }
+
+    public func string(_ column: Int) -> String? {
+        isNull(column) ? nil : String(decoding: bytes(column), as: UTF8.self)
+    }
+}
+
+private func withCStringArray<R>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+    pointers.append(nil)
+    defer { for pointer in pointers { free(pointer) } }
+    return body(pointers.map { $0.map { UnsafePointer($0) } })
+}
+
+private func withParameters<R>(_ parameters: [String?], _ body: (Int32, [UnsafePointer<CChar>?]) -> R) -> R {
+    let pointers: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.map { strdup($0) } }
+    defer { for pointer in pointers { free(pointer) } }
+    return body(Int32(parameters.count), pointers.map { $0.map { UnsafePointer($0) } })
+}
+
+extension Substring {
+    func trimmingSpaces() -> Substring {
+        var text = self
+        while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
+        while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
+        return text
+    }
+}
