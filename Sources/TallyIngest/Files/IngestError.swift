@@ -1,0 +1,39 @@
+/// A settlement file that cannot be read at all: the run stops (exit 65, or 66 when missing).
+///
+/// Malformed *records* are not errors: they become ``TallyCore/Reject``s and the run goes on.
+public struct IngestError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong; a struct over a private enum so codes can grow.
+    public struct Code: Hashable, Sendable {
+        private enum Base: Hashable, Sendable { case fileMissing, unreadable, malformed, tooManyRejects, hostileXML }
+        private var base: Base
+        /// The file does not exist (exit status 66).
+        public static let fileMissing = Code(base: .fileMissing)
+        /// The file exists but cannot be opened or read.
+        public static let unreadable = Code(base: .unreadable)
+        /// The file is not in the expected format (no header, missing columns, truncated XML, …).
+        public static let malformed = Code(base: .malformed)
+        /// More records were rejected than `--max-rejects` allows.
+        public static let tooManyRejects = Code(base: .tooManyRejects)
+        /// The XML declares a DOCTYPE or entities.
+        public static let hostileXML = Code(base: .hostileXML)
+    }
+
+    public var code: Code
+    /// What happened and what to do about it.
+    public var message: String
+    /// The file, and the line when one is known.
+    public var path: String
+    public var line: Int?
+
+    public init(code: Code, message: String, path: String, line: Int? = nil) {
+        self.code = code
+        self.message = message
+        self.path = path
+        self.line = line
+    }
+
+    public var description: String {
+        if let line { return "\(path):\(line): \(message)" }
+        return "\(path): \(message)"
+    }
+}

@@ -1,0 +1,70 @@
+import Crypto
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A settlement file of a run: its path, its position in the run, and its digest.
+public struct SettlementFile: Sendable, Hashable {
+    public var path: String
+    /// Position in the run's file list (what ``TallyCore/SourceLocation/file`` refers to).
+    public var index: Int
+
+    public init(path: String, index: Int) {
+        self.path = path
+        self.index = index
+    }
+
+    /// Opens the file for reading.
+    ///
+    /// - Throws: ``IngestError`` `.fileMissing` when it does not exist, `.unreadable` otherwise.
+    public func open() throws(IngestError) -> Int32 {
+        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let code = errno
+            if code == ENOENT {
+                throw IngestError(code: .fileMissing, message: "no such file; check the path", path: path)
+            }
+            throw IngestError(code: .unreadable, message: "cannot open: \(String(cString: strerror(code)))", path: path)
+        }
+        var info = stat()
+        if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            close(descriptor)
+            throw IngestError(code: .unreadable, message: "is a directory, not a settlement file", path: path)
+        }
+        return descriptor
+    }
+
+    /// Checks that the file exists and can be read, without reading it.
+    public func checkReadable() throws(IngestError) {
+        close(try open())
+    }
+
+    /// Size in bytes (0 when unknown).
+    public var size: Int {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : 0
+    }
+
+    /// SHA-256 of the whole file as lower-case hex, read in 1 MiB chunks.
+    public func sha256() throws(IngestError) -> String {
+        let descriptor = try open()
+        defer { close(descriptor) }
+        var hasher = SHA256()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw IngestError(code: .unreadable, message: "read failed: \(String(cString: strerror(errno)))", path: path)
+            }
+            if count == 0 { break }
+            buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        }
+        return hasher.finalize().map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+}

@@ -1,0 +1,30 @@
+import TallyCore
+
+/// The settlement file formats `tally run --format` accepts.
+public enum SettlementFormat: String, Sendable, CaseIterable, Codable {
+    case stripe, adyen, paypal, camt053, camt054, csv
+
+    /// Whether this build can read the format yet.
+    public var isSupported: Bool { self == .stripe }
+}
+
+/// Options that change how a format reads its files.
+public struct ReaderOptions: Sendable, Hashable {
+    /// Column that holds the reference, instead of the format's default (Stripe `--reference-column`).
+    public var referenceColumn: String?
+    /// Fields longer than this become rejects.
+    public var maxFieldBytes: Int
+
+    public init(referenceColumn: String? = nil, maxFieldBytes: Int = 1 << 20) {
+        self.referenceColumn = referenceColumn
+        self.maxFieldBytes = maxFieldBytes
+    }
+}
+
+/// Reads one settlement file into a sink. One implementation per format.
+public protocol SettlementReader: Sendable {
+    /// Reads the whole file, emitting transactions, non-transaction lines, rejects and controls.
+    ///
+    /// - Throws: ``IngestError`` when the file as a whole cannot be read.
+    func read(_ file: SettlementFile, into sink: inout some SettlementSink, progress: (Int) -> Void) throws(IngestError)
+}
