@@ -1,0 +1,118 @@
+import Foundation
+import TallyCore
+import TallyIngest
+import TallyPostgres
+import TallyReport
+
+/// One reconciliation of a provider's settlement files against the ledger, end to end.
+///
+/// The stages, in order: check the inputs and resolve the window; read every settlement file into
+/// the ``TallyCore/Reconciler`` (format reader → compact index); connect, take the provider's
+/// advisory lock, stream the ledger window and look up the still-unclaimed references in one
+/// read-only snapshot; classify; write `report.json`, `report.html` and `breaks.csv`.
+///
+/// ```swift
+/// let outcome = try ReconciliationRun(options: options).run()
+/// print(outcome.reportPaths[0])
+/// ```
+public struct ReconciliationRun: Sendable {
+    public var options: RunOptions
+    /// Receives one line per stage for the operator (stderr in the CLI).
+    public var log: @Sendable (String) -> Void
+
+    public init(options: RunOptions, log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.options = options
+        self.log = log
+    }
+
+    /// What a finished run produced.
+    public struct Outcome: Sendable {
+        public var report: RunReport
+        public var reportPaths: [String]
+    }
+
+    public func run() throws -> Outcome {
+        let startedAt = Self.now()
+        let runID = UUID().uuidString.lowercased()
+        try Self.validate(provider: options.provider)
+        guard options.format.isSupported else {
+            throw RunError(
+                code: .usage, message: "format '\(options.format.rawValue)' is not supported by this build yet; use stripe.")
+        }
+        guard !options.files.isEmpty else { throw RunError(code: .usage, message: "give at least one --file.") }
+        let window = try WindowResolver.resolve(
+            from: options.from, to: options.to, timezone: options.timezone, lookbackDays: options.lookbackDays,
+            lookaheadDays: options.lookaheadDays)
+        let files = options.files.enumerated().map { SettlementFile(path: $0.element, index: $0.offset) }
+        for file in files { try file.checkReadable() }
+
+        var reconciler = Reconciler(window: window, amountTolerance: options.amountToleranceMinor)
+        var fileReports: [RunReport.File] = []
+        let reader = self.reader()
+        for file in files {
+            let before = (reconciler.settlementTransactions + reconciler.nonTransactionLines, reconciler.rejects.count)
+            try reader.read(file, into: &reconciler, progress: { _ in })
+            let records = reconciler.settlementTransactions + reconciler.nonTransactionLines - before.0
+            let rejected = reconciler.rejects.count - before.1
+            if reconciler.rejects.count > options.maxRejects {
+                throw IngestError(
+                    code: .tooManyRejects,
+                    message:
+                        "\(reconciler.rejects.count) records rejected, more than --max-rejects \(options.maxRejects); the first: line \(reconciler.rejects.first!.location.line): \(reconciler.rejects.first!.reason). Nothing was written.",
+                    path: file.path)
+            }
+            fileReports.append(
+                RunReport.File(path: file.path, sha256: try file.sha256(), records: records + rejected, rejected: rejected))
+            log("read \(file.path): \(records) records, \(rejected) rejected")
+        }
+
+        let connection = try PostgresConnection(url: options.databaseURL)
+        defer { connection.close() }
+        let lock = ProviderLock(provider: options.provider)
+        try lock.acquire(connection)
+        defer { lock.release(connection) }
+        try LedgerSource(provider: options.provider).read(into: &reconciler, connection: connection)
+        log("ledger: \(reconciler.ledgerRowsStreamed) rows streamed, \(reconciler.ledgerRowsLookedUp) found outside the window")
+
+        let result = reconciler.finish()
+        let report = RunReport(
+            runID: runID, provider: options.provider, format: options.format.rawValue, window: window,
+            timezone: options.timezone, dryRun: options.dryRun, startedAt: startedAt, finishedAt: Self.now(),
+            files: fileReports, lookbackDays: options.lookbackDays, lookaheadDays: options.lookaheadDays,
+            amountToleranceMinor: options.amountToleranceMinor, result: result)
+        let paths: [String]
+        do {
+            paths = try ReportWriter(directory: options.resolvedOutDirectory).write(report)
+        } catch {
+            throw RunError(
+                code: .cannotWriteReports,
+                message: "cannot write the reports to \(options.resolvedOutDirectory): \(error.localizedDescription)")
+        }
+        return Outcome(report: report, reportPaths: paths)
+    }
+
+    func reader() -> any SettlementReader {
+        switch options.format {
+        case .stripe, .adyen, .paypal, .camt053, .camt054, .csv: StripeBalanceReport(options: options.readerOptions)
+        }
+    }
+
+    /// Provider names become paths and lock keys: letters, digits, `_`, `-`, `.`; no leading dot.
+    static func validate(provider: String) throws(RunError) {
+        let allowed = provider.utf8.allSatisfy {
+            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F
+                || $0 == 0x2D || $0 == 0x2E
+        }
+        guard !provider.isEmpty, provider.utf8.count <= 63, allowed, !provider.hasPrefix(".") else {
+            throw RunError(
+                code: .usage,
+                message: "provider '\(provider)' is not a valid name; use letters, digits, '_', '-' or '.' (at most 63).")
+        }
+    }
+
+    static func now() -> Timestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Timestamp(microseconds: Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec / 1000))
+    }
+}

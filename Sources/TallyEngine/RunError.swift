@@ -1,0 +1,27 @@
+/// A run that cannot start or finish for a reason outside the data: bad options, a held lock,
+/// reports that cannot be written.
+public struct RunError: Error, Sendable, CustomStringConvertible {
+    /// What kind of failure; a struct over a private enum so codes can grow.
+    public struct Code: Hashable, Sendable {
+        private enum Base: Hashable, Sendable { case usage, locked, cannotWriteReports, internalFailure }
+        private var base: Base
+        /// Options that do not make sense together or name something unknown (exit 64).
+        public static let usage = Code(base: .usage)
+        /// Another run holds this provider's lock (exit 75).
+        public static let locked = Code(base: .locked)
+        /// The report directory cannot be created or written (exit 73).
+        public static let cannotWriteReports = Code(base: .cannotWriteReports)
+        /// An invariant did not hold (exit 70).
+        public static let internalFailure = Code(base: .internalFailure)
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(code: Code, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,14 @@
+import Foundation
+import TallyCore
+
+/// Renders `report.json`: keys sorted, two-space indentation, so the same inputs give the same
+/// bytes apart from the run id and the timestamps.
+public enum JSONReport {
+    public static func render(_ report: RunReport) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        var bytes = Array(try encoder.encode(ReportDocument(report)))
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
+    }
+}

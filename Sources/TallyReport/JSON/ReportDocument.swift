@@ -1,0 +1,247 @@
+import TallyCore
+
+/// The exact shape of `report.json`, schema version 1 (`schemas/report.schema.json`).
+///
+/// Field names are the contract's (DESIGN.md); Swift names map to them through `CodingKeys`.
+/// Optional sides encode as explicit `null`, never as a missing key.
+struct ReportDocument: Encodable {
+    var schemaVersion = 1
+    var run: Run
+    var summary: Summary
+    var breaks: [BreakEntry]
+    var rejects: [RejectEntry]
+    var controls: [ControlEntry]
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version", run, summary, breaks, rejects, controls
+    }
+
+    struct Run: Encodable {
+        var id: String
+        var provider: String
+        var format: String
+        var window: Window
+        var timezone: String
+        var dryRun: Bool
+        var startedAt: String
+        var finishedAt: String
+        var files: [FileEntry]
+        var supersedes: String?
+        var ledgerWindow: LedgerWindow
+        var amountToleranceMinor: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case id, provider, format, window, timezone, files, supersedes
+            case dryRun = "dry_run", startedAt = "started_at", finishedAt = "finished_at"
+            case ledgerWindow = "ledger_window", amountToleranceMinor = "amount_tolerance_minor"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(provider, forKey: .provider)
+            try container.encode(format, forKey: .format)
+            try container.encode(window, forKey: .window)
+            try container.encode(timezone, forKey: .timezone)
+            try container.encode(dryRun, forKey: .dryRun)
+            try container.encode(startedAt, forKey: .startedAt)
+            try container.encode(finishedAt, forKey: .finishedAt)
+            try container.encode(files, forKey: .files)
+            try container.encode(supersedes, forKey: .supersedes)
+            try container.encode(ledgerWindow, forKey: .ledgerWindow)
+            try container.encode(amountToleranceMinor, forKey: .amountToleranceMinor)
+        }
+    }
+
+    struct Window: Encodable {
+        var from: String
+        var to: String
+    }
+
+    struct LedgerWindow: Encodable {
+        var start: String
+        var end: String
+        var lookbackDays: Int
+        var lookaheadDays: Int
+
+        enum CodingKeys: String, CodingKey {
+            case start, end, lookbackDays = "lookback_days", lookaheadDays = "lookahead_days"
+        }
+    }
+
+    struct FileEntry: Encodable {
+        var path: String
+        var sha256: String
+        var records: Int
+        var rejected: Int
+    }
+
+    struct Summary: Encodable {
+        var settlementTransactions: Int
+        var ledgerRows: Int
+        var ledgerRowsStreamed: Int
+        var ledgerRowsLookedUp: Int
+        var matched: Int
+        var breaks: [String: ClassEntry]
+        var nonTransactions: [NonTransactionEntry]
+        var rejects: Int
+
+        enum CodingKeys: String, CodingKey {
+            case settlementTransactions = "settlement_transactions", ledgerRows = "ledger_rows"
+            case ledgerRowsStreamed = "ledger_rows_streamed", ledgerRowsLookedUp = "ledger_rows_looked_up"
+            case matched, breaks, nonTransactions = "non_transactions", rejects
+        }
+    }
+
+    struct ClassEntry: Encodable {
+        var count: Int
+        var amountMinorByCurrency: [String: Int64]
+
+        enum CodingKeys: String, CodingKey {
+            case count, amountMinorByCurrency = "amount_minor_by_currency"
+        }
+    }
+
+    struct NonTransactionEntry: Encodable {
+        var category: String
+        var currency: String
+        var count: Int
+        var grossMinor: Int64
+        var feeMinor: Int64
+        var netMinor: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case category, currency, count, grossMinor = "gross_minor", feeMinor = "fee_minor", netMinor = "net_minor"
+        }
+    }
+
+    struct BreakEntry: Encodable {
+        var breakClass: String
+        var severity: String
+        var reference: String
+        var kind: String
+        var provider: ProviderEntry?
+        var ledger: LedgerEntry?
+        var differences: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case breakClass = "class", severity, reference, kind, provider, ledger, differences
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(breakClass, forKey: .breakClass)
+            try container.encode(severity, forKey: .severity)
+            try container.encode(reference, forKey: .reference)
+            try container.encode(kind, forKey: .kind)
+            try container.encode(provider, forKey: .provider)
+            try container.encode(ledger, forKey: .ledger)
+            try container.encode(differences, forKey: .differences)
+        }
+    }
+
+    struct ProviderEntry: Encodable {
+        var amountMinor: Int64
+        var currency: String
+        var file: String
+        var line: Int
+
+        enum CodingKeys: String, CodingKey {
+            case amountMinor = "amount_minor", currency, file, line
+        }
+    }
+
+    struct LedgerEntry: Encodable {
+        var amountMinor: Int64
+        var currency: String
+        var status: String
+        var createdAt: String
+        var merchantRef: String?
+
+        enum CodingKeys: String, CodingKey {
+            case amountMinor = "amount_minor", currency, status, createdAt = "created_at", merchantRef = "merchant_ref"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(amountMinor, forKey: .amountMinor)
+            try container.encode(currency, forKey: .currency)
+            try container.encode(status, forKey: .status)
+            try container.encode(createdAt, forKey: .createdAt)
+            try container.encode(merchantRef, forKey: .merchantRef)
+        }
+    }
+
+    struct RejectEntry: Encodable {
+        var file: String
+        var line: Int
+        var reason: String
+    }
+
+    struct ControlEntry: Encodable {
+        var name: String
+        var ok: Bool
+        var expected: String
+        var actual: String
+        var file: String
+    }
+}
+
+extension ReportDocument {
+    init(_ report: RunReport) {
+        let result = report.result
+        let window = report.window
+        run = Run(
+            id: report.runID, provider: report.provider, format: report.format,
+            window: Window(from: window.from.description, to: window.to.description), timezone: report.timezone,
+            dryRun: report.dryRun, startedAt: report.startedAt.iso8601, finishedAt: report.finishedAt.iso8601,
+            files: report.files.map {
+                FileEntry(path: $0.path, sha256: $0.sha256, records: $0.records, rejected: $0.rejected)
+            },
+            supersedes: nil,
+            ledgerWindow: LedgerWindow(
+                start: window.streamStart.iso8601, end: window.streamEnd.iso8601, lookbackDays: report.lookbackDays,
+                lookaheadDays: report.lookaheadDays),
+            amountToleranceMinor: report.amountToleranceMinor)
+        let byClass = result.summaryByClass
+        var classes: [String: ClassEntry] = [:]
+        for breakClass in BreakClass.allCases {
+            let entry = byClass[breakClass] ?? ClassSummary()
+            classes[breakClass.rawValue] = ClassEntry(
+                count: entry.count,
+                amountMinorByCurrency: Dictionary(uniqueKeysWithValues: entry.amountMinorByCurrency.map { ($0.key.code, $0.value) }))
+        }
+        summary = Summary(
+            settlementTransactions: result.settlementTransactions, ledgerRows: result.ledgerRowsInWindow,
+            ledgerRowsStreamed: result.ledgerRowsStreamed, ledgerRowsLookedUp: result.ledgerRowsLookedUp,
+            matched: result.matched, breaks: classes,
+            nonTransactions: result.nonTransactions.sorted.map {
+                NonTransactionEntry(
+                    category: $0.key.category, currency: $0.key.currency.code, count: $0.total.count,
+                    grossMinor: $0.total.gross, feeMinor: $0.total.fee, netMinor: $0.total.net)
+            },
+            rejects: result.rejects.count)
+        breaks = result.breaks.map { item in
+            BreakEntry(
+                breakClass: item.breakClass.rawValue, severity: item.severity.rawValue, reference: item.reference,
+                kind: item.kind.name,
+                provider: item.provider.map {
+                    ProviderEntry(
+                        amountMinor: $0.amount.minor, currency: $0.amount.currency.code,
+                        file: report.path(ofFile: $0.location.file), line: $0.location.line)
+                },
+                ledger: item.ledger.map {
+                    LedgerEntry(
+                        amountMinor: $0.amount.minor, currency: $0.amount.currency.code, status: $0.status.text,
+                        createdAt: $0.createdAt.iso8601, merchantRef: $0.merchantReference)
+                },
+                differences: item.differences.map(\.rawValue))
+        }
+        rejects = result.rejects.map {
+            RejectEntry(file: report.path(ofFile: $0.location.file), line: $0.location.line, reason: $0.reason)
+        }
+        controls = result.controls.map {
+            ControlEntry(name: $0.name, ok: $0.ok, expected: $0.expected, actual: $0.actual, file: report.path(ofFile: $0.file))
+        }
+    }
+}

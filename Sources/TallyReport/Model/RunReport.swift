@@ -1,0 +1,61 @@
+import TallyCore
+
+/// Everything a report shows about one run: who ran what over which window, and what it found.
+///
+/// Built by the driver after matching; rendered by ``JSONReport``, ``BreaksCSV`` and ``HTMLReport``.
+public struct RunReport: Sendable {
+    /// One settlement file of the run.
+    public struct File: Sendable, Hashable {
+        public var path: String
+        public var sha256: String
+        /// Data records read (transactions, non-transaction lines and rejects; not the header).
+        public var records: Int
+        public var rejected: Int
+
+        public init(path: String, sha256: String, records: Int, rejected: Int) {
+            self.path = path
+            self.sha256 = sha256
+            self.records = records
+            self.rejected = rejected
+        }
+    }
+
+    public var runID: String
+    public var provider: String
+    public var format: String
+    public var window: ReconciliationWindow
+    public var timezone: String
+    public var dryRun: Bool
+    public var startedAt: Timestamp
+    public var finishedAt: Timestamp
+    public var files: [File]
+    public var lookbackDays: Int
+    public var lookaheadDays: Int
+    public var amountToleranceMinor: Int64
+    public var result: ReconciliationResult
+
+    public init(
+        runID: String, provider: String, format: String, window: ReconciliationWindow, timezone: String, dryRun: Bool,
+        startedAt: Timestamp, finishedAt: Timestamp, files: [File], lookbackDays: Int, lookaheadDays: Int,
+        amountToleranceMinor: Int64, result: ReconciliationResult
+    ) {
+        self.runID = runID
+        self.provider = provider
+        self.format = format
+        self.window = window
+        self.timezone = timezone
+        self.dryRun = dryRun
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.files = files
+        self.lookbackDays = lookbackDays
+        self.lookaheadDays = lookaheadDays
+        self.amountToleranceMinor = amountToleranceMinor
+        self.result = result
+    }
+
+    /// The path of a file by its index in the run (`"(ledger)"` for ledger-side rejects).
+    public func path(ofFile index: Int) -> String {
+        files.indices.contains(index) ? files[index].path : "(ledger)"
+    }
+}

@@ -1,0 +1,31 @@
+import TallyEngine
+import TallyIngest
+import TallyPostgres
+
+/// The exit codes of DESIGN.md ("Exit codes"), and the one place errors are mapped to them.
+enum ExitStatus: Int32, CaseIterable {
+    case ok = 0
+    case breaks = 1
+    case usage = 64
+    case dataError = 65
+    case noInput = 66
+    case unavailable = 69
+    case software = 70
+    case cannotCreate = 73
+    case locked = 75
+
+    init(for error: any Error) {
+        switch error {
+        case let error as IngestError: self = error.code == .fileMissing ? .noInput : .dataError
+        case let error as PostgresError: self = error.isConnectionFailure ? .unavailable : .software
+        case let error as RunError:
+            switch error.code {
+            case .usage: self = .usage
+            case .locked: self = .locked
+            case .cannotWriteReports: self = .cannotCreate
+            default: self = .software
+            }
+        default: self = .software
+        }
+    }
+}

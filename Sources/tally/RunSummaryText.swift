@@ -1,0 +1,30 @@
+import TallyCore
+import TallyEngine
+import TallyReport
+
+/// The few lines `tally run` prints on stdout when it finishes.
+enum RunSummaryText {
+    static func render(_ outcome: ReconciliationRun.Outcome) -> String {
+        let report = outcome.report
+        let result = report.result
+        var lines: [String] = []
+        lines.append(
+            "\(report.provider) \(report.window.from)..\(report.window.to) (\(report.timezone)): "
+                + "\(result.settlementTransactions) settlement transactions, \(result.ledgerRowsInWindow) ledger rows, "
+                + "\(result.matched) matched, \(result.breaks.count) breaks, \(result.rejects.count) rejects")
+        let summary = result.summaryByClass
+        for breakClass in BreakClass.allCases {
+            guard let entry = summary[breakClass] else { continue }
+            let amounts = entry.amountMinorByCurrency.sorted { $0.key < $1.key }.map {
+                "\(MoneyFormatter.decimal($0.value, exponent: $0.key.exponent)) \($0.key.code)"
+            }
+            lines.append(
+                "  \(breakClass.rawValue) (\(breakClass.severity.rawValue)): \(entry.count)  [\(amounts.joined(separator: ", "))]")
+        }
+        for control in result.controls where !control.ok {
+            lines.append("  control failed: \(control.name): expected \(control.expected), got \(control.actual)")
+        }
+        lines.append("reports: \(outcome.reportPaths.joined(separator: " "))")
+        return lines.joined(separator: "\n")
+    }
+}

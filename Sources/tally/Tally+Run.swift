@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import TallyCore
+import TallyEngine
+import TallyIngest
+import TallyReport
+
+extension SettlementFormat: ExpressibleByArgument {}
+
+extension Tally {
+    /// `tally run`: one reconciliation of one provider over one window.
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Reconcile one provider's settlement files against the ledger for a date window.",
+            discussion: """
+                The window [--from, --to] is inclusive calendar dates in --timezone. The ledger is read \
+                from the provider's rows created in [from - lookback, to + 1 day + lookahead); references \
+                still unmatched are looked up outside that range in one query.
+
+                Exit status: 0 completed; 1 completed with breaks at or above --fail-on; 64 usage error; \
+                65 unreadable input or too many rejects; 66 a file is missing; 69 database unavailable; \
+                70 internal error; 73 reports cannot be written; 75 another run holds the provider's lock.
+
+                Examples:
+                  tally run --provider acmepay --format stripe \\
+                      --file stripe-2026-03-10.csv --from 2026-03-10 --to 2026-03-10
+                  DATABASE_URL=postgresql://tally@db/payments tally run \\
+                      --provider acmepay --format stripe --file a.csv --file b.csv \\
+                      --from 2026-03-01 --to 2026-03-07 --fail-on high
+                """
+        )
+
+        @Option(help: "Provider name as stored in payments.provider (letters, digits, _ - .).")
+        var provider: String
+
+        @Option(help: "Settlement file format.")
+        var format: SettlementFormat
+
+        @Option(name: .customLong("file"), help: "A settlement file; repeat for several.")
+        var files: [String] = []
+
+        @Option(help: "First day of the window, YYYY-MM-DD (inclusive).")
+        var from: String
+
+        @Option(help: "Last day of the window, YYYY-MM-DD (inclusive).")
+        var to: String
+
+        @Option(help: "libpq URL of the payments database (default: DATABASE_URL, then PG* variables).")
+        var databaseURL: String?
+
+        @Option(help: "Directory for report.json, report.html and breaks.csv (default: reports/<provider>/<from>_<to>).")
+        var out: String?
+
+        @Option(help: "IANA time zone of the window's dates.")
+        var timezone: String = "UTC"
+
+        @Option(help: "Days before --from whose ledger rows are streamed too.")
+        var lookbackDays: Int = 3
+
+        @Option(help: "Days after --to (beyond the next day) whose ledger rows are streamed too.")
+        var lookaheadDays: Int = 1
+
+        @Option(help: "Largest amount difference, in minor units, still counted as equal.")
+        var amountTolerance: Int64 = 0
+
+        @Option(help: "Column holding the reference, instead of the format's default.")
+        var referenceColumn: String?
+
+        @Option(help: "Stop with exit 65 when more records than this are rejected.")
+        var maxRejects: Int = 1000
+
+        @Option(help: "Exit 1 when a break of this severity or higher is found: high, medium, info or never.")
+        var failOn: FailLevel = .never
+
+        @Flag(help: "Read everything and write the reports, but store nothing and send nothing.")
+        var dryRun = false
+
+        func validate() throws {
+            guard CivilDate(iso: from) != nil else {
+                throw ValidationError("--from '\(from)' is not a date; write it as YYYY-MM-DD.")
+            }
+            guard CivilDate(iso: to) != nil else {
+                throw ValidationError("--to '\(to)' is not a date; write it as YYYY-MM-DD.")
+            }
+            guard !files.isEmpty else { throw ValidationError("Give at least one settlement file with --file PATH.") }
+            guard maxRejects >= 0 else { throw ValidationError("--max-rejects must be 0 or more.") }
+            guard amountTolerance >= 0 else { throw ValidationError("--amount-tolerance must be 0 or more.") }
+        }
+
+        func run() throws {
+            let options = RunOptions(
+                provider: provider, format: format, files: files, from: CivilDate(iso: from)!, to: CivilDate(iso: to)!,
+                timezone: timezone, lookbackDays: lookbackDays, lookaheadDays: lookaheadDays,
+                databaseURL: databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"],
+                outDirectory: out, dryRun: dryRun, amountToleranceMinor: amountTolerance,
+                readerOptions: ReaderOptions(referenceColumn: referenceColumn), maxRejects: maxRejects)
+            let outcome: ReconciliationRun.Outcome
+            do {
+                outcome = try ReconciliationRun(options: options, log: { Console.error("tally: \($0)") }).run()
+            } catch {
+                Console.error("tally: error: \(error)")
+                throw ExitCode(ExitStatus(for: error).rawValue)
+            }
+            Console.out(RunSummaryText.render(outcome))
+            if let level = failOn.severity, let highest = outcome.report.result.highestSeverity, highest >= level {
+                throw ExitCode(ExitStatus.breaks.rawValue)
+            }
+        }
+    }
+}

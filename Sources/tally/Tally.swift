@@ -1,0 +1,26 @@
+import ArgumentParser
+
+/// The `tally` command: reconciles provider settlement files against the payments ledger.
+@main
+struct Tally: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tally",
+        abstract: "Reconcile payment-provider settlement files against the internal payments ledger.",
+        discussion: """
+            Tally reads a provider's settlement files (Stripe balance reports, …), streams the \
+            provider's rows of the `payments` table from PostgreSQL over the same window, classifies \
+            every difference and writes report.json, report.html and breaks.csv.
+
+            Example:
+              tally run --provider acmepay --format stripe \\
+                  --file samples/stripe/acmepay_2026-03-10_2026-03-11.csv \\
+                  --from 2026-03-10 --to 2026-03-11 --database-url "$DATABASE_URL"
+            """,
+        version: TallyVersion.current,
+        subcommands: [Run.self]
+    )
+}
+
+enum TallyVersion {
+    static let current = "0.1.0"
+}
