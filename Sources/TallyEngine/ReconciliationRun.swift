@@ -46,9 +46,14 @@ public struct ReconciliationRun: Sendable {
         let files = options.files.enumerated().map { SettlementFile(path: $0.element, index: $0.offset) }
         for file in files { try file.checkReadable() }
 
-        var reconciler = Reconciler(window: window, amountTolerance: options.amountToleranceMinor)
+        // The digests are not needed until the report: compute them on another core meanwhile.
+        let digests = FileDigests(files)
+        let expected = files.reduce(0) { $0 + $1.size } / 48
+        var reconciler = Reconciler(
+            window: window, amountTolerance: options.amountToleranceMinor, expectedTransactions: max(1024, expected))
         var fileReports: [RunReport.File] = []
         let reader = self.reader()
+        var clock = Self.now()
         for file in files {
             let before = (reconciler.settlementTransactions + reconciler.nonTransactionLines, reconciler.rejects.count)
             try reader.read(file, into: &reconciler, progress: { _ in })
@@ -61,9 +66,8 @@ public struct ReconciliationRun: Sendable {
                         "\(reconciler.rejects.count) records rejected, more than --max-rejects \(options.maxRejects); the first: line \(reconciler.rejects.first!.location.line): \(reconciler.rejects.first!.reason). Nothing was written.",
                     path: file.path)
             }
-            fileReports.append(
-                RunReport.File(path: file.path, sha256: try file.sha256(), records: records + rejected, rejected: rejected))
-            log("read \(file.path): \(records) records, \(rejected) rejected")
+            fileReports.append(RunReport.File(path: file.path, sha256: "", records: records + rejected, rejected: rejected))
+            log("read \(file.path): \(records) records, \(rejected) rejected in \(Self.seconds(since: &clock))")
         }
 
         let connection = try PostgresConnection(url: options.databaseURL)
@@ -72,9 +76,13 @@ public struct ReconciliationRun: Sendable {
         try lock.acquire(connection)
         defer { lock.release(connection) }
         try LedgerSource(provider: options.provider).read(into: &reconciler, connection: connection)
-        log("ledger: \(reconciler.ledgerRowsStreamed) rows streamed, \(reconciler.ledgerRowsLookedUp) found outside the window")
+        log(
+            "ledger: \(reconciler.ledgerRowsStreamed) rows streamed, \(reconciler.ledgerRowsLookedUp) found outside the window in \(Self.seconds(since: &clock))"
+        )
 
         let result = reconciler.finish()
+        let sums = try digests.wait()
+        for number in fileReports.indices { fileReports[number].sha256 = sums[number] }
         let report = RunReport(
             runID: runID, provider: options.provider, format: options.format.rawValue, window: window,
             timezone: options.timezone, dryRun: options.dryRun, startedAt: startedAt, finishedAt: Self.now(),
@@ -108,6 +116,14 @@ public struct ReconciliationRun: Sendable {
                 code: .usage,
                 message: "provider '\(provider)' is not a valid name; use letters, digits, '_', '-' or '.' (at most 63).")
         }
+    }
+
+    /// Seconds since `mark` as text ("0.42 s"), moving `mark` to now.
+    static func seconds(since mark: inout Timestamp) -> String {
+        let now = Self.now()
+        let elapsed = now.microseconds - mark.microseconds
+        mark = now
+        return "\(elapsed / 1_000_000).\(String(elapsed % 1_000_000 / 10_000).leftPadded(to: 2)) s"
     }
 
     static func now() -> Timestamp {

@@ -6,15 +6,17 @@
 /// built per row on either side. Memory is about 64 bytes per entry plus the reference bytes plus
 /// 8–16 bytes of table, and grows with the settlement file only.
 public struct SettlementIndex: Sendable {
-    /// One settlement transaction and, once claimed, the facts of its ledger row.
+    /// One settlement transaction and, once claimed, the facts of its ledger row (56 bytes).
     public struct Entry: Sendable {
+        public var currency: Currency { Currency(packed: currencyPacked)! }
+
         public var referenceOffset: Int
         public var referenceLength: Int32
         public var line: Int32
         public var amountMinor: Int64
         public var ledgerAmountMinor: Int64 = 0
         public var ledgerCreatedAt: Int64 = 0
-        public var currency: Currency
+        public var currencyPacked: UInt32
         public var ledgerCurrencyPacked: UInt32 = 0
         public var file: UInt16
         public var kind: TransactionKind
@@ -30,9 +32,13 @@ public struct SettlementIndex: Sendable {
     /// Status texts of claimed rows whose status is not one of the four known ones.
     var otherStatuses: [Int: String] = [:]
 
+    /// - Parameter expectedCount: an upper estimate of the entries. Entries and reference bytes
+    ///   are reserved for it up front (untouched reserved pages cost no memory, and no doubling copy
+    ///   happens later); the hash table starts small and doubles, since zeroed slots do cost memory.
     public init(expectedCount: Int = 1024) {
-        var capacity = 16
-        while capacity < expectedCount * 2 { capacity <<= 1 }
+        entries.reserveCapacity(expectedCount)
+        arena.reserveCapacity(expectedCount * 24)
+        let capacity = 1 << 12
         slots = [UInt64](repeating: 0, count: capacity)
         mask = capacity - 1
     }
@@ -100,7 +106,8 @@ public struct SettlementIndex: Sendable {
         entries.append(
             Entry(
                 referenceOffset: arena.count, referenceLength: Int32(reference.count), line: Int32(clamping: location.line),
-                amountMinor: amount.minor, currency: amount.currency, file: UInt16(clamping: location.file), kind: kind))
+                amountMinor: amount.minor, currencyPacked: amount.currency.packed, file: UInt16(clamping: location.file),
+                kind: kind))
         arena.append(contentsOf: reference)
         slots[slot] = UInt64(h) << 32 | UInt64(index + 1)
         if entries.count * 10 > slots.count * 7 { grow() }
