@@ -84,10 +84,14 @@ public struct Reconciler: Sendable, SettlementSink {
         let inWindow = window.contains(createdAt)
         if inWindow { ledgerRowsInWindow += 1 }
         if let entry = index.find(reference, kind) {
-            claim(
-                entry,
-                LedgerRecord(reference: "", kind: kind, amount: amount, status: status, createdAt: createdAt),
-                source: 1, reference: reference)
+            if index.entries[entry].ledgerSource == 0 {
+                index.setLedger(entry, amount: amount, status: status, createdAt: createdAt, source: 1)
+            } else {
+                claim(
+                    entry,
+                    LedgerRecord(reference: "", kind: kind, amount: amount, status: status, createdAt: createdAt),
+                    source: 1, reference: reference)
+            }
         } else if inWindow && status.shouldSettle(kind: kind) {
             unmatchedLedger.append(
                 LedgerRecord(

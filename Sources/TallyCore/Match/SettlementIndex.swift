@@ -136,14 +136,22 @@ public struct SettlementIndex: Sendable {
     }
 
     /// Records the ledger row facts on an entry.
+    @inline(__always)
     mutating func setLedger(_ index: Int, amount: Money, status: LedgerStatus, createdAt: Timestamp, source: UInt8) {
-        entries[index].ledgerAmountMinor = amount.minor
-        entries[index].ledgerCurrencyPacked = amount.currency.packed
-        entries[index].ledgerCreatedAt = createdAt.microseconds
-        entries[index].ledgerSource = source
+        var entry = entries[index]
+        let previous = entry.ledgerStatus
+        entry.ledgerAmountMinor = amount.minor
+        entry.ledgerCurrencyPacked = amount.currency.packed
+        entry.ledgerCreatedAt = createdAt.microseconds
+        entry.ledgerSource = source
         let code = LedgerStatusCode(status)
-        entries[index].ledgerStatus = code
-        if code == .other { otherStatuses[index] = status.text } else { otherStatuses[index] = nil }
+        entry.ledgerStatus = code
+        entries[index] = entry
+        if code == .other {
+            otherStatuses[index] = status.text
+        } else if previous == .other {
+            otherStatuses[index] = nil
+        }
     }
 
     /// Rebuilds the claimed ledger row of an entry.

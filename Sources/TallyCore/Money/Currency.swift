@@ -26,14 +26,14 @@ public struct Currency: Hashable, Sendable, Comparable, CustomStringConvertible 
 
     /// Rebuilds a currency from its ``packed`` code.
     public init?(packed: UInt32) {
-        guard let exponent = ISO4217.exponents[packed] else { return nil }
+        guard let exponent = ISO4217.exponent(packed: packed) else { return nil }
         self.packed = packed
         self.exponent = Int(exponent)
     }
 
     private init?(ascii a: UInt8, _ b: UInt8, _ c: UInt8) {
         let key = UInt32(a) << 16 | UInt32(b) << 8 | UInt32(c)
-        guard let exponent = ISO4217.exponents[key] else { return nil }
+        guard let exponent = ISO4217.exponent(packed: key) else { return nil }
         self.packed = key
         self.exponent = Int(exponent)
     }

@@ -3,13 +3,27 @@
 /// Source: the ISO 4217 "List one" (current currency and funds), as published by SIX.
 /// Codes with no minor unit ("N.A.", such as XAU or XDR) are absent on purpose: settlement
 /// amounts in them cannot be expressed in minor units.
+///
+/// Held as a flat table indexed by the three letters (26³ bytes, exponent + 1, 0 = not a code), so a
+/// lookup on the hot path is one array load instead of a hashed dictionary probe.
 enum ISO4217 {
-    static let exponents: [UInt32: UInt8] = {
-        var table: [UInt32: UInt8] = [:]
+    /// The exponent of the code packed as in ``Currency/packed`` (upper-case ASCII), or nil.
+    @inline(__always)
+    static func exponent(packed: UInt32) -> UInt8? {
+        let a = Int(packed >> 16 & 0xFF) &- 65
+        let b = Int(packed >> 8 & 0xFF) &- 65
+        let c = Int(packed & 0xFF) &- 65
+        guard packed >> 24 == 0, a >= 0, a < 26, b >= 0, b < 26, c >= 0, c < 26 else { return nil }
+        let value = table[(a * 26 + b) * 26 + c]
+        return value == 0 ? nil : value - 1
+    }
+
+    static let table: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 26 * 26 * 26)
         func add(_ codes: String, _ exponent: UInt8) {
             for code in codes.split(separator: " ") {
-                let b = Array(code.utf8)
-                table[UInt32(b[0]) << 16 | UInt32(b[1]) << 8 | UInt32(b[2])] = exponent
+                let b = Array(code.utf8).map { Int($0) - 65 }
+                table[(b[0] * 26 + b[1]) * 26 + b[2]] = exponent + 1
             }
         }
         add(

@@ -17,10 +17,10 @@ public enum LedgerStatus: Sendable, Hashable {
     /// Reads the status column's bytes; only an unknown status builds a String.
     public init(bytes: UnsafeBufferPointer<UInt8>) {
         switch bytes.count {
-        case 9 where bytes.elementsEqual("succeeded".utf8): self = .succeeded
-        case 8 where bytes.elementsEqual("refunded".utf8): self = .refunded
-        case 6 where bytes.elementsEqual("failed".utf8): self = .failed
-        case 7 where bytes.elementsEqual("pending".utf8): self = .pending
+        case 9 where bytes.equals("succeeded"): self = .succeeded
+        case 8 where bytes.equals("refunded"): self = .refunded
+        case 6 where bytes.equals("failed"): self = .failed
+        case 7 where bytes.equals("pending"): self = .pending
         default: self = .other(String(decoding: bytes, as: UTF8.self))
         }
     }

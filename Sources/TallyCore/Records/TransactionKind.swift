@@ -24,14 +24,26 @@ public enum TransactionKind: UInt8, Sendable, Hashable, CaseIterable, Comparable
     }
 
     /// Parses raw bytes of the ledger's `kind` column without building a String.
+    @inlinable
     public init?(bytes: UnsafeBufferPointer<UInt8>) {
         switch bytes.count {
-        case 6 where bytes.elementsEqual("charge".utf8): self = .charge
-        case 6 where bytes.elementsEqual("refund".utf8): self = .refund
-        case 10 where bytes.elementsEqual("chargeback".utf8): self = .chargeback
+        case 6 where bytes.equals("charge"): self = .charge
+        case 6 where bytes.equals("refund"): self = .refund
+        case 10 where bytes.equals("chargeback"): self = .chargeback
         default: return nil
         }
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// Bytewise equality with an ASCII literal, without the generic `elementsEqual` machinery.
+    @inlinable
+    public func equals(_ literal: StaticString) -> Bool {
+        guard literal.utf8CodeUnitCount == count else { return false }
+        let other = literal.utf8Start
+        for index in 0..<count where self[index] != other[index] { return false }
+        return true
+    }
 }

@@ -108,7 +108,7 @@ public struct StripeBalanceReport: SettlementReader {
                 _ = reject("no reference: \(columns.referenceNames.joined(separator: ", ")) are all empty")
                 return identityHolds
             }
-            guard String(validating: reference, as: UTF8.self) != nil else {
+            guard UTF8Validation.isValid(reference) else {
                 _ = reject("the reference is not valid UTF-8")
                 return identityHolds
             }
@@ -130,9 +130,9 @@ public struct StripeBalanceReport: SettlementReader {
     /// `charge`, `refund`, `dispute` (Stripe's reporting categories of transactions).
     static func kind(of category: UnsafeBufferPointer<UInt8>) -> TransactionKind? {
         switch category.count {
-        case 6 where category.elementsEqual("charge".utf8): .charge
-        case 6 where category.elementsEqual("refund".utf8): .refund
-        case 7 where category.elementsEqual("dispute".utf8): .chargeback
+        case 6 where category.equals("charge"): .charge
+        case 6 where category.equals("refund"): .refund
+        case 7 where category.equals("dispute"): .chargeback
         default: nil
         }
     }
