@@ -48,34 +48,34 @@ public struct ReconciliationRun: Sendable {
 
         // The digests are not needed until the report: compute them on another core meanwhile.
         let digests = FileDigests(files)
-        let expected = files.reduce(0) { $0 + $1.size } / 48
-        var reconciler = Reconciler(
-            window: window, amountTolerance: options.amountToleranceMinor, expectedTransactions: max(1024, expected))
-        var fileReports: [RunReport.File] = []
-        let reader = self.reader()
-        var clock = Self.now()
-        for file in files {
-            let before = (reconciler.settlementTransactions + reconciler.nonTransactionLines, reconciler.rejects.count)
-            try reader.read(file, into: &reconciler, progress: { _ in })
-            let records = reconciler.settlementTransactions + reconciler.nonTransactionLines - before.0
-            let rejected = reconciler.rejects.count - before.1
-            if reconciler.rejects.count > options.maxRejects {
-                throw IngestError(
-                    code: .tooManyRejects,
-                    message:
-                        "\(reconciler.rejects.count) records rejected, more than --max-rejects \(options.maxRejects); the first: line \(reconciler.rejects.first!.location.line): \(reconciler.rejects.first!.reason). Nothing was written.",
-                    path: file.path)
-            }
-            fileReports.append(RunReport.File(path: file.path, sha256: "", records: records + rejected, rejected: rejected))
-            log("read \(file.path): \(records) records, \(rejected) rejected in \(Self.seconds(since: &clock))")
-        }
-
         let connection = try PostgresConnection(url: options.databaseURL)
         defer { connection.close() }
         let lock = ProviderLock(provider: options.provider)
         try lock.acquire(connection)
         defer { lock.release(connection) }
-        try LedgerSource(provider: options.provider).read(into: &reconciler, connection: connection)
+
+        // PostgreSQL produces the ledger window while the files are parsed; the rows wait in a
+        // bounded queue until the index is complete.
+        let source = LedgerSource(provider: options.provider)
+        var clock = Self.now()
+        let stream = try source.begin(window: window, connection: connection)
+        var reconciler: Reconciler
+        var fileReports: [RunReport.File]
+        do {
+            (reconciler, fileReports) = try readSettlementFiles(files, window: window, clock: &clock)
+        } catch {
+            stream.abandon()
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+        do {
+            try stream.drain(into: &reconciler)
+            try source.lookUp(into: &reconciler, connection: connection)
+            try source.commit(connection)
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
         log(
             "ledger: \(reconciler.ledgerRowsStreamed) rows streamed, \(reconciler.ledgerRowsLookedUp) found outside the window in \(Self.seconds(since: &clock))"
         )
@@ -97,6 +97,34 @@ public struct ReconciliationRun: Sendable {
                 message: "cannot write the reports to \(options.resolvedOutDirectory): \(error.localizedDescription)")
         }
         return Outcome(report: report, reportPaths: paths)
+    }
+
+    /// Reads every settlement file into a fresh reconciler, with a per-file count of records.
+    func readSettlementFiles(_ files: [SettlementFile], window: ReconciliationWindow, clock: inout Timestamp) throws
+        -> (Reconciler, [RunReport.File])
+    {
+        let expected = files.reduce(0) { $0 + $1.size } / 48
+        var reconciler = Reconciler(
+            window: window, amountTolerance: options.amountToleranceMinor, expectedTransactions: max(1024, expected))
+        var fileReports: [RunReport.File] = []
+        let reader = self.reader()
+        for file in files {
+            let before = (reconciler.settlementTransactions + reconciler.nonTransactionLines, reconciler.rejects.count)
+            try reader.read(file, into: &reconciler, progress: { _ in })
+            let records = reconciler.settlementTransactions + reconciler.nonTransactionLines - before.0
+            let rejected = reconciler.rejects.count - before.1
+            if reconciler.rejects.count > options.maxRejects {
+                let first = reconciler.rejects[0]
+                throw IngestError(
+                    code: .tooManyRejects,
+                    message:
+                        "\(reconciler.rejects.count) records rejected, more than --max-rejects \(options.maxRejects); the first: line \(first.location.line): \(first.reason). Nothing was written.",
+                    path: file.path)
+            }
+            fileReports.append(RunReport.File(path: file.path, sha256: "", records: records + rejected, rejected: rejected))
+            log("read \(file.path): \(records) records, \(rejected) rejected in \(Self.seconds(since: &clock))")
+        }
+        return (reconciler, fileReports)
     }
 
     func reader() -> any SettlementReader {

@@ -1,10 +1,23 @@
+import Foundation
+import Synchronization
 import TallyCore
 
 /// Reads the provider's ledger rows into a ``Reconciler``: one streamed query over the window and
-/// one batched lookup of the references the stream did not claim.
+/// one batched lookup of the references the stream did not claim, both inside one
+/// `REPEATABLE READ READ ONLY` transaction so they see one snapshot.
 ///
-/// Both run inside one `REPEATABLE READ READ ONLY` transaction, so they see one snapshot.
-public struct LedgerSource {
+/// The stream runs on its own thread from ``begin(window:connection:)`` on, so PostgreSQL can
+/// produce the window while the settlement files are still being parsed; rows wait in a
+/// ``BoundedQueue`` of at most ``queueBytes`` until the matcher takes them.
+///
+/// ```swift
+/// let stream = try source.begin(window: window, connection: db)   // the server starts working
+/// … parse the settlement files into reconciler …
+/// try stream.drain(into: &reconciler)                             // match the streamed rows
+/// try source.lookUp(into: &reconciler, connection: db)            // the rest, by key
+/// try source.commit(db)
+/// ```
+public struct LedgerSource: Sendable {
     /// The canonical query (DESIGN.md): columns in the order the parser reads them, the provider and
     /// the window bounds as `$1`, `$2`, `$3`.
     public static let canonicalWindowQuery = """
@@ -23,82 +36,180 @@ public struct LedgerSource {
     public var lookupQuery: String
     /// References per lookup statement, so one huge array never has to be built at once.
     public var lookupBatchSize: Int
+    /// Most bytes of streamed rows waiting for the matcher (the pipeline's memory bound).
+    public var queueBytes: Int
 
     public init(
         provider: String, windowQuery: String = Self.canonicalWindowQuery,
-        lookupQuery: String = Self.canonicalLookupQuery, lookupBatchSize: Int = 10_000
+        lookupQuery: String = Self.canonicalLookupQuery, lookupBatchSize: Int = 10_000, queueBytes: Int = 16 << 20
     ) {
         self.provider = provider
         self.windowQuery = windowQuery
         self.lookupQuery = lookupQuery
         self.lookupBatchSize = lookupBatchSize
+        self.queueBytes = queueBytes
     }
 
-    /// Streams the window and looks up the rest, feeding `reconciler`.
+    /// Opens the snapshot and starts streaming the window on a background thread.
     ///
-    /// - Parameter progress: called every 65,536 streamed rows with the running count.
-    public func read(
-        into reconciler: inout Reconciler, connection: PostgresConnection, progress: (Int) -> Void = { _ in }
-    ) throws {
+    /// The connection belongs to the stream until ``LedgerStream/drain(into:progress:)`` or
+    /// ``LedgerStream/abandon()`` returns.
+    public func begin(window: ReconciliationWindow, connection: PostgresConnection) throws -> LedgerStream {
         try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        return LedgerStream(
+            connection: connection, sql: windowQuery,
+            parameters: [provider, window.streamStart.iso8601, window.streamEnd.iso8601], queueBytes: queueBytes)
+    }
+
+    /// Looks up, by key and outside the streamed range, every reference no streamed row claimed.
+    public func lookUp(into reconciler: inout Reconciler, connection: PostgresConnection) throws {
+        let references = reconciler.unclaimedReferences()
+        var start = 0
+        while start < references.count {
+            let batch = Array(references[start..<min(start + lookupBatchSize, references.count)])
+            try connection.stream(lookupQuery, [provider, PostgresArray.textLiteral(batch)]) { row in
+                Self.feed(LedgerFields(row), into: &reconciler, lookedUp: true)
+            }
+            start += lookupBatchSize
+        }
+    }
+
+    /// Ends the read-only snapshot.
+    public func commit(_ connection: PostgresConnection) throws { try connection.execute("COMMIT") }
+
+    /// The whole read in one call: stream, match, look up, commit (rolls back on failure).
+    public func read(into reconciler: inout Reconciler, connection: PostgresConnection) throws {
+        let stream = try begin(window: reconciler.window, connection: connection)
         do {
-            let window = reconciler.window
-            var streamed = 0
-            try connection.stream(
-                windowQuery, [provider, window.streamStart.iso8601, window.streamEnd.iso8601]
-            ) { row in
-                Self.feed(row, into: &reconciler, lookedUp: false)
-                streamed += 1
-                if streamed & 0xFFFF == 0 { progress(streamed) }
-            }
-            let references = reconciler.unclaimedReferences()
-            var start = 0
-            while start < references.count {
-                let batch = Array(references[start..<min(start + lookupBatchSize, references.count)])
-                try connection.stream(lookupQuery, [provider, PostgresArray.textLiteral(batch)]) { row in
-                    Self.feed(row, into: &reconciler, lookedUp: true)
-                }
-                start += lookupBatchSize
-            }
-            try connection.execute("COMMIT")
+            try stream.drain(into: &reconciler)
+            try lookUp(into: &reconciler, connection: connection)
+            try commit(connection)
         } catch {
             try? connection.execute("ROLLBACK")
             throw error
         }
     }
 
-    /// Parses one row in place (no String unless the row becomes a break).
-    static func feed(_ row: RowView, into reconciler: inout Reconciler, lookedUp: Bool) {
-        let reference = row.bytes(0)
-        guard let kind = TransactionKind(bytes: row.bytes(1)) else {
+    /// Parses one row in place (no String unless the row becomes a break or a reject).
+    static func feed(_ row: LedgerFields, into reconciler: inout Reconciler, lookedUp: Bool) {
+        let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        let reference = row[0] ?? empty
+        guard let kind = TransactionKind(bytes: row[1] ?? empty) else {
             reconciler.addLedgerReject(
-                "ledger row \(row.string(0) ?? "") has kind '\(row.string(1) ?? "")', expected charge, refund or chargeback")
+                "ledger row \(row.text(0)) has kind '\(row.text(1))', expected charge, refund or chargeback")
             return
         }
-        guard let currency = Currency(bytes: row.bytes(3)) else {
-            reconciler.addLedgerReject(
-                "ledger row \(row.string(0) ?? "") has currency '\(row.string(3) ?? "")', not an ISO 4217 code")
+        guard let currency = Currency(bytes: row[3] ?? empty) else {
+            reconciler.addLedgerReject("ledger row \(row.text(0)) has currency '\(row.text(3))', not an ISO 4217 code")
             return
         }
-        guard let amount = try? MoneyParser.parseInteger(row.bytes(2)) else {
-            reconciler.addLedgerReject("ledger row \(row.string(0) ?? "") has an unreadable amount_minor")
+        guard let amount = try? MoneyParser.parseInteger(row[2] ?? empty), amount != .min else {
+            reconciler.addLedgerReject("ledger row \(row.text(0)) has an unreadable amount_minor '\(row.text(2))'")
             return
         }
-        guard let createdAt = Timestamp.parse(row.bytes(5)) else {
-            reconciler.addLedgerReject("ledger row \(row.string(0) ?? "") has an unreadable created_at")
+        guard let createdAt = Timestamp.parse(row[5] ?? empty) else {
+            reconciler.addLedgerReject("ledger row \(row.text(0)) has an unreadable created_at '\(row.text(5))'")
             return
         }
-        let status = LedgerStatus(bytes: row.bytes(4))
-        let money = Money(minor: amount.magnitude > Int64.max.magnitude ? amount : abs(amount), currency: currency)
-        let merchant = row.columnCount > 6 && !row.isNull(6) ? row.bytes(6) : nil
+        let status = LedgerStatus(bytes: row[4] ?? empty)
+        let money = Money(minor: abs(amount), currency: currency)
         if lookedUp {
             reconciler.addLookedUpRow(
                 LedgerRecord(
                     reference: String(decoding: reference, as: UTF8.self), kind: kind, amount: money, status: status,
-                    createdAt: createdAt, merchantReference: merchant.map { String(decoding: $0, as: UTF8.self) }))
+                    createdAt: createdAt, merchantReference: row[6].map { String(decoding: $0, as: UTF8.self) }))
         } else {
             reconciler.addLedgerRow(
-                reference, kind: kind, amount: money, status: status, createdAt: createdAt, merchantReference: merchant)
+                reference, kind: kind, amount: money, status: status, createdAt: createdAt, merchantReference: row[6])
         }
     }
+}
+
+/// The window query running on its own thread, its rows waiting in a bounded queue.
+public final class LedgerStream: Sendable {
+    enum Message: Sendable {
+        case batch(LedgerBatch)
+        case end(rows: Int)
+        case failure(PostgresError)
+    }
+
+    static let batchBytes = 256 << 10
+
+    private let queue: BoundedQueue<Message>
+    private let canceller: PostgresCanceller
+    private let finished = Mutex<Bool>(false)
+
+    init(connection: PostgresConnection, sql: String, parameters: [String?], queueBytes: Int) {
+        queue = BoundedQueue(capacity: max(2, queueBytes / Self.batchBytes))
+        canceller = (try? connection.makeCanceller()) ?? PostgresCanceller.none
+        let handoff = ConnectionHandoff(connection)
+        let queue = self.queue
+        let thread = Thread {
+            do {
+                var batch = LedgerBatch(reservingBytes: Self.batchBytes + 4096)
+                let rows = try handoff.connection.stream(sql, parameters) { row in
+                    batch.append(row)
+                    if batch.bytes.count >= Self.batchBytes {
+                        queue.push(.batch(batch))
+                        batch = LedgerBatch(reservingBytes: Self.batchBytes + 4096)
+                    }
+                }
+                if batch.rows > 0 { queue.push(.batch(batch)) }
+                queue.push(.end(rows: rows))
+            } catch let error as PostgresError {
+                queue.push(.failure(error))
+            } catch {
+                queue.push(.failure(PostgresError(code: .stream, message: "\(error)")))
+            }
+        }
+        thread.name = "tally-ledger-stream"
+        thread.start()
+    }
+
+    /// Matches every streamed row, in order, until the stream ends.
+    ///
+    /// - Parameter progress: called after each batch with the rows matched so far.
+    /// - Throws: the stream's ``PostgresError`` if the query failed.
+    public func drain(into reconciler: inout Reconciler, progress: (Int) -> Void = { _ in }) throws {
+        var seen = 0
+        while true {
+            switch queue.pop() {
+            case .batch(let batch):
+                batch.forEachRow { LedgerSource.feed($0, into: &reconciler, lookedUp: false) }
+                seen += batch.rows
+                progress(seen)
+            case .end:
+                finished.withLock { $0 = true }
+                return
+            case .failure(let error):
+                finished.withLock { $0 = true }
+                throw error
+            }
+        }
+    }
+
+    /// Stops the stream after a failure elsewhere: cancels the query and waits for the thread to
+    /// give the connection back.
+    public func abandon() {
+        guard !finished.withLock({ $0 }) else { return }
+        canceller.cancel()
+        while true {
+            switch queue.pop() {
+            case .batch: continue
+            case .end, .failure:
+                finished.withLock { $0 = true }
+                return
+            }
+        }
+    }
+}
+
+/// Carries the connection to the streaming thread.
+///
+/// `@unchecked Sendable` is safe because the connection is used by one thread at a time: the
+/// stream thread from its start until it pushes its last message, the caller only after popping
+/// that message (the queue's lock orders the two).
+private final class ConnectionHandoff: @unchecked Sendable {
+    let connection: PostgresConnection
+    init(_ connection: PostgresConnection) { self.connection = connection }
 }
