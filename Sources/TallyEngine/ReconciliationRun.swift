@@ -62,7 +62,7 @@ public struct ReconciliationRun: Sendable {
         var reconciler: Reconciler
         var fileReports: [RunReport.File]
         do {
-            (reconciler, fileReports) = try readSettlementFiles(files, window: window, clock: &clock)
+            (reconciler, fileReports) = try readSettlementFiles(files, window: window, stream: stream, clock: &clock)
         } catch {
             stream.abandon()
             try? connection.execute("ROLLBACK")
@@ -82,6 +82,7 @@ public struct ReconciliationRun: Sendable {
 
         let result = reconciler.finish()
         let sums = try digests.wait()
+        log("classified \(result.breaks.count) breaks in \(Self.seconds(since: &clock))")
         for number in fileReports.indices { fileReports[number].sha256 = sums[number] }
         let report = RunReport(
             runID: runID, provider: options.provider, format: options.format.rawValue, window: window,
@@ -96,21 +97,27 @@ public struct ReconciliationRun: Sendable {
                 code: .cannotWriteReports,
                 message: "cannot write the reports to \(options.resolvedOutDirectory): \(error.localizedDescription)")
         }
+        log("wrote the reports in \(Self.seconds(since: &clock))")
         return Outcome(report: report, reportPaths: paths)
     }
 
     /// Reads every settlement file into a fresh reconciler, with a per-file count of records.
-    func readSettlementFiles(_ files: [SettlementFile], window: ReconciliationWindow, clock: inout Timestamp) throws
-        -> (Reconciler, [RunReport.File])
-    {
+    func readSettlementFiles(
+        _ files: [SettlementFile], window: ReconciliationWindow, stream: LedgerStream?, clock: inout Timestamp
+    ) throws -> (Reconciler, [RunReport.File]) {
         let expected = files.reduce(0) { $0 + $1.size } / 48
-        var reconciler = Reconciler(
-            window: window, amountTolerance: options.amountToleranceMinor, expectedTransactions: max(1024, expected))
+        var sink = InterleavingSink(
+            reconciler: Reconciler(
+                window: window, amountTolerance: options.amountToleranceMinor, expectedTransactions: max(1024, expected)),
+            stream: stream)
         var fileReports: [RunReport.File] = []
         let reader = self.reader()
         for file in files {
-            let before = (reconciler.settlementTransactions + reconciler.nonTransactionLines, reconciler.rejects.count)
-            try reader.read(file, into: &reconciler, progress: { _ in })
+            let before = (
+                sink.reconciler.settlementTransactions + sink.reconciler.nonTransactionLines, sink.reconciler.rejects.count
+            )
+            try reader.read(file, into: &sink, progress: { _ in })
+            let reconciler = sink.reconciler
             let records = reconciler.settlementTransactions + reconciler.nonTransactionLines - before.0
             let rejected = reconciler.rejects.count - before.1
             if reconciler.rejects.count > options.maxRejects {
@@ -124,7 +131,7 @@ public struct ReconciliationRun: Sendable {
             fileReports.append(RunReport.File(path: file.path, sha256: "", records: records + rejected, rejected: rejected))
             log("read \(file.path): \(records) records, \(rejected) rejected in \(Self.seconds(since: &clock))")
         }
-        return (reconciler, fileReports)
+        return (sink.reconciler, fileReports)
     }
 
     func reader() -> any SettlementReader {

@@ -223,3 +223,43 @@ private func reconcile(
         #expect(index.reference(of: 123) == "ref_123")
     }
 }
+
+@Suite struct InterleavedMatchingTests {
+    /// Ledger rows offered while the file is still read (declined ones replayed at the end) give
+    /// exactly the outcome of reading the whole file first.
+    @Test func interleavingGivesTheSameOutcome() {
+        let transactions: [SettlementTransaction] = (0..<40).map { (number: Int) -> SettlementTransaction in
+            let kind: TransactionKind = number % 7 == 0 ? .refund : .charge
+            return settlement("ch_\(number % 30)", kind, eur(Int64(100 + number)), line: number + 2)
+        }
+        let rows: [LedgerRecord] = (0..<45).map { (number: Int) -> LedgerRecord in
+            let kind: TransactionKind = number % 7 == 0 ? .refund : .charge
+            let status: LedgerStatus = number % 11 == 0 ? .failed : .succeeded
+            let created = "2026-03-1\(number % 3) 0\(number % 10):00:00+00"
+            return ledger("ch_\(number % 33)", kind, eur(Int64(100 + number % 31)), status: status, created: created)
+        }
+        let sequential = reconcile(transactions, rows)
+
+        var reconciler = Reconciler(window: utcWindow())
+        var declined: [LedgerRecord] = []
+        var pendingRows = rows.reversed()[...]
+        for (number, transaction) in transactions.enumerated() {
+            reconciler.addTransaction(transaction)
+            if number % 2 == 1, let row = pendingRows.popFirst() {
+                var reference = row.reference
+                let taken = reference.withUTF8 {
+                    reconciler.addLedgerRowIfKnown(
+                        $0, kind: row.kind, amount: row.amount, status: row.status, createdAt: row.createdAt)
+                }
+                if !taken { declined.append(row) }
+            }
+        }
+        for row in declined + pendingRows { reconciler.addLedgerRow(row) }
+        let interleaved = reconciler.finish()
+        #expect(interleaved.breaks == sequential.breaks)
+        #expect(interleaved.matched == sequential.matched)
+        #expect(interleaved.ledgerRowsStreamed == sequential.ledgerRowsStreamed)
+        #expect(interleaved.ledgerRowsInWindow == sequential.ledgerRowsInWindow)
+        #expect(!declined.isEmpty)
+    }
+}

@@ -80,24 +80,43 @@ public struct Reconciler: Sendable, SettlementSink {
         _ reference: UnsafeBufferPointer<UInt8>, kind: TransactionKind, amount: Money, status: LedgerStatus,
         createdAt: Timestamp, merchantReference: UnsafeBufferPointer<UInt8>? = nil
     ) {
-        ledgerRowsStreamed += 1
-        let inWindow = window.contains(createdAt)
-        if inWindow { ledgerRowsInWindow += 1 }
-        if let entry = index.find(reference, kind) {
-            if index.entries[entry].ledgerSource == 0 {
-                index.setLedger(entry, amount: amount, status: status, createdAt: createdAt, source: 1)
-            } else {
-                claim(
-                    entry,
-                    LedgerRecord(reference: "", kind: kind, amount: amount, status: status, createdAt: createdAt),
-                    source: 1, reference: reference)
-            }
-        } else if inWindow && status.shouldSettle(kind: kind) {
+        if addLedgerRowIfKnown(reference, kind: kind, amount: amount, status: status, createdAt: createdAt) { return }
+        let inWindow = countStreamedRow(createdAt)
+        if inWindow && status.shouldSettle(kind: kind) {
             unmatchedLedger.append(
                 LedgerRecord(
                     reference: String(decoding: reference, as: UTF8.self), kind: kind, amount: amount, status: status,
                     createdAt: createdAt, merchantReference: merchantReference.map { String(decoding: $0, as: UTF8.self) }))
         }
+    }
+
+    /// Adds a streamed ledger row only when a settlement transaction with its key is already in the
+    /// index, and says whether it did. Rows it declines are not counted: the driver keeps them and
+    /// hands them to ``addLedgerRow(_:kind:amount:status:createdAt:merchantReference:)`` once every
+    /// file is read. This is what lets the ledger stream be matched while the files are still read;
+    /// since a row only ever claims the first transaction of its key, the outcome is the same.
+    public mutating func addLedgerRowIfKnown(
+        _ reference: UnsafeBufferPointer<UInt8>, kind: TransactionKind, amount: Money, status: LedgerStatus,
+        createdAt: Timestamp
+    ) -> Bool {
+        guard let entry = index.find(reference, kind) else { return false }
+        countStreamedRow(createdAt)
+        if index.entries[entry].ledgerSource == 0 {
+            index.setLedger(entry, amount: amount, status: status, createdAt: createdAt, source: 1)
+        } else {
+            claim(
+                entry, LedgerRecord(reference: "", kind: kind, amount: amount, status: status, createdAt: createdAt),
+                source: 1, reference: reference)
+        }
+        return true
+    }
+
+    @discardableResult
+    private mutating func countStreamedRow(_ createdAt: Timestamp) -> Bool {
+        ledgerRowsStreamed += 1
+        let inWindow = window.contains(createdAt)
+        if inWindow { ledgerRowsInWindow += 1 }
+        return inWindow
     }
 
     /// Records a ledger row that could not be read (unknown kind or currency, bad amount).

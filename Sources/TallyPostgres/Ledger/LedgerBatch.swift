@@ -25,6 +25,25 @@ public struct LedgerBatch: Sendable {
         rows += 1
     }
 
+    /// Appends a row given as fields (keeping a row for later).
+    mutating func append(_ fields: LedgerFields) {
+        for column in 0..<Self.columns {
+            if let value = fields[column] {
+                appendLength(Int32(value.count))
+                bytes.append(contentsOf: value)
+            } else {
+                appendLength(-1)
+            }
+        }
+        rows += 1
+    }
+
+    /// Appends every row of another batch.
+    mutating func append(contentsOf other: LedgerBatch) {
+        bytes.append(contentsOf: other.bytes)
+        rows += other.rows
+    }
+
     private mutating func appendLength(_ length: Int32) {
         withUnsafeBytes(of: length.littleEndian) { bytes.append(contentsOf: $0) }
     }

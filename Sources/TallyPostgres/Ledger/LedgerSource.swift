@@ -91,28 +91,38 @@ public struct LedgerSource: Sendable {
     }
 
     /// Parses one row in place (no String unless the row becomes a break or a reject).
-    static func feed(_ row: LedgerFields, into reconciler: inout Reconciler, lookedUp: Bool) {
+    ///
+    /// - Parameter onlyIfKnown: match the row only when its key is already indexed.
+    /// - Returns: false when `onlyIfKnown` declined the row (the caller keeps it for later).
+    @discardableResult
+    static func feed(_ row: LedgerFields, into reconciler: inout Reconciler, lookedUp: Bool, onlyIfKnown: Bool = false)
+        -> Bool
+    {
         let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         let reference = row[0] ?? empty
         guard let kind = TransactionKind(bytes: row[1] ?? empty) else {
             reconciler.addLedgerReject(
                 "ledger row \(row.text(0)) has kind '\(row.text(1))', expected charge, refund or chargeback")
-            return
+            return true
         }
         guard let currency = Currency(bytes: row[3] ?? empty) else {
             reconciler.addLedgerReject("ledger row \(row.text(0)) has currency '\(row.text(3))', not an ISO 4217 code")
-            return
+            return true
         }
         guard let amount = try? MoneyParser.parseInteger(row[2] ?? empty), amount != .min else {
             reconciler.addLedgerReject("ledger row \(row.text(0)) has an unreadable amount_minor '\(row.text(2))'")
-            return
+            return true
         }
         guard let createdAt = Timestamp.parse(row[5] ?? empty) else {
             reconciler.addLedgerReject("ledger row \(row.text(0)) has an unreadable created_at '\(row.text(5))'")
-            return
+            return true
         }
         let status = LedgerStatus(bytes: row[4] ?? empty)
         let money = Money(minor: abs(amount), currency: currency)
+        if onlyIfKnown {
+            return reconciler.addLedgerRowIfKnown(
+                reference, kind: kind, amount: money, status: status, createdAt: createdAt)
+        }
         if lookedUp {
             reconciler.addLookedUpRow(
                 LedgerRecord(
@@ -122,6 +132,7 @@ public struct LedgerSource: Sendable {
             reconciler.addLedgerRow(
                 reference, kind: kind, amount: money, status: status, createdAt: createdAt, merchantReference: row[6])
         }
+        return true
     }
 }
 
@@ -138,6 +149,10 @@ public final class LedgerStream: Sendable {
     private let queue: BoundedQueue<Message>
     private let canceller: PostgresCanceller
     private let finished = Mutex<Bool>(false)
+    /// The end or failure message when ``drainAvailable(into:deferred:deferredLimit:)`` took it.
+    private let terminal = Mutex<Message?>(nil)
+    /// Rows taken early whose key was not indexed yet, replayed by ``drain(into:progress:)``.
+    private let deferred = Mutex<LedgerBatch>(LedgerBatch(reservingBytes: 0))
 
     init(connection: PostgresConnection, sql: String, parameters: [String?], queueBytes: Int) {
         queue = BoundedQueue(capacity: max(2, queueBytes / Self.batchBytes))
@@ -172,8 +187,14 @@ public final class LedgerStream: Sendable {
     /// - Throws: the stream's ``PostgresError`` if the query failed.
     public func drain(into reconciler: inout Reconciler, progress: (Int) -> Void = { _ in }) throws {
         var seen = 0
+        let early = deferred.withLock { batch in
+            defer { batch = LedgerBatch(reservingBytes: 0) }
+            return batch
+        }
+        early.forEachRow { LedgerSource.feed($0, into: &reconciler, lookedUp: false) }
         while true {
-            switch queue.pop() {
+            let message = terminal.withLock { $0 } ?? queue.pop()
+            switch message {
             case .batch(let batch):
                 batch.forEachRow { LedgerSource.feed($0, into: &reconciler, lookedUp: false) }
                 seen += batch.rows
@@ -188,10 +209,39 @@ public final class LedgerStream: Sendable {
         }
     }
 
+    /// Matches the rows that have already arrived, without waiting, while the settlement files are
+    /// still being read. Rows whose key is not indexed yet are kept (packed) for
+    /// ``drain(into:progress:)``; once `deferredLimit` bytes are kept it stops taking rows, so the
+    /// stream waits in the socket instead of in memory.
+    ///
+    /// - Returns: the rows taken.
+    @discardableResult
+    public func drainAvailable(into reconciler: inout Reconciler, deferredLimit: Int = 32 << 20) -> Int {
+        var taken = 0
+        while terminal.withLock({ $0 == nil }), deferred.withLock({ $0.bytes.count }) < deferredLimit,
+            let message = queue.tryPop()
+        {
+            switch message {
+            case .batch(let batch):
+                var keep = LedgerBatch(reservingBytes: 0)
+                batch.forEachRow { fields in
+                    if !LedgerSource.feed(fields, into: &reconciler, lookedUp: false, onlyIfKnown: true) {
+                        keep.append(fields)
+                    }
+                }
+                taken += batch.rows
+                if keep.rows > 0 { deferred.withLock { $0.append(contentsOf: keep) } }
+            case .end, .failure:
+                terminal.withLock { $0 = message }
+            }
+        }
+        return taken
+    }
+
     /// Stops the stream after a failure elsewhere: cancels the query and waits for the thread to
     /// give the connection back.
     public func abandon() {
-        guard !finished.withLock({ $0 }) else { return }
+        guard !finished.withLock({ $0 }), terminal.withLock({ $0 == nil }) else { return }
         canceller.cancel()
         while true {
             switch queue.pop() {
