@@ -3,6 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PG := scripts/pg.sh
 TALLY := .build/release/tally
+PYTHON := $(firstword $(wildcard /usr/bin/python3) python3)
 SAMPLE_FROM := 2026-03-10
 SAMPLE_TO := 2026-03-11
 SAMPLE_FILE := samples/stripe/acmepay_$(SAMPLE_FROM)_$(SAMPLE_TO).csv
@@ -28,8 +29,8 @@ pg-start: install ## Start the private PostgreSQL under .tally/ (idempotent)
 pg-stop: ## Stop the private PostgreSQL
 	@bash $(PG) stop
 
-pg-status: ## Say whether the private PostgreSQL runs
-	@bash $(PG) status
+pg-status: ## Say whether the private PostgreSQL runs (and its URL)
+	@bash $(PG) status || true
 
 load-samples: pg-start ## (Re)load samples/ into the private PostgreSQL
 	@bash $(PG) load-samples
@@ -44,6 +45,10 @@ run: build load-samples ## Build, start the private PostgreSQL, load samples/, r
 	@echo "  $(SAMPLE_OUT)/report.html   (open in a browser)"
 	@echo "  $(SAMPLE_OUT)/report.json"
 	@echo "  $(SAMPLE_OUT)/breaks.csv"
+	@$(PYTHON) -c 'import json, sys; r = json.load(open(sys.argv[1])); s = r["summary"]; \
+	  print("Summary:", s["matched"], "of", s["settlement_transactions"], "transactions matched; breaks:", \
+	  ", ".join("%s %d" % (c, b["count"]) for c, b in sorted(s["breaks"].items()) if b["count"]) or "none")' \
+	  $(SAMPLE_OUT)/report.json
 
 test: load-samples build-debug ## Everything: unit and integration tests against the private PostgreSQL
 	TALLY_DATABASE_URL="$$(cat .tally/database-url)" swift test 2>&1 | tee .tally/test.log | grep -vE '^(◇|↳)' ; exit $${PIPESTATUS[0]}

@@ -54,14 +54,14 @@ def add_ledger(ref, kind, minor, cur, status, day, sec, provider="acmepay", mref
                    "created_at": created, "updated_at": created})
 
 
-def add_line(ref, category, gross_minor, cur, day, sec, fee_minor=None, description=""):
+def add_line(ref, category, gross_minor, cur, day, sec, fee_minor=None, description="", charge=None):
     if fee_minor is None:
         fee_minor = (abs(gross_minor) * 29 // 1000 + (25 if EXP[cur] == 2 else 30 if EXP[cur] == 0 else 100)) \
             if category == "charge" else 0
     net = gross_minor - fee_minor
     report.append([ident("txn_"), ts(day, sec), f"2026-03-{day + 2:02d} 00:00:00", cur.lower(),
                    major(gross_minor, cur), major(fee_minor, cur), major(net, cur), category, ref,
-                   ref if category == "charge" else "", description,
+                   ref if category == "charge" else (charge or ""), description,
                    major(gross_minor, cur), "po_" + ("EUR" if cur == "EUR" else cur) + "20260312"])
 
 
@@ -84,13 +84,14 @@ for n in range(240):
         status = "refunded"
         rref = ident("re_")
         add_ledger(rref, "refund", minor, cur, "succeeded", day, min(sec + 3600, 86399))
-        add_line(rref, "refund", -minor, cur, day, min(sec + 3600, 86399), description="REFUND FOR PAYMENT")
+        add_line(rref, "refund", -minor, cur, day, min(sec + 3600, 86399), description="REFUND FOR PAYMENT",
+                 charge=ref)
     if n % 41 == 0:
         dref = ident("du_")
         add_ledger(dref, "chargeback", minor, cur, "succeeded", day, min(sec + 7200, 86399))
         add_line(dref, "dispute", -minor, cur, day, min(sec + 7200, 86399),
                  fee_minor=1500 if EXP[cur] == 2 else 2000 if EXP[cur] == 0 else 5000,
-                 description="Chargeback withdrawal")
+                 description="Chargeback withdrawal", charge=ref)
     add_ledger(ref, "charge", minor, cur, status, day, sec)
     add_line(ref, "charge", minor, cur, day, sec, description=f"Order {ledger[-1]['merchant_ref']}")
 
@@ -157,14 +158,11 @@ add_ledger(ref, "charge", 1234, "EUR", "succeeded", 11, 50000)
 add_line(ref, "charge", 1234, "EUR", 11, 50000)
 add_line(ref, "charge", 1234, "EUR", 11, 50060)
 expected.append(("duplicate_in_provider", ref, "charge"))
-# timing_difference: created inside the lookback (day 8), long before (found by the out-of-window
-# lookup, day 1 of February) and in the lookahead (day 12)
-for day, month in [(8, 3), (1, 2), (12, 3)]:
-    ref = ident("ch_") + f"_timing_{month:02d}{day:02d}"
+# timing_difference: created inside the lookback (March 8, streamed), before the streamed window
+# [March 7, March 13) (March 5, found by the out-of-window lookup) and in the lookahead (March 12)
+for day in [8, 5, 12]:
+    ref = ident("ch_") + f"_timing_03{day:02d}"
     add_ledger(ref, "charge", 800, "EUR", "succeeded", day, 3600)
-    if month == 2:
-        ledger[-1]["created_at"] = ledger[-1]["created_at"].replace("2026-03-", "2026-02-")
-        ledger[-1]["updated_at"] = ledger[-1]["created_at"]
     add_line(ref, "charge", 800, "EUR", 10, 3600)
     expected.append(("timing_difference", ref, "charge"))
 
