@@ -6,10 +6,13 @@ import TallyReport
 
 /// One reconciliation of a provider's settlement files against the ledger, end to end.
 ///
-/// The stages, in order: check the inputs and resolve the window; read every settlement file into
-/// the ``TallyCore/Reconciler`` (format reader → compact index); connect, take the provider's
-/// advisory lock, stream the ledger window and look up the still-unclaimed references in one
-/// read-only snapshot; classify; write `report.json`, `report.html` and `breaks.csv`.
+/// The stages, in order: check the inputs and resolve the window; connect, apply the `tally`
+/// schema's migrations, take the provider's advisory lock and record the run as running; start
+/// streaming the ledger window (one read-only snapshot) while the settlement files are parsed
+/// into the ``TallyCore/Reconciler``; match the streamed rows, look up the still-unclaimed
+/// references and the keys of earlier open items in the same snapshot; classify; carry the open
+/// items forward (``TallyCore/History``); store the run, its breaks and the open items in one
+/// transaction; write `report.json`, `report.html` and `breaks.csv`.
 ///
 /// ```swift
 /// let outcome = try ReconciliationRun(options: options).run()
@@ -48,32 +51,79 @@ public struct ReconciliationRun: Sendable {
 
         // The digests are not needed until the report: compute them on another core meanwhile.
         let digests = FileDigests(files)
-        let connection = try PostgresConnection(url: options.databaseURL)
-        defer { connection.close() }
-        let lock = ProviderLock(provider: options.provider)
-        try lock.acquire(connection)
-        defer { lock.release(connection) }
+        let ledgerConnection = try PostgresConnection(url: options.databaseURL)
+        defer { ledgerConnection.close() }
+        let storeConnection = try PostgresConnection(url: options.resultsURL ?? options.databaseURL)
+        defer { storeConnection.close() }
+        let store = ResultStore(connection: storeConnection)
+        if !options.dryRun {
+            let applied = try Migrations.migrate(storeConnection)
+            if !applied.isEmpty { log("applied migrations \(applied.map(String.init).joined(separator: ", ")) of the tally schema") }
+        }
+        let hasStore = try Migrations.currentVersion(storeConnection) != nil
 
-        // PostgreSQL produces the ledger window while the files are parsed; the rows wait in a
-        // bounded queue until the index is complete.
+        let lock = ProviderLock(provider: options.provider)
+        try lock.acquire(storeConnection, waitSeconds: options.waitSeconds) {
+            guard hasStore, let holder = try? store.runningRun(provider: options.provider) else { return nil }
+            return "run \(holder.id) for \(holder.from)..\(holder.to), started \(holder.startedAt)"
+        }
+        defer { lock.release(storeConnection) }
+
+        var supersedes: String?
+        var previous: [OpenItem] = []
+        if hasStore {
+            supersedes = try store.currentRun(provider: options.provider, from: options.from, to: options.to)
+            previous = try store.openItems(provider: options.provider)
+            let later = try store.laterWindows(provider: options.provider, after: options.to)
+            if later > 0 {
+                log(
+                    "warning: \(later) later window\(later == 1 ? "" : "s") of \(options.provider) exist; their open items are stale until that range is rerun"
+                )
+            }
+        }
+        if !options.dryRun {
+            try store.abandonStaleRuns(provider: options.provider, except: runID)
+            try store.beginRun(
+                id: runID, provider: options.provider, format: options.format.rawValue, from: options.from,
+                to: options.to, timezone: options.timezone, startedAt: startedAt, optionsJSON: optionsJSON())
+        }
+        do {
+            return try reconcile(
+                runID: runID, startedAt: startedAt, window: window, files: files, digests: digests,
+                ledgerConnection: ledgerConnection, store: options.dryRun ? nil : store, supersedes: supersedes,
+                previous: previous)
+        } catch {
+            if !options.dryRun { try? store.failRun(id: runID, error: String(describing: error)) }
+            throw error
+        }
+    }
+
+    private func reconcile(
+        runID: String, startedAt: Timestamp, window: ReconciliationWindow, files: [SettlementFile], digests: FileDigests,
+        ledgerConnection: PostgresConnection, store: ResultStore?, supersedes: String?, previous: [OpenItem]
+    ) throws -> Outcome {
+        // PostgreSQL produces the ledger window while the files are parsed; rows wait in a bounded
+        // queue, and those whose key is already indexed are matched as the files are read.
         let source = LedgerSource(provider: options.provider)
         var clock = Self.now()
-        let stream = try source.begin(window: window, connection: connection)
+        let stream = try source.begin(window: window, connection: ledgerConnection)
         var reconciler: Reconciler
         var fileReports: [RunReport.File]
         do {
             (reconciler, fileReports) = try readSettlementFiles(files, window: window, stream: stream, clock: &clock)
         } catch {
             stream.abandon()
-            try? connection.execute("ROLLBACK")
+            try? ledgerConnection.execute("ROLLBACK")
             throw error
         }
+        let itemFacts: [ItemKey: History.LedgerFacts]
         do {
             try stream.drain(into: &reconciler)
-            try source.lookUp(into: &reconciler, connection: connection)
-            try source.commit(connection)
+            try source.lookUp(into: &reconciler, connection: ledgerConnection)
+            itemFacts = try source.facts(for: previous.map(\.key), connection: ledgerConnection)
+            try source.commit(ledgerConnection)
         } catch {
-            try? connection.execute("ROLLBACK")
+            try? ledgerConnection.execute("ROLLBACK")
             throw error
         }
         log(
@@ -81,17 +131,38 @@ public struct ReconciliationRun: Sendable {
         )
 
         let result = reconciler.finish()
+        let index = reconciler.index
+        let history = History(
+            runID: runID, window: window, supersedes: supersedes, amountTolerance: options.amountToleranceMinor
+        ).advance(
+            breaks: result.breaks, previous: previous,
+            settledKeys: { key in
+                var reference = key.reference
+                return reference.withUTF8 { index.find($0, key.kind) } != nil
+            }, ledger: itemFacts)
         let sums = try digests.wait()
-        log("classified \(result.breaks.count) breaks in \(Self.seconds(since: &clock))")
         for number in fileReports.indices { fileReports[number].sha256 = sums[number] }
+        log(
+            "classified \(history.breaks.count) breaks (\(history.newCount) new, \(history.persistingCount) persisting, \(history.resolved.count) resolved) in \(Self.seconds(since: &clock))"
+        )
+
         let report = RunReport(
             runID: runID, provider: options.provider, format: options.format.rawValue, window: window,
             timezone: options.timezone, dryRun: options.dryRun, startedAt: startedAt, finishedAt: Self.now(),
             files: fileReports, lookbackDays: options.lookbackDays, lookaheadDays: options.lookaheadDays,
-            amountToleranceMinor: options.amountToleranceMinor, result: result)
+            amountToleranceMinor: options.amountToleranceMinor, result: result, supersedes: supersedes,
+            history: history)
+        // Render first, store second, write last: a report on disk always belongs to a stored run.
+        let rendered = try ReportWriter.render(report)
+        if let store {
+            try store.commit(
+                runID: runID, provider: options.provider, finishedAt: report.finishedAt,
+                summaryJSON: try RunSummaryJSON.summary(report), filesJSON: try RunSummaryJSON.files(report),
+                supersedes: supersedes, breaks: history.breaks, filePaths: files.map(\.path), outcome: history)
+        }
         let paths: [String]
         do {
-            paths = try ReportWriter(directory: options.resolvedOutDirectory).write(report)
+            paths = try ReportWriter(directory: options.resolvedOutDirectory).write(rendered)
         } catch {
             throw RunError(
                 code: .cannotWriteReports,
@@ -138,6 +209,17 @@ public struct ReconciliationRun: Sendable {
         switch options.format {
         case .stripe, .adyen, .paypal, .camt053, .camt054, .csv: StripeBalanceReport(options: options.readerOptions)
         }
+    }
+
+    /// The options a run was made with, as stored in `tally.runs.options` (never a URL or secret).
+    func optionsJSON() -> String {
+        let object: [String: Any] = [
+            "lookback_days": options.lookbackDays, "lookahead_days": options.lookaheadDays,
+            "amount_tolerance_minor": options.amountToleranceMinor, "max_rejects": options.maxRejects,
+            "reference_column": options.readerOptions.referenceColumn as Any, "files": options.files,
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// Provider names become paths and lock keys: letters, digits, `_`, `-`, `.`; no leading dot.

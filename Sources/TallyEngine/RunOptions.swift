@@ -21,12 +21,17 @@ public struct RunOptions: Sendable {
     public var readerOptions: ReaderOptions
     /// The run stops with exit 65 when more records than this are rejected.
     public var maxRejects: Int
+    /// libpq URL of the database holding the `tally` schema; `nil` means the payments database.
+    public var resultsURL: String?
+    /// How long to wait for another run of the provider to finish; `nil` fails at once (exit 75).
+    public var waitSeconds: Int?
 
     public init(
         provider: String, format: SettlementFormat, files: [String], from: CivilDate, to: CivilDate,
         timezone: String = "UTC", lookbackDays: Int = 3, lookaheadDays: Int = 1, databaseURL: String? = nil,
         outDirectory: String? = nil, dryRun: Bool = false, amountToleranceMinor: Int64 = 0,
-        readerOptions: ReaderOptions = ReaderOptions(), maxRejects: Int = 1000
+        readerOptions: ReaderOptions = ReaderOptions(), maxRejects: Int = 1000, resultsURL: String? = nil,
+        waitSeconds: Int? = nil
     ) {
         self.provider = provider
         self.format = format
@@ -42,6 +47,8 @@ public struct RunOptions: Sendable {
         self.amountToleranceMinor = amountToleranceMinor
         self.readerOptions = readerOptions
         self.maxRejects = maxRejects
+        self.resultsURL = resultsURL
+        self.waitSeconds = waitSeconds
     }
 
     /// `reports/<provider>/<from>_<to>` unless `--out` was given.

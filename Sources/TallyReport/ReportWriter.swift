@@ -8,19 +8,36 @@ public struct ReportWriter: Sendable {
 
     public init(directory: String) { self.directory = directory }
 
-    /// Writes `report.json`, `report.html` and `breaks.csv`.
+    /// The three reports of a run, rendered but not yet written.
+    public struct Rendered: Sendable {
+        public var files: [(name: String, bytes: [UInt8])]
+    }
+
+    /// Renders `report.json`, `report.html` and `breaks.csv` in memory.
+    public static func render(_ report: RunReport) throws -> Rendered {
+        Rendered(files: [
+            ("report.json", try JSONReport.render(report)),
+            ("report.html", HTMLReport.render(report)),
+            ("breaks.csv", BreaksCSV.render(report)),
+        ])
+    }
+
+    /// Renders and writes the three reports.
     ///
     /// - Returns: the paths written, JSON first.
     @discardableResult
     public func write(_ report: RunReport) throws -> [String] {
+        try write(try Self.render(report))
+    }
+
+    /// Writes rendered reports.
+    ///
+    /// - Returns: the paths written, JSON first.
+    @discardableResult
+    public func write(_ rendered: Rendered) throws -> [String] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let outputs: [(String, [UInt8])] = [
-            ("report.json", try JSONReport.render(report)),
-            ("report.html", HTMLReport.render(report)),
-            ("breaks.csv", BreaksCSV.render(report)),
-        ]
         var written: [String] = []
-        for (name, bytes) in outputs {
+        for (name, bytes) in rendered.files {
             let path = (directory as NSString).appendingPathComponent(name)
             try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
             written.append(path)

@@ -11,8 +11,8 @@ enum RunSummaryText {
         lines.append(
             "\(report.provider) \(report.window.from)..\(report.window.to) (\(report.timezone)): "
                 + "\(result.settlementTransactions) settlement transactions, \(result.ledgerRowsInWindow) ledger rows, "
-                + "\(result.matched) matched, \(result.breaks.count) breaks, \(result.rejects.count) rejects")
-        let summary = result.summaryByClass
+                + "\(result.matched) matched, \(report.breaks.count) breaks, \(result.rejects.count) rejects")
+        let summary = report.summaryByClass
         for breakClass in BreakClass.allCases {
             guard let entry = summary[breakClass] else { continue }
             let amounts = entry.amountMinorByCurrency.sorted { $0.key < $1.key }.map {

@@ -75,6 +75,16 @@ extension Tally {
         @Flag(help: "Read everything and write the reports, but store nothing and send nothing.")
         var dryRun = false
 
+        @Option(help: "libpq URL of the database holding the tally schema (default: the payments database).")
+        var resultsURL: String?
+
+        @Option(
+            name: .customLong("wait"),
+            help: ArgumentHelp(
+                "Wait up to this many seconds for another run of the provider to finish (bare --wait: 3600).",
+                valueName: "seconds"))
+        var waitSeconds: Int?
+
         func validate() throws {
             guard CivilDate(iso: from) != nil else {
                 throw ValidationError("--from '\(from)' is not a date; write it as YYYY-MM-DD.")
@@ -85,6 +95,7 @@ extension Tally {
             guard !files.isEmpty else { throw ValidationError("Give at least one settlement file with --file PATH.") }
             guard maxRejects >= 0 else { throw ValidationError("--max-rejects must be 0 or more.") }
             guard amountTolerance >= 0 else { throw ValidationError("--amount-tolerance must be 0 or more.") }
+            if let waitSeconds, waitSeconds < 0 { throw ValidationError("--wait must be 0 or more seconds.") }
         }
 
         func run() throws {
@@ -93,7 +104,8 @@ extension Tally {
                 timezone: timezone, lookbackDays: lookbackDays, lookaheadDays: lookaheadDays,
                 databaseURL: databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"],
                 outDirectory: out, dryRun: dryRun, amountToleranceMinor: amountTolerance,
-                readerOptions: ReaderOptions(referenceColumn: referenceColumn), maxRejects: maxRejects)
+                readerOptions: ReaderOptions(referenceColumn: referenceColumn), maxRejects: maxRejects,
+                resultsURL: resultsURL ?? ProcessInfo.processInfo.environment["TALLY_RESULTS_URL"], waitSeconds: waitSeconds)
             let outcome: ReconciliationRun.Outcome
             do {
                 outcome = try ReconciliationRun(options: options, log: { Console.error("tally: \($0)") }).run()
@@ -102,7 +114,7 @@ extension Tally {
                 throw ExitCode(ExitStatus(for: error).rawValue)
             }
             Console.out(RunSummaryText.render(outcome))
-            if let level = failOn.severity, let highest = outcome.report.result.highestSeverity, highest >= level {
+            if let level = failOn.severity, let highest = outcome.report.highestSeverity, highest >= level {
                 throw ExitCode(ExitStatus.breaks.rawValue)
             }
         }

@@ -3,6 +3,17 @@ import ArgumentParser
 /// The `tally` command: reconciles provider settlement files against the payments ledger.
 @main
 struct Tally: ParsableCommand {
+    /// `--wait` may stand alone (`--wait[=SECONDS]`); ArgumentParser options need a value, so a bare
+    /// one is given the default before parsing.
+    static func main() {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        for (position, argument) in arguments.enumerated() where argument == "--wait" {
+            let next = position + 1 < arguments.count ? arguments[position + 1] : nil
+            if next.map({ Int($0) == nil }) ?? true { arguments[position] = "--wait=3600" }
+        }
+        main(arguments)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "tally",
         abstract: "Reconcile payment-provider settlement files against the internal payments ledger.",

@@ -21,6 +21,7 @@ import Testing
     func prepare(_ rows: [PaymentRow], unique: Bool = true) throws {
         let db = try PostgresConnection(url: FreshDatabase.url)
         try db.execute("DROP TABLE IF EXISTS payments")
+        try db.execute("DROP SCHEMA IF EXISTS tally CASCADE")
         try TestLedger.create(db, unique: unique)
         try TestLedger.insert(rows, into: db)
     }
@@ -80,24 +81,38 @@ import Testing
         }
     }
 
-    @Test func sameInputsGiveTheSameBytes() throws {
+    @Test func rerunningAWindowSupersedesAndGivesTheSameBreaks() throws {
         let scenario = StripeScenario.everyClass()
         try prepare(scenario.rows)
         try withScratch { scratch in
             let file = scratch.appendingPathComponent("stripe.csv")
             try scenario.csv().write(to: file)
-            _ = try run([file], out: scratch.appendingPathComponent("a"))
-            _ = try run([file], out: scratch.appendingPathComponent("b"))
-            func stable(_ name: String) throws -> String {
-                let text = try String(contentsOf: scratch.appendingPathComponent("\(name)/report.json"), encoding: .utf8)
-                return text.split(separator: "\n").filter {
-                    !$0.contains("\"id\"") && !$0.contains("_at\" : \"20") || $0.contains("created_at")
-                }.joined(separator: "\n")
+            let (first, reportA) = try run([file], out: scratch.appendingPathComponent("a"))
+            let (second, reportB) = try run([file], out: scratch.appendingPathComponent("b"))
+            func facts(_ report: [String: Any]) -> [NSDictionary] {
+                (report["breaks"] as! [[String: Any]]).map {
+                    var copy = $0
+                    copy["new"] = nil
+                    return copy as NSDictionary
+                }
             }
-            #expect(try stable("a") == stable("b"))
+            #expect(facts(reportA) == facts(reportB))
+            #expect((reportA["run"] as! [String: Any])["supersedes"] is NSNull)
+            #expect((reportB["run"] as! [String: Any])["supersedes"] as? String == first.report.runID)
+            #expect((reportA["delta"] as? [String: Int]) == ["new": 12, "persisting": 0, "resolved": 0])
+            #expect((reportB["delta"] as? [String: Int]) == ["new": 0, "persisting": 12, "resolved": 0])
+            #expect((reportB["breaks"] as! [[String: Any]]).allSatisfy { $0["new"] as? Bool == false || $0["class"] as? String == "timing_difference" })
             let csvA = try Data(contentsOf: scratch.appendingPathComponent("a/breaks.csv"))
             let csvB = try Data(contentsOf: scratch.appendingPathComponent("b/breaks.csv"))
             #expect(csvA == csvB)
+            // history: two runs of the window, the first superseded by the second
+            let db = try PostgresConnection(url: FreshDatabase.url)
+            let runs = try db.query("SELECT id::text, superseded_by::text, state FROM tally.runs ORDER BY started_at")
+            #expect(runs.map { $0[0] } == [first.report.runID, second.report.runID])
+            #expect(runs[0][1] == second.report.runID)
+            #expect(runs.map { $0[2] } == ["succeeded", "succeeded"])
+            let stored = try db.query("SELECT count(*) FROM tally.breaks WHERE run_id = $1::uuid", [second.report.runID])
+            #expect(stored.first?.first == String(scenario.expected.count))
         }
     }
 

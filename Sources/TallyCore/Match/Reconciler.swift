@@ -322,7 +322,7 @@ public struct ClassSummary: Sendable, Hashable {
 
     public init() {}
 
-    mutating func add(_ amount: Money) {
+    public mutating func add(_ amount: Money) {
         count += 1
         amountMinorByCurrency[amount.currency, default: 0] &+= amount.minor
     }

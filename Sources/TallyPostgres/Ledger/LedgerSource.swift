@@ -74,6 +74,39 @@ public struct LedgerSource: Sendable {
         }
     }
 
+    /// The ledger's rows for the keys of earlier open items, looked up in the same snapshot.
+    public func facts(for keys: [ItemKey], connection: PostgresConnection) throws -> [ItemKey: History.LedgerFacts] {
+        let references = Array(Set(keys.map(\.reference))).sorted()
+        let wanted = Set(keys)
+        var found: [ItemKey: History.LedgerFacts] = [:]
+        var start = 0
+        while start < references.count {
+            let batch = Array(references[start..<min(start + lookupBatchSize, references.count)])
+            try connection.stream(lookupQuery, [provider, PostgresArray.textLiteral(batch)]) { row in
+                let fields = LedgerFields(row)
+                guard let record = Self.record(fields) else { return }
+                let key = ItemKey(reference: record.reference, kind: record.kind)
+                guard wanted.contains(key) else { return }
+                found[key, default: History.LedgerFacts(rows: [])].rows.append(record)
+            }
+            start += lookupBatchSize
+        }
+        return found
+    }
+
+    /// A whole ledger row as a value, or nil when it cannot be read.
+    static func record(_ row: LedgerFields) -> LedgerRecord? {
+        let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        guard let kind = TransactionKind(bytes: row[1] ?? empty), let currency = Currency(bytes: row[3] ?? empty),
+            let amount = try? MoneyParser.parseInteger(row[2] ?? empty), amount != .min,
+            let createdAt = Timestamp.parse(row[5] ?? empty)
+        else { return nil }
+        return LedgerRecord(
+            reference: row.text(0), kind: kind, amount: Money(minor: abs(amount), currency: currency),
+            status: LedgerStatus(bytes: row[4] ?? empty), createdAt: createdAt,
+            merchantReference: row[6].map { String(decoding: $0, as: UTF8.self) })
+    }
+
     /// Ends the read-only snapshot.
     public func commit(_ connection: PostgresConnection) throws { try connection.execute("COMMIT") }
 

@@ -6,13 +6,14 @@ public enum BreaksCSV {
     static let header = [
         "class", "severity", "reference", "kind", "provider_amount", "provider_currency", "provider_file",
         "provider_line", "ledger_amount", "ledger_currency", "ledger_status", "ledger_created_at", "difference",
-        "differences",
+        "differences", "first_seen", "age_days",
     ]
 
     public static func render(_ report: RunReport) -> [UInt8] {
         var out = ""
         out += header.joined(separator: ",") + "\r\n"
-        for item in report.result.breaks {
+        for dated in report.breaks {
+            let item = dated.item
             var cells: [String] = [
                 item.breakClass.rawValue, item.severity.rawValue, text(item.reference), item.kind.name,
             ]
@@ -35,6 +36,8 @@ public enum BreaksCSV {
                 cells.append("")
             }
             cells.append(item.differences.map(\.rawValue).joined(separator: " "))
+            cells.append(dated.firstSeen.description)
+            cells.append(String(dated.ageDays))
             out += cells.map(quote).joined(separator: ",") + "\r\n"
         }
         return Array(out.utf8)

@@ -35,20 +35,20 @@ public enum HTMLReport {
         html += "<div class=\"meta\">Files: "
         html += report.files.map { "\(e($0.path)) (<code>\($0.sha256.prefix(12))</code>, \($0.records) records, \($0.rejected) rejected)" }.joined(separator: "; ")
         html += "</div>\n<div class=\"figures\">"
-        let breakCount = result.breaks.count
+        let breakCount = report.breaks.count
         let rate = result.settlementTransactions == 0 ? "n/a" : percent(result.matched, of: result.settlementTransactions)
         html += figure("Settlement transactions", String(result.settlementTransactions))
         html += figure("Ledger rows in window", String(result.ledgerRowsInWindow))
         html += figure("Matched", "\(result.matched) (\(rate))")
         for severity in Severity.allCases.reversed() {
-            let count = result.breaks.filter { $0.severity == severity }.count
+            let count = report.breaks.filter { $0.item.severity == severity }.count
             html += figure("Breaks, \(severity.rawValue)", String(count), cssClass: count > 0 ? severity.rawValue : nil)
         }
         html += figure("Rejected records", String(result.rejects.count), cssClass: result.rejects.isEmpty ? nil : "high")
         html += "</div>\n"
 
         html += "<h2>Breaks by class</h2><table><tr><th>Class</th><th>Severity</th><th>Count</th><th>Amount by currency</th></tr>"
-        let summary = result.summaryByClass
+        let summary = report.summaryByClass
         for breakClass in BreakClass.allCases {
             guard let entry = summary[breakClass] else { continue }
             let amounts = entry.amountMinorByCurrency.sorted { $0.key < $1.key }.map {
@@ -81,12 +81,13 @@ public enum HTMLReport {
         if breakCount > maximumRows {
             html += "<p>Showing the first \(maximumRows) of \(breakCount); breaks.csv and report.json hold all of them.</p>"
         }
-        html += "<table><tr><th>Class</th><th>Severity</th><th>Reference</th><th>Kind</th><th>Provider amount</th><th>Ledger amount</th><th>Ledger status</th><th>Ledger created</th><th>Differences</th><th>File:line</th></tr>"
-        for item in result.breaks.prefix(maximumRows) {
+        html += "<table><tr><th>Class</th><th>Severity</th><th>Reference</th><th>Kind</th><th>Provider amount</th><th>Ledger amount</th><th>Ledger status</th><th>Ledger created</th><th>Differences</th><th>File:line</th><th>Open since</th></tr>"
+        for dated in report.breaks.prefix(maximumRows) {
+            let item = dated.item
             let providerAmount = item.provider.map { "\($0.amount.decimalString) \($0.amount.currency.code)" } ?? ""
             let ledgerAmount = item.ledger.map { "\($0.amount.decimalString) \($0.amount.currency.code)" } ?? ""
             let place = item.provider.map { "\(e(report.path(ofFile: $0.location.file))):\($0.location.line)" } ?? ""
-            html += "<tr><td>\(item.breakClass.rawValue)</td><td class=\"\(item.severity.rawValue)\">\(item.severity.rawValue)</td><td><code>\(e(item.reference))</code></td><td>\(item.kind.name)</td><td class=\"num\">\(providerAmount)</td><td class=\"num\">\(ledgerAmount)</td><td>\(e(item.ledger?.status.text ?? ""))</td><td>\(item.ledger?.createdAt.iso8601 ?? "")</td><td>\(item.differences.map(\.rawValue).joined(separator: ", "))</td><td>\(place)</td></tr>\n"
+            html += "<tr><td>\(item.breakClass.rawValue)</td><td class=\"\(item.severity.rawValue)\">\(item.severity.rawValue)</td><td><code>\(e(item.reference))</code></td><td>\(item.kind.name)</td><td class=\"num\">\(providerAmount)</td><td class=\"num\">\(ledgerAmount)</td><td>\(e(item.ledger?.status.text ?? ""))</td><td>\(item.ledger?.createdAt.iso8601 ?? "")</td><td>\(item.differences.map(\.rawValue).joined(separator: ", "))</td><td>\(place)</td><td>\(dated.firstSeen)\(dated.isNew ? " (new)" : " (\(dated.ageDays) d)")</td></tr>\n"
         }
         html += "</table>\n"
 

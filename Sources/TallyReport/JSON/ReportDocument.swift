@@ -11,9 +11,43 @@ struct ReportDocument: Encodable {
     var breaks: [BreakEntry]
     var rejects: [RejectEntry]
     var controls: [ControlEntry]
+    var delta: Delta
+    var resolved: [ResolvedEntry]
+    var openItems: [OpenItemEntry]
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion = "schema_version", run, summary, breaks, rejects, controls
+        case schemaVersion = "schema_version", run, summary, breaks, rejects, controls, delta, resolved
+        case openItems = "open_items"
+    }
+
+    struct Delta: Encodable {
+        var new: Int
+        var persisting: Int
+        var resolved: Int
+    }
+
+    struct ResolvedEntry: Encodable {
+        var reference: String
+        var kind: String
+        var breakClass: String
+        var firstSeen: String
+        var resolvedAs: String
+
+        enum CodingKeys: String, CodingKey {
+            case reference, kind, breakClass = "class", firstSeen = "first_seen", resolvedAs = "resolved_as"
+        }
+    }
+
+    struct OpenItemEntry: Encodable {
+        var reference: String
+        var kind: String
+        var breakClass: String
+        var firstSeen: String
+        var ageDays: Int
+
+        enum CodingKeys: String, CodingKey {
+            case reference, kind, breakClass = "class", firstSeen = "first_seen", ageDays = "age_days"
+        }
     }
 
     struct Run: Encodable {
@@ -123,9 +157,13 @@ struct ReportDocument: Encodable {
         var provider: ProviderEntry?
         var ledger: LedgerEntry?
         var differences: [String]
+        var firstSeen: String
+        var ageDays: Int
+        var isNew: Bool
 
         enum CodingKeys: String, CodingKey {
             case breakClass = "class", severity, reference, kind, provider, ledger, differences
+            case firstSeen = "first_seen", ageDays = "age_days", isNew = "new"
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -137,6 +175,9 @@ struct ReportDocument: Encodable {
             try container.encode(provider, forKey: .provider)
             try container.encode(ledger, forKey: .ledger)
             try container.encode(differences, forKey: .differences)
+            try container.encode(firstSeen, forKey: .firstSeen)
+            try container.encode(ageDays, forKey: .ageDays)
+            try container.encode(isNew, forKey: .isNew)
         }
     }
 
@@ -198,12 +239,12 @@ extension ReportDocument {
             files: report.files.map {
                 FileEntry(path: $0.path, sha256: $0.sha256, records: $0.records, rejected: $0.rejected)
             },
-            supersedes: nil,
+            supersedes: report.supersedes,
             ledgerWindow: LedgerWindow(
                 start: window.streamStart.iso8601, end: window.streamEnd.iso8601, lookbackDays: report.lookbackDays,
                 lookaheadDays: report.lookaheadDays),
             amountToleranceMinor: report.amountToleranceMinor)
-        let byClass = result.summaryByClass
+        let byClass = report.summaryByClass
         var classes: [String: ClassEntry] = [:]
         for breakClass in BreakClass.allCases {
             let entry = byClass[breakClass] ?? ClassSummary()
@@ -221,8 +262,9 @@ extension ReportDocument {
                     grossMinor: $0.total.gross, feeMinor: $0.total.fee, netMinor: $0.total.net)
             },
             rejects: result.rejects.count)
-        breaks = result.breaks.map { item in
-            BreakEntry(
+        breaks = report.breaks.map { dated in
+            let item = dated.item
+            return BreakEntry(
                 breakClass: item.breakClass.rawValue, severity: item.severity.rawValue, reference: item.reference,
                 kind: item.kind.name,
                 provider: item.provider.map {
@@ -235,7 +277,20 @@ extension ReportDocument {
                         amountMinor: $0.amount.minor, currency: $0.amount.currency.code, status: $0.status.text,
                         createdAt: $0.createdAt.iso8601, merchantRef: $0.merchantReference)
                 },
-                differences: item.differences.map(\.rawValue))
+                differences: item.differences.map(\.rawValue), firstSeen: dated.firstSeen.description,
+                ageDays: dated.ageDays, isNew: dated.isNew)
+        }
+        let history = report.history
+        delta = Delta(new: history.newCount, persisting: history.persistingCount, resolved: history.resolved.count)
+        resolved = history.resolved.map {
+            ResolvedEntry(
+                reference: $0.reference, kind: $0.kind.name, breakClass: $0.breakClass.rawValue,
+                firstSeen: $0.firstSeen.description, resolvedAs: $0.resolvedAs.rawValue)
+        }
+        openItems = history.open.map {
+            OpenItemEntry(
+                reference: $0.reference, kind: $0.kind.name, breakClass: $0.breakClass.rawValue,
+                firstSeen: $0.firstSeen.description, ageDays: $0.age(on: report.window.to))
         }
         rejects = result.rejects.map {
             RejectEntry(file: report.path(ofFile: $0.location.file), line: $0.location.line, reason: $0.reason)

@@ -33,11 +33,19 @@ public struct RunReport: Sendable {
     public var lookaheadDays: Int
     public var amountToleranceMinor: Int64
     public var result: ReconciliationResult
+    /// The run this one replaces (a rerun of the same window), if any.
+    public var supersedes: String?
+    /// The breaks with their history, in report order (the same breaks as `result.breaks`, with
+    /// late-arriving money already turned into timing differences).
+    public var breaks: [DatedBreak]
+    /// Items this run resolved, open items after it, and the counts of new and persisting ones.
+    public var history: History.Outcome
 
     public init(
         runID: String, provider: String, format: String, window: ReconciliationWindow, timezone: String, dryRun: Bool,
         startedAt: Timestamp, finishedAt: Timestamp, files: [File], lookbackDays: Int, lookaheadDays: Int,
-        amountToleranceMinor: Int64, result: ReconciliationResult
+        amountToleranceMinor: Int64, result: ReconciliationResult, supersedes: String? = nil,
+        history: History.Outcome? = nil
     ) {
         self.runID = runID
         self.provider = provider
@@ -52,7 +60,24 @@ public struct RunReport: Sendable {
         self.lookaheadDays = lookaheadDays
         self.amountToleranceMinor = amountToleranceMinor
         self.result = result
+        self.supersedes = supersedes
+        let history =
+            history
+            ?? History(runID: runID, window: window, supersedes: supersedes).advance(
+                breaks: result.breaks, previous: [], settledKeys: { _ in false }, ledger: [:])
+        self.history = history
+        self.breaks = history.breaks
     }
+
+    /// Count and amount per currency for each class, over the dated breaks.
+    public var summaryByClass: [BreakClass: ClassSummary] {
+        var summary: [BreakClass: ClassSummary] = [:]
+        for item in breaks { summary[item.item.breakClass, default: ClassSummary()].add(item.item.amountAtRisk) }
+        return summary
+    }
+
+    /// The highest severity among the breaks, or nil when there are none.
+    public var highestSeverity: Severity? { breaks.map(\.item.severity).max() }
 
     /// The path of a file by its index in the run (`"(ledger)"` for ledger-side rejects).
     public func path(ofFile index: Int) -> String {

@@ -1,0 +1,183 @@
+/// Carries open items from window to window: decides which of this run's breaks are new or
+/// persisting, which earlier items this run resolves, and what stays open (pure, no I/O).
+///
+/// The rules (README "Open items"):
+/// - every break but `timing_difference` opens an item keyed by (reference, kind); one whose key
+///   is already open persists and keeps its first-seen date;
+/// - an earlier `missing_in_provider` item whose settlement line is in this run's files resolves
+///   as `timing_difference`;
+/// - an earlier `missing_internally` item whose ledger row now exists and agrees resolves as
+///   `matched` — and if that row was created inside this window, this run's own
+///   `missing_in_provider` break for it is the same money arriving late: it becomes a
+///   `timing_difference`;
+/// - an earlier amount, currency or status item whose ledger row now agrees resolves as `corrected`;
+///   a `duplicate_internal` item whose key now has one row resolves as `deduplicated`;
+/// - an item opened by the run this one supersedes and not found again resolves as `rerun`;
+/// - items first seen after this window (a rerun of an earlier window) are left as they are.
+public struct History: Sendable {
+    /// What a run changes in the open items.
+    public struct Outcome: Sendable {
+        /// This run's breaks with their first-seen dates and novelty, in report order.
+        public var breaks: [DatedBreak]
+        /// Items open after this run (new, persisting or untouched), in key order.
+        public var open: [OpenItem]
+        /// Items this run resolved, in key order.
+        public var resolved: [ResolvedItem]
+        public var newCount: Int
+        public var persistingCount: Int
+        /// Items first seen after this window: stale until those windows are rerun.
+        public var laterItems: Int
+    }
+
+    /// The ledger's current facts about a key, from the run's snapshot.
+    public struct LedgerFacts: Sendable, Hashable {
+        public var rows: [LedgerRecord]
+        public init(rows: [LedgerRecord]) { self.rows = rows }
+    }
+
+    public var runID: String
+    public var window: ReconciliationWindow
+    public var supersedes: String?
+    public var amountTolerance: Int64
+
+    public init(runID: String, window: ReconciliationWindow, supersedes: String?, amountTolerance: Int64 = 0) {
+        self.runID = runID
+        self.window = window
+        self.supersedes = supersedes
+        self.amountTolerance = amountTolerance
+    }
+
+    /// - Parameters:
+    ///   - breaks: this run's breaks (report order).
+    ///   - previous: the provider's open items before this run.
+    ///   - settledKeys: whether a key appears as a transaction in this run's files.
+    ///   - ledger: the ledger rows of the previous items' keys, looked up in this run's snapshot.
+    public func advance(
+        breaks: [Break], previous: [OpenItem], settledKeys: (ItemKey) -> Bool, ledger: [ItemKey: LedgerFacts]
+    ) -> Outcome {
+        let day = window.to
+        var items = Dictionary(uniqueKeysWithValues: previous.map { ($0.key, $0) })
+        var resolved: [ResolvedItem] = []
+        var breaks = breaks
+        var later = 0
+
+        // Earlier missing_internally items explained by a ledger row that arrived in this window.
+        for index in breaks.indices where breaks[index].breakClass == .missingInProvider {
+            let key = ItemKey(reference: breaks[index].reference, kind: breaks[index].kind)
+            guard let item = items[key], item.breakClass == .missingInternally, item.firstSeen < window.from,
+                let row = breaks[index].ledger, agrees(item, row)
+            else { continue }
+            breaks[index].breakClass = .timingDifference
+            breaks[index].differences = [.createdAt]
+            resolved.append(resolution(item, .timingDifference))
+            items[key] = nil
+        }
+        breaks.sort(by: Break.reportOrder)
+
+        var dated: [DatedBreak] = []
+        var newCount = 0
+        var persistingCount = 0
+        var seen = Set<ItemKey>()
+        for item in breaks {
+            let key = ItemKey(reference: item.reference, kind: item.kind)
+            guard item.breakClass != .timingDifference else {
+                dated.append(DatedBreak(item: item, firstSeen: day, ageDays: 0, isNew: true))
+                continue
+            }
+            if var existing = items[key], existing.firstSeen <= day {
+                if seen.insert(key).inserted { persistingCount += 1 }
+                existing.breakClass = item.breakClass
+                existing.lastSeen = max(existing.lastSeen, day)
+                existing.lastRun = runID
+                if existing.firstRun == supersedes { existing.firstRun = runID }
+                existing.providerAmount = item.provider?.amount ?? existing.providerAmount
+                existing.ledgerAmount = item.ledger?.amount ?? existing.ledgerAmount
+                existing.ledgerStatus = item.ledger?.status.text ?? existing.ledgerStatus
+                items[key] = existing
+                dated.append(DatedBreak(item: item, firstSeen: existing.firstSeen, ageDays: existing.age(on: day), isNew: false))
+            } else {
+                if seen.insert(key).inserted { newCount += 1 }
+                if items[key] == nil || items[key]!.firstSeen > day {
+                    items[key] = OpenItem(
+                        reference: item.reference, kind: item.kind, breakClass: item.breakClass, firstSeen: day,
+                        lastSeen: day, firstRun: runID, lastRun: runID, providerAmount: item.provider?.amount,
+                        ledgerAmount: item.ledger?.amount, ledgerStatus: item.ledger?.status.text)
+                }
+                dated.append(DatedBreak(item: item, firstSeen: day, ageDays: 0, isNew: true))
+            }
+        }
+
+        // Re-examine the earlier items this run did not see as breaks.
+        for key in items.keys.sorted() {
+            guard var item = items[key], !seen.contains(key) else { continue }
+            if item.firstSeen > day {
+                later += 1
+                continue
+            }
+            if let supersedes, item.firstRun == supersedes {
+                resolved.append(resolution(item, .rerun))
+                items[key] = nil
+                continue
+            }
+            if let how = reexamine(item, settled: settledKeys(key), ledger: ledger[key]) {
+                resolved.append(resolution(item, how))
+                items[key] = nil
+                continue
+            }
+            persistingCount += 1
+            item.lastSeen = max(item.lastSeen, day)
+            item.lastRun = runID
+            items[key] = item
+        }
+        resolved.sort { ItemKey(reference: $0.reference, kind: $0.kind) < ItemKey(reference: $1.reference, kind: $1.kind) }
+        return Outcome(
+            breaks: dated, open: items.values.sorted { $0.key < $1.key }, resolved: resolved, newCount: newCount,
+            persistingCount: persistingCount, laterItems: later)
+    }
+
+    /// Whether an earlier item is explained now; nil when it stays open.
+    func reexamine(_ item: OpenItem, settled: Bool, ledger: LedgerFacts?) -> Resolution? {
+        switch item.breakClass {
+        case .missingInProvider:
+            return settled ? .timingDifference : nil
+        case .missingInternally:
+            guard let rows = ledger?.rows, rows.count == 1, agrees(item, rows[0]) else { return nil }
+            return .matched
+        case .amountMismatch, .currencyMismatch, .statusMismatch:
+            guard let rows = ledger?.rows, rows.count == 1, agrees(item, rows[0]) else { return nil }
+            return .corrected
+        case .duplicateInternal:
+            guard let rows = ledger?.rows, rows.count <= 1 else { return nil }
+            return .deduplicated
+        case .duplicateInProvider, .controlMismatch, .timingDifference:
+            return nil
+        }
+    }
+
+    /// Whether a ledger row now agrees with what the provider settled for the item.
+    func agrees(_ item: OpenItem, _ row: LedgerRecord) -> Bool {
+        guard let provider = item.providerAmount else { return false }
+        let (gap, overflow) = provider.minor.subtractingReportingOverflow(row.amount.minor)
+        return provider.currency == row.amount.currency && !overflow && gap.magnitude <= amountTolerance.magnitude
+            && row.status.shouldSettle(kind: row.kind)
+    }
+
+    func resolution(_ item: OpenItem, _ how: Resolution) -> ResolvedItem {
+        ResolvedItem(reference: item.reference, kind: item.kind, breakClass: item.breakClass, firstSeen: item.firstSeen, resolvedAs: how)
+    }
+}
+
+/// A break with its history: when its item was first seen and whether this run opened it.
+public struct DatedBreak: Sendable, Hashable {
+    public var item: Break
+    public var firstSeen: CivilDate
+    public var ageDays: Int
+    public var isNew: Bool
+
+    public init(item: Break, firstSeen: CivilDate, ageDays: Int, isNew: Bool) {
+        self.item = item
+        self.firstSeen = firstSeen
+        self.ageDays = ageDays
+        self.isNew = isNew
+    }
+}

@@ -1,0 +1,143 @@
+/// The versioned migrations of the `tally` schema, applied in order inside one transaction each.
+///
+/// Append only: a released migration is never edited; a change is a new version.
+public enum Migrations {
+    public struct Migration: Sendable {
+        public var version: Int
+        public var description: String
+        public var statements: [String]
+    }
+
+    public static let all: [Migration] = [
+        Migration(
+            version: 1, description: "runs, their breaks, open items and resolutions",
+            statements: [
+                """
+                CREATE TABLE tally.runs (
+                  id uuid PRIMARY KEY,
+                  provider text NOT NULL,
+                  format text NOT NULL,
+                  window_from date NOT NULL,
+                  window_to date NOT NULL,
+                  timezone text NOT NULL,
+                  state text NOT NULL CHECK (state IN ('running', 'succeeded', 'failed')),
+                  started_at timestamptz NOT NULL,
+                  finished_at timestamptz,
+                  supersedes uuid REFERENCES tally.runs (id),
+                  superseded_by uuid REFERENCES tally.runs (id),
+                  files jsonb NOT NULL DEFAULT '[]',
+                  options jsonb NOT NULL DEFAULT '{}',
+                  summary jsonb,
+                  error text)
+                """,
+                "CREATE INDEX runs_provider_window ON tally.runs (provider, window_from, window_to)",
+                """
+                CREATE UNIQUE INDEX runs_current ON tally.runs (provider, window_from, window_to)
+                  WHERE state = 'succeeded' AND superseded_by IS NULL
+                """,
+                """
+                CREATE TABLE tally.breaks (
+                  run_id uuid NOT NULL REFERENCES tally.runs (id) ON DELETE CASCADE,
+                  ordinal integer NOT NULL,
+                  class text NOT NULL,
+                  severity text NOT NULL,
+                  reference text NOT NULL,
+                  kind text NOT NULL,
+                  provider_amount_minor bigint,
+                  provider_currency text,
+                  provider_file text,
+                  provider_line integer,
+                  ledger_amount_minor bigint,
+                  ledger_currency text,
+                  ledger_status text,
+                  ledger_created_at timestamptz,
+                  ledger_merchant_ref text,
+                  differences text[] NOT NULL,
+                  first_seen date NOT NULL,
+                  age_days integer NOT NULL,
+                  is_new boolean NOT NULL,
+                  PRIMARY KEY (run_id, ordinal))
+                """,
+                "CREATE INDEX breaks_reference ON tally.breaks (reference, kind)",
+                """
+                CREATE TABLE tally.open_items (
+                  provider text NOT NULL,
+                  reference text NOT NULL,
+                  kind text NOT NULL,
+                  class text NOT NULL,
+                  first_seen date NOT NULL,
+                  last_seen date NOT NULL,
+                  first_run uuid NOT NULL,
+                  last_run uuid NOT NULL,
+                  provider_amount_minor bigint,
+                  provider_currency text,
+                  ledger_amount_minor bigint,
+                  ledger_currency text,
+                  ledger_status text,
+                  PRIMARY KEY (provider, reference, kind))
+                """,
+                """
+                CREATE TABLE tally.resolutions (
+                  run_id uuid NOT NULL REFERENCES tally.runs (id) ON DELETE CASCADE,
+                  provider text NOT NULL,
+                  reference text NOT NULL,
+                  kind text NOT NULL,
+                  class text NOT NULL,
+                  first_seen date NOT NULL,
+                  resolved_as text NOT NULL,
+                  PRIMARY KEY (run_id, reference, kind))
+                """,
+            ])
+    ]
+
+    public static var latest: Int { all.last?.version ?? 0 }
+
+    /// Applies every migration not yet applied; a second call is a no-op.
+    ///
+    /// Serialised with a transaction-level advisory lock so two first runs cannot race.
+    ///
+    /// - Returns: the versions applied.
+    @discardableResult
+    public static func migrate(_ connection: PostgresConnection) throws -> [Int] {
+        var applied: [Int] = []
+        try connection.execute("BEGIN")
+        do {
+            try connection.execute("SELECT pg_advisory_xact_lock(hashtextextended('tally:migrations', 0))")
+            try connection.execute("CREATE SCHEMA IF NOT EXISTS tally")
+            try connection.execute(
+                """
+                CREATE TABLE IF NOT EXISTS tally.schema_migrations (
+                  version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
+                """)
+            let current = try currentVersion(connection) ?? 0
+            for migration in all where migration.version > current {
+                for statement in migration.statements { try connection.execute(statement) }
+                try connection.execute(
+                    "INSERT INTO tally.schema_migrations (version, description) VALUES ($1::int, $2)",
+                    [String(migration.version), migration.description])
+                applied.append(migration.version)
+            }
+            try connection.execute("COMMIT")
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+        return applied
+    }
+
+    /// The applied version, or nil when the schema does not exist yet.
+    public static func currentVersion(_ connection: PostgresConnection) throws -> Int? {
+        let exists = try connection.query("SELECT to_regclass('tally.schema_migrations') IS NOT NULL")
+        guard exists.first?.first == "t" else { return nil }
+        let rows = try connection.query("SELECT coalesce(max(version), 0) FROM tally.schema_migrations")
+        return rows.first?.first.flatMap { $0.flatMap { Int($0) } }
+    }
+
+    /// Every applied migration: version, description, when.
+    public static func history(_ connection: PostgresConnection) throws -> [(version: Int, description: String, appliedAt: String)] {
+        guard try currentVersion(connection) != nil else { return [] }
+        return try connection.query(
+            "SELECT version, description, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM tally.schema_migrations ORDER BY version"
+        ).map { (Int($0[0] ?? "0") ?? 0, $0[1] ?? "", $0[2] ?? "") }
+    }
+}
