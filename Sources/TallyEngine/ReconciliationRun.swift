@@ -71,11 +71,13 @@ public struct ReconciliationRun: Sendable {
 
         var supersedes: String?
         var previous: [OpenItem] = []
+        var resolvedLater: Set<ItemKey> = []
         if hasStore {
             supersedes = try store.currentRun(provider: options.provider, from: options.from, to: options.to)
             previous = try store.openItems(provider: options.provider)
             let later = try store.laterWindows(provider: options.provider, after: options.to)
             if later > 0 {
+                resolvedLater = try store.resolvedLater(provider: options.provider, after: options.to)
                 log(
                     "warning: \(later) later window\(later == 1 ? "" : "s") of \(options.provider) exist; their open items are stale until that range is rerun"
                 )
@@ -91,7 +93,7 @@ public struct ReconciliationRun: Sendable {
             return try reconcile(
                 runID: runID, startedAt: startedAt, window: window, files: files, digests: digests,
                 ledgerConnection: ledgerConnection, store: options.dryRun ? nil : store, supersedes: supersedes,
-                previous: previous)
+                previous: previous, resolvedLater: resolvedLater)
         } catch {
             if !options.dryRun { try? store.failRun(id: runID, error: String(describing: error)) }
             throw error
@@ -100,7 +102,8 @@ public struct ReconciliationRun: Sendable {
 
     private func reconcile(
         runID: String, startedAt: Timestamp, window: ReconciliationWindow, files: [SettlementFile], digests: FileDigests,
-        ledgerConnection: PostgresConnection, store: ResultStore?, supersedes: String?, previous: [OpenItem]
+        ledgerConnection: PostgresConnection, store: ResultStore?, supersedes: String?, previous: [OpenItem],
+        resolvedLater: Set<ItemKey>
     ) throws -> Outcome {
         // PostgreSQL produces the ledger window while the files are parsed; rows wait in a bounded
         // queue, and those whose key is already indexed are matched as the files are read.
@@ -139,7 +142,7 @@ public struct ReconciliationRun: Sendable {
             settledKeys: { key in
                 var reference = key.reference
                 return reference.withUTF8 { index.find($0, key.kind) } != nil
-            }, ledger: itemFacts)
+            }, ledger: itemFacts, resolvedLater: resolvedLater)
         let sums = try digests.wait()
         for number in fileReports.indices { fileReports[number].sha256 = sums[number] }
         log(

@@ -25,6 +25,7 @@ enum ExitStatus: Int32, CaseIterable {
             case .cannotWriteReports: self = .cannotCreate
             default: self = .software
             }
+        case is StoreMissing, is RunNotFound: self = .usage
         default: self = .software
         }
     }

@@ -13,7 +13,8 @@
 /// - an earlier amount, currency or status item whose ledger row now agrees resolves as `corrected`;
 ///   a `duplicate_internal` item whose key now has one row resolves as `deduplicated`;
 /// - an item opened by the run this one supersedes and not found again resolves as `rerun`;
-/// - items first seen after this window (a rerun of an earlier window) are left as they are.
+/// - items first seen after this window (a rerun of an earlier window) are left as they are, and
+///   a break whose key a later window already resolved opens no item again.
 public struct History: Sendable {
     /// What a run changes in the open items.
     public struct Outcome: Sendable {
@@ -52,8 +53,11 @@ public struct History: Sendable {
     ///   - previous: the provider's open items before this run.
     ///   - settledKeys: whether a key appears as a transaction in this run's files.
     ///   - ledger: the ledger rows of the previous items' keys, looked up in this run's snapshot.
+    ///   - resolvedLater: keys that runs of later windows already resolved (when this run reruns an
+    ///     earlier window): their breaks are reported but open no item again.
     public func advance(
-        breaks: [Break], previous: [OpenItem], settledKeys: (ItemKey) -> Bool, ledger: [ItemKey: LedgerFacts]
+        breaks: [Break], previous: [OpenItem], settledKeys: (ItemKey) -> Bool, ledger: [ItemKey: LedgerFacts],
+        resolvedLater: Set<ItemKey> = []
     ) -> Outcome {
         let day = window.to
         var items = Dictionary(uniqueKeysWithValues: previous.map { ($0.key, $0) })
@@ -95,6 +99,9 @@ public struct History: Sendable {
                 existing.ledgerStatus = item.ledger?.status.text ?? existing.ledgerStatus
                 items[key] = existing
                 dated.append(DatedBreak(item: item, firstSeen: existing.firstSeen, ageDays: existing.age(on: day), isNew: false))
+            } else if resolvedLater.contains(key) {
+                seen.insert(key)
+                dated.append(DatedBreak(item: item, firstSeen: day, ageDays: 0, isNew: false))
             } else {
                 if seen.insert(key).inserted { newCount += 1 }
                 if items[key] == nil || items[key]!.firstSeen > day {
@@ -114,13 +121,13 @@ public struct History: Sendable {
                 later += 1
                 continue
             }
-            if let supersedes, item.firstRun == supersedes {
-                resolved.append(resolution(item, .rerun))
+            if let how = reexamine(item, settled: settledKeys(key), ledger: ledger[key]) {
+                resolved.append(resolution(item, how))
                 items[key] = nil
                 continue
             }
-            if let how = reexamine(item, settled: settledKeys(key), ledger: ledger[key]) {
-                resolved.append(resolution(item, how))
+            if let supersedes, item.firstRun == supersedes {
+                resolved.append(resolution(item, .rerun))
                 items[key] = nil
                 continue
             }

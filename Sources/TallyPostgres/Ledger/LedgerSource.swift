@@ -229,6 +229,7 @@ public final class LedgerStream: Sendable {
             let message = terminal.withLock { $0 } ?? queue.pop()
             switch message {
             case .batch(let batch):
+                CrashPoint.hit("ledger-stream")
                 batch.forEachRow { LedgerSource.feed($0, into: &reconciler, lookedUp: false) }
                 seen += batch.rows
                 progress(seen)

@@ -99,6 +99,19 @@ public struct ResultStore {
         return Int(rows.first?.first.flatMap { $0 } ?? "0") ?? 0
     }
 
+    /// Keys that current runs of windows after `date` resolved.
+    public func resolvedLater(provider: String, after date: CivilDate) throws -> Set<ItemKey> {
+        let rows = try connection.query(
+            """
+            SELECT r.reference, r.kind FROM tally.resolutions r JOIN tally.runs u ON u.id = r.run_id
+            WHERE u.provider = $1 AND u.window_from > $2::date AND u.state = 'succeeded' AND u.superseded_by IS NULL
+            """, [provider, date.description])
+        return Set(rows.compactMap { row in
+            guard let reference = row[0], let kind = row[1].flatMap({ TransactionKind(name: $0) }) else { return nil }
+            return ItemKey(reference: reference, kind: kind)
+        })
+    }
+
     /// The provider's open items.
     public func openItems(provider: String) throws -> [OpenItem] {
         try connection.query(
@@ -146,6 +159,7 @@ public struct ResultStore {
             try connection.execute("DELETE FROM tally.open_items WHERE provider = $1", [provider])
             try insertOpenItems(provider: provider, items: outcome.open)
             try insertResolutions(runID: runID, provider: provider, resolved: outcome.resolved)
+            CrashPoint.hit("store-write")
             try connection.execute("COMMIT")
         } catch {
             try? connection.execute("ROLLBACK")

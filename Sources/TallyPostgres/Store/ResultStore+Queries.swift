@@ -1,0 +1,72 @@
+import TallyCore
+
+/// Read-only queries for the `runs`, `open-items` and `db` commands.
+extension ResultStore {
+    /// Runs, newest first, optionally of one provider and started on or after a date.
+    public func runs(provider: String?, since: CivilDate?, limit: Int = 200) throws -> [RunRow] {
+        try connection.query(
+            """
+            SELECT \(Self.runColumns) FROM tally.runs
+            WHERE ($1::text IS NULL OR provider = $1) AND ($2::date IS NULL OR started_at >= $2::date)
+            ORDER BY started_at DESC LIMIT $3::int
+            """, [provider, since?.description, String(limit)]
+        ).map(Self.runRow)
+    }
+
+    /// One run by id (a full UUID or a unique prefix of at least 6 characters).
+    public func run(id: String) throws -> RunRow? {
+        let rows = try connection.query(
+            "SELECT \(Self.runColumns) FROM tally.runs WHERE id::text LIKE $1 || '%' ORDER BY started_at LIMIT 2",
+            [id.lowercased()])
+        guard rows.count == 1 || rows.first?[0] == id.lowercased() else { return nil }
+        return rows.first.map(Self.runRow)
+    }
+
+    /// The stored breaks of a run, in report order.
+    public func breaks(runID: String) throws -> [[String: String?]] {
+        try connection.query(
+            """
+            SELECT class, severity, reference, kind, provider_amount_minor::text, provider_currency, provider_file,
+                   provider_line::text, ledger_amount_minor::text, ledger_currency, ledger_status,
+                   to_char(ledger_created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                   array_to_string(differences, ' '), first_seen::text, age_days::text, is_new::text
+            FROM tally.breaks WHERE run_id = $1::uuid ORDER BY ordinal
+            """, [runID]
+        ).map { row in
+            let names = [
+                "class", "severity", "reference", "kind", "provider_amount_minor", "provider_currency", "provider_file",
+                "provider_line", "ledger_amount_minor", "ledger_currency", "ledger_status", "ledger_created_at",
+                "differences", "first_seen", "age_days", "new",
+            ]
+            return Dictionary(uniqueKeysWithValues: zip(names, row))
+        }
+    }
+
+    /// The resolutions a run made.
+    public func resolutions(runID: String) throws -> [ResolvedItem] {
+        try connection.query(
+            "SELECT reference, kind, class, first_seen::text, resolved_as FROM tally.resolutions WHERE run_id = $1::uuid ORDER BY reference, kind",
+            [runID]
+        ).compactMap { row in
+            guard let reference = row[0], let kind = row[1].flatMap({ TransactionKind(name: $0) }),
+                let breakClass = row[2].flatMap({ BreakClass(rawValue: $0) }),
+                let firstSeen = row[3].flatMap({ CivilDate(iso: $0) }),
+                let how = row[4].flatMap({ Resolution(rawValue: $0) })
+            else { return nil }
+            return ResolvedItem(reference: reference, kind: kind, breakClass: breakClass, firstSeen: firstSeen, resolvedAs: how)
+        }
+    }
+
+    /// Open items of every provider (or one), with their provider name.
+    public func openItems(provider: String?) throws -> [(provider: String, item: OpenItem)] {
+        let providers: [String]
+        if let provider {
+            providers = [provider]
+        } else {
+            providers = try connection.query("SELECT DISTINCT provider FROM tally.open_items ORDER BY provider").compactMap {
+                $0[0]
+            }
+        }
+        return try providers.flatMap { name in try openItems(provider: name).map { (name, $0) } }
+    }
+}
