@@ -30,3 +30,20 @@ enum ExitStatus: Int32, CaseIterable {
         }
     }
 }
+
+extension ExitStatus {
+    /// Which of two statuses a range of runs reports: failures that stop a scheduler first.
+    var severityRank: Int {
+        switch self {
+        case .ok: 0
+        case .breaks: 1
+        case .noInput: 2
+        case .dataError: 3
+        case .cannotCreate: 4
+        case .locked: 5
+        case .unavailable: 6
+        case .usage: 7
+        case .software: 8
+        }
+    }
+}

@@ -39,6 +39,17 @@ extension Tally {
         @Option(name: .customLong("file"), help: "A settlement file; repeat for several.")
         var files: [String] = []
 
+        @Option(
+            help: ArgumentHelp(
+                "Settlement file path per day, with {date} (YYYY-MM-DD), {yyyy}, {mm}, {dd}.", valueName: "pattern"))
+        var filePattern: String?
+
+        @Flag(help: "Run each day of [--from, --to] as its own run (needs --file-pattern).")
+        var perDay = false
+
+        @Flag(help: "With --per-day or --file-pattern: skip days whose file is missing instead of exiting 66.")
+        var allowMissing = false
+
         @Option(help: "First day of the window, YYYY-MM-DD (inclusive).")
         var from: String
 
@@ -92,31 +103,128 @@ extension Tally {
             guard CivilDate(iso: to) != nil else {
                 throw ValidationError("--to '\(to)' is not a date; write it as YYYY-MM-DD.")
             }
-            guard !files.isEmpty else { throw ValidationError("Give at least one settlement file with --file PATH.") }
+            guard !files.isEmpty || filePattern != nil else {
+                throw ValidationError("Give at least one settlement file with --file PATH, or --file-pattern.")
+            }
+            if perDay && filePattern == nil {
+                throw ValidationError("--per-day needs --file-pattern, e.g. --file-pattern 'inbox/stripe/{date}.csv'.")
+            }
+            if let filePattern, !FilePattern(filePattern).hasPlaceholder {
+                throw ValidationError("--file-pattern '\(filePattern)' has no {date}, {yyyy}, {mm} or {dd}.")
+            }
             guard maxRejects >= 0 else { throw ValidationError("--max-rejects must be 0 or more.") }
             guard amountTolerance >= 0 else { throw ValidationError("--amount-tolerance must be 0 or more.") }
             if let waitSeconds, waitSeconds < 0 { throw ValidationError("--wait must be 0 or more seconds.") }
         }
 
         func run() throws {
-            let options = RunOptions(
-                provider: provider, format: format, files: files, from: CivilDate(iso: from)!, to: CivilDate(iso: to)!,
-                timezone: timezone, lookbackDays: lookbackDays, lookaheadDays: lookaheadDays,
-                databaseURL: databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"],
-                outDirectory: out, dryRun: dryRun, amountToleranceMinor: amountTolerance,
-                readerOptions: ReaderOptions(referenceColumn: referenceColumn), maxRejects: maxRejects,
-                resultsURL: resultsURL ?? ProcessInfo.processInfo.environment["TALLY_RESULTS_URL"], waitSeconds: waitSeconds)
+            if perDay {
+                try runPerDay()
+                return
+            }
+            var files = self.files
+            if let filePattern {
+                let (present, missing) = expand(FilePattern(filePattern), days: dayRange)
+                if !missing.isEmpty && !allowMissing {
+                    Console.error("tally: error: no settlement file for \(missing.map(\.description).joined(separator: ", ")) (\(filePattern)); pass --allow-missing to run without them")
+                    throw ExitCode(ExitStatus.noInput.rawValue)
+                }
+                files += present.map(\.path)
+                guard !files.isEmpty else {
+                    Console.error("tally: error: no settlement file matches \(filePattern) in \(from)..\(to)")
+                    throw ExitCode(ExitStatus.noInput.rawValue)
+                }
+            }
+            let status = try reconcile(files: files, from: CivilDate(iso: from)!, to: CivilDate(iso: to)!, out: out)
+            if status != .ok { throw ExitCode(status.rawValue) }
+        }
+
+        var dayRange: [CivilDate] { FilePattern.days(from: CivilDate(iso: from)!, to: CivilDate(iso: to)!) }
+
+        /// The days of the range split into those whose file exists and those whose file does not.
+        func expand(_ pattern: FilePattern, days: [CivilDate]) -> (present: [(day: CivilDate, path: String)], missing: [CivilDate]) {
+            var present: [(CivilDate, String)] = []
+            var missing: [CivilDate] = []
+            for day in days {
+                let path = pattern.path(for: day)
+                if FileManager.default.fileExists(atPath: path) { present.append((day, path)) } else { missing.append(day) }
+            }
+            return (present, missing)
+        }
+
+        /// `--per-day`: one run per day in date order, a range summary, the worst exit status.
+        func runPerDay() throws {
+            guard CivilDate(iso: from)! <= CivilDate(iso: to)! else {
+                Console.error("tally: error: --from \(from) is after --to \(to); swap them.")
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
+            let (present, missing) = expand(FilePattern(filePattern!), days: dayRange)
+            var worst = ExitStatus.ok
+            var done = 0
+            var totals: [String: Int] = [:]
+            let presentDays = Dictionary(uniqueKeysWithValues: present.map { ($0.day, $0.path) })
+            for day in dayRange {
+                guard let path = presentDays[day] else {
+                    Console.error("tally: \(day): no settlement file (\(FilePattern(filePattern!).path(for: day)))")
+                    continue
+                }
+                let dayOut = out.map { "\($0)/\(day)" }
+                let (status, outcome) = try reconcileDay(files: [path], day: day, out: dayOut)
+                if let outcome {
+                    done += 1
+                    for (breakClass, entry) in outcome.report.summaryByClass { totals[breakClass.rawValue, default: 0] += entry.count }
+                }
+                if status.severityRank > worst.severityRank { worst = status }
+                if [.unavailable, .software, .locked, .usage].contains(status) { break }
+            }
+            let breaks = totals.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            Console.out(
+                "range \(from)..\(to): \(done) of \(dayRange.count) days done, \(missing.count) missing\(missing.isEmpty ? "" : " (\(missing.map(\.description).joined(separator: ", ")))"); breaks: \(breaks.isEmpty ? "none" : breaks)"
+            )
+            if !missing.isEmpty && !allowMissing && ExitStatus.noInput.severityRank > worst.severityRank { worst = .noInput }
+            if worst != .ok { throw ExitCode(worst.rawValue) }
+        }
+
+        func reconcileDay(files: [String], day: CivilDate, out: String?) throws -> (ExitStatus, ReconciliationRun.Outcome?) {
+            do {
+                let outcome = try ReconciliationRun(options: options(files: files, from: day, to: day, out: out), log: {
+                    Console.error("tally: \($0)")
+                }).run()
+                Console.out(RunSummaryText.render(outcome))
+                return (failStatus(outcome), outcome)
+            } catch {
+                Console.error("tally: \(day): error: \(error)")
+                return (ExitStatus(for: error), nil)
+            }
+        }
+
+        /// One run over `files`; prints its summary and returns its exit status.
+        func reconcile(files: [String], from: CivilDate, to: CivilDate, out: String?) throws -> ExitStatus {
             let outcome: ReconciliationRun.Outcome
             do {
-                outcome = try ReconciliationRun(options: options, log: { Console.error("tally: \($0)") }).run()
+                outcome = try ReconciliationRun(options: options(files: files, from: from, to: to, out: out), log: {
+                    Console.error("tally: \($0)")
+                }).run()
             } catch {
                 Console.error("tally: error: \(error)")
                 throw ExitCode(ExitStatus(for: error).rawValue)
             }
             Console.out(RunSummaryText.render(outcome))
-            if let level = failOn.severity, let highest = outcome.report.highestSeverity, highest >= level {
-                throw ExitCode(ExitStatus.breaks.rawValue)
-            }
+            return failStatus(outcome)
+        }
+
+        func failStatus(_ outcome: ReconciliationRun.Outcome) -> ExitStatus {
+            if let level = failOn.severity, let highest = outcome.report.highestSeverity, highest >= level { return .breaks }
+            return .ok
+        }
+
+        func options(files: [String], from: CivilDate, to: CivilDate, out: String?) -> RunOptions {
+            RunOptions(
+                provider: provider, format: format, files: files, from: from, to: to, timezone: timezone, lookbackDays: lookbackDays, lookaheadDays: lookaheadDays,
+                databaseURL: databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"],
+                outDirectory: out, dryRun: dryRun, amountToleranceMinor: amountTolerance,
+                readerOptions: ReaderOptions(referenceColumn: referenceColumn), maxRejects: maxRejects,
+                resultsURL: resultsURL ?? ProcessInfo.processInfo.environment["TALLY_RESULTS_URL"], waitSeconds: waitSeconds)
         }
     }
 }

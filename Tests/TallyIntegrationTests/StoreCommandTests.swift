@@ -111,3 +111,47 @@ import Testing
         }
     }
 }
+
+/// `--per-day`: each day its own run, in date order, with a range summary.
+@Suite(.freshDatabase, .serialized) struct PerDayTests {
+    let cli = CommandLineTests()
+
+    @Test func eachDayIsItsOwnRunAndAMissingDayIs66() throws {
+        let db = try PostgresConnection(url: FreshDatabase.url)
+        try TestLedger.create(db)
+        try TestLedger.insert(
+            [
+                PaymentRow(id: 1, reference: "ch_1", amountMinor: 100, createdAt: "2026-03-10 10:00:00+00"),
+                PaymentRow(id: 2, reference: "ch_2", amountMinor: 200, createdAt: "2026-03-11 10:00:00+00"),
+                PaymentRow(id: 3, reference: "ch_3", amountMinor: 300, createdAt: "2026-03-12 10:00:00+00"),
+            ], into: db)
+        let inbox = FileManager.default.temporaryDirectory.appendingPathComponent("tally-inbox-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: inbox) }
+        for (day, reference, gross) in [("2026-03-10", "ch_1", "1.00"), ("2026-03-12", "ch_3", "3.01")] {
+            var scenario = StripeScenario()
+            scenario.line(reference, category: "charge", gross: gross, currency: "EUR")
+            try scenario.csv().write(to: inbox.appendingPathComponent("\(day).csv"))
+        }
+        let arguments = [
+            "run", "--provider", "acmepay", "--format", "stripe", "--per-day", "--file-pattern", inbox.path + "/{date}.csv",
+            "--from", "2026-03-10", "--to", "2026-03-12", "--database-url", FreshDatabase.url, "--out", inbox.path + "/out",
+        ]
+        let strict = try cli.tally(arguments)
+        #expect(strict.status == 66, "\(strict.output)")
+        #expect(strict.stdout.contains("range 2026-03-10..2026-03-12: 2 of 3 days done, 1 missing (2026-03-11)"))
+        #expect(strict.stdout.contains("breaks: amount_mismatch 1"))
+        #expect(FileManager.default.fileExists(atPath: inbox.path + "/out/2026-03-10/report.json"))
+        #expect(FileManager.default.fileExists(atPath: inbox.path + "/out/2026-03-12/report.json"))
+        let windows = try db.query("SELECT window_from::text || '..' || window_to::text FROM tally.runs ORDER BY started_at")
+        #expect(windows.map { $0[0]! } == ["2026-03-10..2026-03-10", "2026-03-12..2026-03-12"])
+        let relaxed = try cli.tally(arguments + ["--allow-missing"])
+        #expect(relaxed.status == 0, "\(relaxed.output)")
+        // without --per-day the pattern gives one run over every day's file
+        var single = arguments.filter { $0 != "--per-day" } + ["--allow-missing"]
+        single[single.firstIndex(of: "--out")! + 1] = inbox.path + "/range"
+        let one = try cli.tally(single)
+        #expect(one.status == 0, "\(one.output)")
+        #expect(one.stdout.contains("2 settlement transactions"))
+    }
+}
