@@ -108,10 +108,13 @@ add_line("ch_yen_5000", "charge", 5000, "JPY", 10, 50000, description="Order in 
 #      another provider's rows ----
 for status in ["failed", "failed", "pending"]:
     add_ledger(ident("ch_"), "charge", amount("EUR"), "EUR", status, 10, rng.randrange(86400))
+night_two_charges = []  # the ledger's charges of 2026-03-12, settled in the second night's report
 for day in [6, 7, 8, 9, 12, 13, 14]:
     for _ in range(8):
         cur = rng.choice(CURRENCIES)
         add_ledger(ident("ch_"), "charge", amount(cur), cur, "succeeded", day, rng.randrange(86400))
+        if day == 12:
+            night_two_charges.append(ledger[-1])
 for _ in range(40):
     cur = rng.choice(CURRENCIES)
     add_ledger("OP" + ident(""), "charge", amount(cur), cur, "succeeded", rng.choice([9, 10, 11, 12]),
@@ -119,12 +122,15 @@ for _ in range(40):
 
 # ---- the injected breaks ----
 # missing_in_provider: settled in our books inside the window, absent from the report
+unsettled = {}
 for kind, prefix, day, sec in [("charge", "ch_", 11, 86399), ("refund", "re_", 10, 40000)]:
     ref = ident(prefix) + "_unsettled"
     add_ledger(ref, kind, amount("GBP"), "GBP", "succeeded", day, sec)
+    unsettled[kind] = ledger[-1]
     expected.append(("missing_in_provider", ref, kind))
 # missing_internally: in the report, nowhere in the ledger (one exists only for another provider)
 ref = ident("ch_") + "_ghost"
+ghost = ref
 add_line(ref, "charge", 1999, "EUR", 10, 30000)
 expected.append(("missing_internally", ref, "charge"))
 ref = ident("ch_") + "_otherpay_only"
@@ -135,8 +141,10 @@ ref = ident("du_") + "_unrecorded"
 add_line(ref, "dispute", -4500, "EUR", 11, 20000, fee_minor=1500, description="Chargeback withdrawal")
 expected.append(("missing_internally", ref, "chargeback"))
 # amount_mismatch: one cent in euro, one yen
+amount_refs = {}
 for cur, ledger_minor, file_minor in [("EUR", 10000, 10001), ("JPY", 1000, 1001)]:
     ref = ident("ch_") + "_amount"
+    amount_refs[cur] = ref
     add_ledger(ref, "charge", ledger_minor, cur, "succeeded", 10, 40000)
     add_line(ref, "charge", file_minor, cur, 10, 40000)
     expected.append(("amount_mismatch", ref, "charge"))
@@ -163,6 +171,8 @@ expected.append(("duplicate_in_provider", ref, "charge"))
 for day in [8, 5, 12]:
     ref = ident("ch_") + f"_timing_03{day:02d}"
     add_ledger(ref, "charge", 800, "EUR", "succeeded", day, 3600)
+    if day == 12:
+        settled_ahead = ref
     add_line(ref, "charge", 800, "EUR", 10, 3600)
     expected.append(("timing_difference", ref, "charge"))
 
@@ -198,3 +208,58 @@ with open(os.path.join(HERE, "expected-breaks.json"), "w") as f:
     json.dump([{"class": c, "reference": r, "kind": k} for c, r, k in expected], f, indent=1, ensure_ascii=False)
     f.write("\n")
 print(f"{len(ledger)} ledger rows, {len(report)} report lines, {len(expected)} expected breaks")
+
+# ---- the second night, 2026-03-12 (its own random stream, so night one never changes) ----
+# Overnight, finance fixed two things in the ledger (night2.sql): the EUR amount mismatch and the
+# ghost charge, which was recorded late. Stripe's report of March 12 settles that day's charges
+# and the charge left unsettled on the 11th; the charge settled ahead on the 10th does not come
+# again, and the refund still does not arrive.
+rng = random.Random(20260312)
+report = []
+for row in night_two_charges:
+    sec = int(row["created_at"][11:13]) * 3600 + int(row["created_at"][14:16]) * 60 + int(row["created_at"][17:19])
+    add_line(row["provider_ref"], "charge", row["amount_minor"], row["currency"], 12, sec,
+             description=f"Order {row['merchant_ref']}")
+late = unsettled["charge"]
+add_line(late["provider_ref"], "charge", late["amount_minor"], late["currency"], 12, 300, description="Late capture")
+add_line("po_EUR20260314", "payout", -120000, "EUR", 12, 80000, description="STRIPE PAYOUT")
+rng.shuffle(report)
+buf = io.StringIO()
+w = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+w.writerow(["balance_transaction_id", "created_utc", "available_on_utc", "currency", "gross", "fee", "net",
+            "reporting_category", "source_id", "charge_id", "description", "customer_facing_amount",
+            "automatic_payout_id"])
+for row in report:
+    w.writerow(row)
+with open(os.path.join(HERE, "stripe", "acmepay_2026-03-12.csv"), "wb") as f:
+    f.write(b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8"))
+
+def sql_text(value):
+    return "'" + value.replace("'", "''") + "'"
+
+with open(os.path.join(HERE, "night2.sql"), "w") as f:
+    f.write("-- The ledger corrections made between the first and the second sample night (idempotent).\n")
+    f.write(f"UPDATE payments SET amount_minor = 10001, updated_at = '2026-03-12 07:00:00+00' "
+            f"WHERE provider = 'acmepay' AND provider_ref = {sql_text(amount_refs['EUR'])} AND kind = 'charge';\n")
+    f.write("INSERT INTO payments (id, provider, provider_ref, merchant_ref, kind, amount_minor, currency, status, "
+            "created_at, updated_at)\n"
+            f"VALUES (9001, 'acmepay', {sql_text(ghost)}, 'order-late', 'charge', 1999, 'EUR', 'succeeded', "
+            "'2026-03-12 07:05:00+00', '2026-03-12 07:05:00+00')\nON CONFLICT DO NOTHING;\n")
+
+night_two = {
+    "breaks": sorted([{"class": "timing_difference", "reference": late["provider_ref"], "kind": "charge"},
+                      {"class": "timing_difference", "reference": ghost, "kind": "charge"}],
+                     key=lambda e: e["reference"].encode("utf-8")),
+    "resolved": sorted([{"reference": late["provider_ref"], "kind": "charge", "class": "missing_in_provider",
+                         "resolved_as": "timing_difference"},
+                        {"reference": ghost, "kind": "charge", "class": "missing_internally",
+                         "resolved_as": "timing_difference"},
+                        {"reference": amount_refs["EUR"], "kind": "charge", "class": "amount_mismatch",
+                         "resolved_as": "corrected"}],
+                       key=lambda e: (e["reference"].encode("utf-8"), e["kind"])),
+    "delta": {"new": 0, "persisting": 9, "resolved": 3},
+}
+with open(os.path.join(HERE, "expected-night2.json"), "w") as f:
+    json.dump(night_two, f, indent=1, ensure_ascii=False)
+    f.write("\n")
+print(f"night two: {len(report)} report lines; settled ahead on night one: {settled_ahead}")

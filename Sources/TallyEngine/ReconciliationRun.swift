@@ -75,6 +75,11 @@ public struct ReconciliationRun: Sendable {
         if hasStore {
             supersedes = try store.currentRun(provider: options.provider, from: options.from, to: options.to)
             previous = try store.openItems(provider: options.provider)
+            if let supersedes {
+                // A rerun starts from the items as they stood before the run it replaces.
+                let open = Set(previous.map(\.key))
+                previous += try store.itemsResolved(by: supersedes).filter { !open.contains($0.key) }
+            }
             let later = try store.laterWindows(provider: options.provider, after: options.to)
             if later > 0 {
                 resolvedLater = try store.resolvedLater(provider: options.provider, after: options.to)

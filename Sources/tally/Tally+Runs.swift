@@ -121,7 +121,7 @@ extension Tally {
                 let connection = try store.connect()
                 try requireSchema(connection)
                 let items = try ResultStore(connection: connection).openItems(provider: provider).filter {
-                    $0.item.age(on: $0.item.lastSeen) > (olderThan ?? -1)
+                    $0.item.breakClass != .timingDifference && $0.item.age(on: $0.item.lastSeen) > (olderThan ?? -1)
                 }
                 if json {
                     try printJSON(

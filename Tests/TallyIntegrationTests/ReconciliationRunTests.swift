@@ -225,5 +225,31 @@ import Testing
         #expect(outcome.report.result.rejects.isEmpty)
         #expect(outcome.report.result.nonTransactions.sorted.map(\.key.category) == ["fee", "fee", "payout", "payout"])
         try SchemaValidation.validate(out.appendingPathComponent("report.json"))
+
+        // The second night, after the overnight corrections: some items resolve, the rest age.
+        let corrections = try String(contentsOf: root.appendingPathComponent("night2.sql"), encoding: .utf8)
+        for statement in corrections.components(separatedBy: ";\n")
+        where statement.contains("UPDATE") || statement.contains("INSERT") {
+            try db.execute(statement)
+        }
+        let nightTwo = RunOptions(
+            provider: "acmepay", format: .stripe, files: [root.appendingPathComponent("stripe/acmepay_2026-03-12.csv").path],
+            from: CivilDate(iso: "2026-03-12")!, to: CivilDate(iso: "2026-03-12")!, databaseURL: FreshDatabase.url,
+            outDirectory: out.appendingPathComponent("night2").path)
+        let second = try ReconciliationRun(options: nightTwo).run()
+        let expectedTwo = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: root.appendingPathComponent("expected-night2.json"))) as! [String: Any]
+        #expect(
+            second.report.breaks.map { ["class": $0.item.breakClass.rawValue, "reference": $0.item.reference, "kind": $0.item.kind.name] }
+                == expectedTwo["breaks"] as! [[String: String]])
+        #expect(
+            second.report.history.resolved.map {
+                ["reference": $0.reference, "kind": $0.kind.name, "class": $0.breakClass.rawValue, "resolved_as": $0.resolvedAs.rawValue]
+            } == expectedTwo["resolved"] as! [[String: String]])
+        let delta = expectedTwo["delta"] as! [String: Int]
+        #expect(second.report.history.newCount == delta["new"])
+        #expect(second.report.history.persistingCount == delta["persisting"])
+        #expect(second.report.history.visibleOpen.allSatisfy { $0.age(on: CivilDate(iso: "2026-03-12")!) == 1 })
+        try SchemaValidation.validate(out.appendingPathComponent("night2/report.json"))
     }
 }

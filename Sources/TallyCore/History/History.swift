@@ -13,6 +13,8 @@
 /// - an earlier amount, currency or status item whose ledger row now agrees resolves as `corrected`;
 ///   a `duplicate_internal` item whose key now has one row resolves as `deduplicated`;
 /// - an item opened by the run this one supersedes and not found again resolves as `rerun`;
+/// - a `timing_difference` whose ledger row lies after this window is remembered silently, so that
+///   the row's own window does not report it as `missing_in_provider` again;
 /// - items first seen after this window (a rerun of an earlier window) are left as they are, and
 ///   a break whose key a later window already resolved opens no item again.
 public struct History: Sendable {
@@ -20,8 +22,12 @@ public struct History: Sendable {
     public struct Outcome: Sendable {
         /// This run's breaks with their first-seen dates and novelty, in report order.
         public var breaks: [DatedBreak]
-        /// Items open after this run (new, persisting or untouched), in key order.
+        /// Items open after this run (new, persisting or untouched), in key order, including the
+        /// silent `timing_difference` records of lines settled before their ledger row's window.
         public var open: [OpenItem]
+
+        /// The items a person should see: everything open but the settled-ahead records.
+        public var visibleOpen: [OpenItem] { open.filter { $0.breakClass != .timingDifference } }
         /// Items this run resolved, in key order.
         public var resolved: [ResolvedItem]
         public var newCount: Int
@@ -65,17 +71,23 @@ public struct History: Sendable {
         var breaks = breaks
         var later = 0
 
-        // Earlier missing_internally items explained by a ledger row that arrived in this window.
+        // Earlier missing_internally items explained by a ledger row that arrived in this window, and
+        // ledger rows whose settlement line came in an earlier window (settled ahead).
+        var settledAhead = Set<Int>()
         for index in breaks.indices where breaks[index].breakClass == .missingInProvider {
             let key = ItemKey(reference: breaks[index].reference, kind: breaks[index].kind)
-            guard let item = items[key], item.breakClass == .missingInternally, item.firstSeen < window.from,
-                let row = breaks[index].ledger, agrees(item, row)
-            else { continue }
-            breaks[index].breakClass = .timingDifference
-            breaks[index].differences = [.createdAt]
-            resolved.append(resolution(item, .timingDifference))
-            items[key] = nil
+            guard let item = items[key], item.firstSeen < window.from, let row = breaks[index].ledger else { continue }
+            if item.breakClass == .timingDifference {
+                settledAhead.insert(index)
+                items[key] = nil
+            } else if item.breakClass == .missingInternally, agrees(item, row) {
+                breaks[index].breakClass = .timingDifference
+                breaks[index].differences = [.createdAt]
+                resolved.append(resolution(item, .timingDifference))
+                items[key] = nil
+            }
         }
+        breaks = breaks.indices.filter { !settledAhead.contains($0) }.map { breaks[$0] }
         breaks.sort(by: Break.reportOrder)
 
         var dated: [DatedBreak] = []
@@ -86,6 +98,15 @@ public struct History: Sendable {
             let key = ItemKey(reference: item.reference, kind: item.kind)
             guard item.breakClass != .timingDifference else {
                 dated.append(DatedBreak(item: item, firstSeen: day, ageDays: 0, isNew: true))
+                // Settled before the ledger row's own window: remember it, so that window does not
+                // report the row as missing in the provider.
+                if let ledger = item.ledger, ledger.createdAt >= window.end, items[key] == nil {
+                    items[key] = OpenItem(
+                        reference: item.reference, kind: item.kind, breakClass: .timingDifference, firstSeen: day,
+                        lastSeen: day, firstRun: runID, lastRun: runID, providerAmount: item.provider?.amount,
+                        ledgerAmount: ledger.amount, ledgerStatus: ledger.status.text)
+                    seen.insert(key)
+                }
                 continue
             }
             if var existing = items[key], existing.firstSeen <= day {
@@ -116,7 +137,7 @@ public struct History: Sendable {
 
         // Re-examine the earlier items this run did not see as breaks.
         for key in items.keys.sorted() {
-            guard var item = items[key], !seen.contains(key) else { continue }
+            guard var item = items[key], !seen.contains(key), item.breakClass != .timingDifference else { continue }
             if item.firstSeen > day {
                 later += 1
                 continue
@@ -170,7 +191,9 @@ public struct History: Sendable {
     }
 
     func resolution(_ item: OpenItem, _ how: Resolution) -> ResolvedItem {
-        ResolvedItem(reference: item.reference, kind: item.kind, breakClass: item.breakClass, firstSeen: item.firstSeen, resolvedAs: how)
+        ResolvedItem(
+            reference: item.reference, kind: item.kind, breakClass: item.breakClass, firstSeen: item.firstSeen,
+            resolvedAs: how, item: item)
     }
 }
 

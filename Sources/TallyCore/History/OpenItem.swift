@@ -77,12 +77,18 @@ public struct ResolvedItem: Sendable, Hashable {
     public var breakClass: BreakClass
     public var firstSeen: CivilDate
     public var resolvedAs: Resolution
+    /// The item as it stood when resolved, so a rerun of the resolving window can restore it.
+    public var item: OpenItem?
 
-    public init(reference: String, kind: TransactionKind, breakClass: BreakClass, firstSeen: CivilDate, resolvedAs: Resolution) {
+    public init(
+        reference: String, kind: TransactionKind, breakClass: BreakClass, firstSeen: CivilDate, resolvedAs: Resolution,
+        item: OpenItem? = nil
+    ) {
         self.reference = reference
         self.kind = kind
         self.breakClass = breakClass
         self.firstSeen = firstSeen
         self.resolvedAs = resolvedAs
+        self.item = item
     }
 }

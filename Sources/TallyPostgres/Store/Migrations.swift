@@ -85,6 +85,13 @@ public enum Migrations {
                   class text NOT NULL,
                   first_seen date NOT NULL,
                   resolved_as text NOT NULL,
+                  last_seen date NOT NULL,
+                  first_run uuid NOT NULL,
+                  provider_amount_minor bigint,
+                  provider_currency text,
+                  ledger_amount_minor bigint,
+                  ledger_currency text,
+                  ledger_status text,
                   PRIMARY KEY (run_id, reference, kind))
                 """,
             ])

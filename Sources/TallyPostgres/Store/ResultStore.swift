@@ -112,6 +112,29 @@ public struct ResultStore {
         })
     }
 
+    /// The items a run resolved, as they stood before it: a rerun of that run's window starts
+    /// from them again.
+    public func itemsResolved(by runID: String) throws -> [OpenItem] {
+        try connection.query(
+            """
+            SELECT reference, kind, class, first_seen::text, last_seen::text, first_run::text, run_id::text,
+                   provider_amount_minor::text, provider_currency, ledger_amount_minor::text, ledger_currency, ledger_status
+            FROM tally.resolutions WHERE run_id = $1::uuid ORDER BY reference, kind
+            """, [runID]
+        ).compactMap(Self.openItem)
+    }
+
+    static func openItem(_ row: [String?]) -> OpenItem? {
+        guard let reference = row[0], let kind = row[1].flatMap({ TransactionKind(name: $0) }),
+            let breakClass = row[2].flatMap({ BreakClass(rawValue: $0) }),
+            let firstSeen = row[3].flatMap({ CivilDate(iso: $0) }), let lastSeen = row[4].flatMap({ CivilDate(iso: $0) })
+        else { return nil }
+        return OpenItem(
+            reference: reference, kind: kind, breakClass: breakClass, firstSeen: firstSeen, lastSeen: lastSeen,
+            firstRun: row[5] ?? "", lastRun: row[6] ?? "", providerAmount: money(row[7], row[8]),
+            ledgerAmount: money(row[9], row[10]), ledgerStatus: row[11])
+    }
+
     /// The provider's open items.
     public func openItems(provider: String) throws -> [OpenItem] {
         try connection.query(
@@ -120,16 +143,7 @@ public struct ResultStore {
                    provider_amount_minor::text, provider_currency, ledger_amount_minor::text, ledger_currency, ledger_status
             FROM tally.open_items WHERE provider = $1 ORDER BY reference, kind
             """, [provider]
-        ).compactMap { row in
-            guard let reference = row[0], let kind = row[1].flatMap({ TransactionKind(name: $0) }),
-                let breakClass = row[2].flatMap({ BreakClass(rawValue: $0) }),
-                let firstSeen = row[3].flatMap({ CivilDate(iso: $0) }), let lastSeen = row[4].flatMap({ CivilDate(iso: $0) })
-            else { return nil }
-            return OpenItem(
-                reference: reference, kind: kind, breakClass: breakClass, firstSeen: firstSeen, lastSeen: lastSeen,
-                firstRun: row[5] ?? "", lastRun: row[6] ?? "", providerAmount: Self.money(row[7], row[8]),
-                ledgerAmount: Self.money(row[9], row[10]), ledgerStatus: row[11])
-        }
+        ).compactMap(Self.openItem)
     }
 
     static func money(_ minor: String?, _ code: String?) -> Money? {
@@ -232,15 +246,23 @@ public struct ResultStore {
     private func insertResolutions(runID: String, provider: String, resolved: [ResolvedItem]) throws {
         try insertColumns(
             """
-            INSERT INTO tally.resolutions (run_id, provider, reference, kind, class, first_seen, resolved_as)
-            SELECT id::uuid, p, r, k, c, fs::date, how
-            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-              AS t(id, p, r, k, c, fs, how)
+            INSERT INTO tally.resolutions (run_id, provider, reference, kind, class, first_seen, resolved_as, last_seen,
+              first_run, provider_amount_minor, provider_currency, ledger_amount_minor, ledger_currency, ledger_status)
+            SELECT id::uuid, p, r, k, c, fs::date, how, ls::date, fr::uuid, pa::bigint, pc, la::bigint, lc, st
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                        $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+              AS t(id, p, r, k, c, fs, how, ls, fr, pa, pc, la, lc, st)
             """, rows: resolved.count,
             [
                 { _ in runID }, { _ in provider }, { resolved[$0].reference }, { resolved[$0].kind.name },
                 { resolved[$0].breakClass.rawValue }, { resolved[$0].firstSeen.description },
                 { resolved[$0].resolvedAs.rawValue },
+                { (resolved[$0].item?.lastSeen ?? resolved[$0].firstSeen).description },
+                { resolved[$0].item?.firstRun ?? runID },
+                { resolved[$0].item?.providerAmount.map { String($0.minor) } },
+                { resolved[$0].item?.providerAmount?.currency.code },
+                { resolved[$0].item?.ledgerAmount.map { String($0.minor) } },
+                { resolved[$0].item?.ledgerAmount?.currency.code }, { resolved[$0].item?.ledgerStatus },
             ])
     }
 }

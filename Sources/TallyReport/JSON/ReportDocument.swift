@@ -287,7 +287,7 @@ extension ReportDocument {
                 reference: $0.reference, kind: $0.kind.name, breakClass: $0.breakClass.rawValue,
                 firstSeen: $0.firstSeen.description, resolvedAs: $0.resolvedAs.rawValue)
         }
-        openItems = history.open.map {
+        openItems = history.visibleOpen.map {
             OpenItemEntry(
                 reference: $0.reference, kind: $0.kind.name, breakClass: $0.breakClass.rawValue,
                 firstSeen: $0.firstSeen.description, ageDays: $0.age(on: report.window.to))
