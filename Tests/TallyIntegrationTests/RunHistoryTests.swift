@@ -141,3 +141,34 @@ import Testing
         #expect(try db.query("SELECT count(*) FROM tally.schema_migrations").first?.first == "1")
     }
 }
+
+/// `--results-url`: the tally schema in another database than the payments.
+@Suite(.freshDatabase) struct ResultsDatabaseTests {
+    @Test func theStoreCanLiveElsewhere() throws {
+        let admin = try TestCluster.adminURL()
+        let name = "tally_results_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+        let adminConnection = try PostgresConnection(url: admin)
+        try adminConnection.execute("CREATE DATABASE \(name)")
+        defer { try? adminConnection.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        let resultsURL = TestCluster.url(database: name, admin: admin)
+        let ledger = try PostgresConnection(url: FreshDatabase.url)
+        try TestLedger.create(ledger)
+        try TestLedger.insert([PaymentRow(id: 1, reference: "ch_1", amountMinor: 100, createdAt: "2026-03-10 10:00:00+00")], into: ledger)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tally-results-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var scenario = StripeScenario()
+        scenario.line("ch_1", category: "charge", gross: "1.00", currency: "EUR")
+        let file = directory.appendingPathComponent("stripe.csv")
+        try scenario.csv().write(to: file)
+        let options = RunOptions(
+            provider: "acmepay", format: .stripe, files: [file.path], from: CivilDate(iso: "2026-03-10")!,
+            to: CivilDate(iso: "2026-03-10")!, databaseURL: FreshDatabase.url, outDirectory: directory.path + "/out",
+            resultsURL: resultsURL)
+        _ = try ReconciliationRun(options: options).run()
+        #expect(try Migrations.currentVersion(ledger) == nil)
+        let results = try PostgresConnection(url: resultsURL)
+        #expect(try results.query("SELECT count(*) FROM tally.runs WHERE state = 'succeeded'").first?.first == "1")
+        results.close()
+    }
+}
