@@ -263,3 +263,21 @@ private func reconcile(
         #expect(!declined.isEmpty)
     }
 }
+
+@Suite struct ControlBreakTests {
+    @Test func aFailedControlIsAHighBreakWithoutAKind() {
+        var reconciler = Reconciler(window: utcWindow())
+        reconciler.addControl(ControlResult(name: "batch 7 EUR: net = payout", ok: false, expected: "10.00 EUR", actual: "9.99 EUR", file: 0))
+        reconciler.addControl(ControlResult(name: "balance", ok: true, expected: "1", actual: "1", file: 0))
+        let result = reconciler.finish()
+        #expect(result.breaks.map(\.breakClass) == [.controlMismatch])
+        #expect(result.breaks[0].severity == .high)
+        #expect(result.breaks[0].kindName == nil)
+        #expect(result.breaks[0].control?.expected == "10.00 EUR")
+        #expect(result.summaryByClass[.controlMismatch]?.amountMinorByCurrency.isEmpty == true)
+        let history = History(runID: "r", window: utcWindow(), supersedes: nil).advance(
+            breaks: result.breaks, previous: [], settledKeys: { _ in false }, ledger: [:])
+        #expect(history.open.isEmpty)
+        #expect(history.breaks.count == 1)
+    }
+}

@@ -96,6 +96,11 @@ public struct History: Sendable {
         var seen = Set<ItemKey>()
         for item in breaks {
             let key = ItemKey(reference: item.reference, kind: item.kind)
+            if item.breakClass == .controlMismatch {
+                // A control belongs to its file: a rerun with a corrected file clears it; no item.
+                dated.append(DatedBreak(item: item, firstSeen: day, ageDays: 0, isNew: true))
+                continue
+            }
             guard item.breakClass != .timingDifference else {
                 dated.append(DatedBreak(item: item, firstSeen: day, ageDays: 0, isNew: true))
                 // Settled before the ledger row's own window: remember it, so that window does not

@@ -18,12 +18,14 @@ public struct Break: Sendable, Hashable {
     public var ledger: LedgerRecord?
     /// Every field that differs, in a fixed order (currency, status, amount, created_at).
     public var differences: [Difference]
+    /// The failed control of a `control_mismatch` (whose reference is the control's name).
+    public var control: ControlResult?
 
     public var severity: Severity { breakClass.severity }
 
     public init(
         breakClass: BreakClass, reference: String, kind: TransactionKind, provider: ProviderSide?,
-        ledger: LedgerRecord?, differences: [Difference] = []
+        ledger: LedgerRecord?, differences: [Difference] = [], control: ControlResult? = nil
     ) {
         self.breakClass = breakClass
         self.reference = reference
@@ -31,17 +33,28 @@ public struct Break: Sendable, Hashable {
         self.provider = provider
         self.ledger = ledger
         self.differences = differences
+        self.control = control
     }
+
+    /// A failed control of a settlement file as a break.
+    public init(control: ControlResult) {
+        self.init(
+            breakClass: .controlMismatch, reference: control.name, kind: .charge, provider: nil, ledger: nil,
+            control: control)
+    }
+
+    /// The kind as report.json writes it: `nil` for a control, which has none.
+    public var kindName: String? { control == nil ? kind.name : nil }
 
     /// The amount this break puts at risk, in minor units of `riskCurrency`: the absolute
     /// difference for an amount mismatch, otherwise the side that exists (provider first).
-    public var amountAtRisk: Money {
+    public var amountAtRisk: Money? {
         if breakClass == .amountMismatch, let provider, let ledger {
             return Money(minor: abs(provider.amount.minor - ledger.amount.minor), currency: provider.amount.currency)
         }
         if let provider { return provider.amount }
         if let ledger { return ledger.amount }
-        return Money(minor: 0, currency: .eur)
+        return nil
     }
 
     /// Report order: class, then reference (bytewise), then kind name, then provider location.

@@ -252,6 +252,9 @@ public struct Reconciler: Sendable, SettlementSink {
                     kind: row.kind, provider: nil, ledger: row))
             previous = row
         }
+        for control in controls where !control.ok {
+            breaks.append(Break(control: control))
+        }
         for row in extraLedgerRows {
             breaks.append(
                 Break(breakClass: .duplicateInternal, reference: row.reference, kind: row.kind, provider: nil, ledger: row))
@@ -322,9 +325,9 @@ public struct ClassSummary: Sendable, Hashable {
 
     public init() {}
 
-    public mutating func add(_ amount: Money) {
+    public mutating func add(_ amount: Money?) {
         count += 1
-        amountMinorByCurrency[amount.currency, default: 0] &+= amount.minor
+        if let amount { amountMinorByCurrency[amount.currency, default: 0] &+= amount.minor }
     }
 }
 

@@ -211,7 +211,7 @@ public struct ResultStore {
             rows: breaks.count,
             [
                 { _ in runID }, { String($0) }, { breaks[$0].item.breakClass.rawValue }, { breaks[$0].item.severity.rawValue },
-                { breaks[$0].item.reference }, { breaks[$0].item.kind.name },
+                { breaks[$0].item.reference }, { breaks[$0].item.kindName ?? "control" },
                 { breaks[$0].item.provider.map { String($0.amount.minor) } },
                 { breaks[$0].item.provider?.amount.currency.code },
                 { breaks[$0].item.provider.map { path($0.location.file) } },

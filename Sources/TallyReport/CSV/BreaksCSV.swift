@@ -15,7 +15,7 @@ public enum BreaksCSV {
         for dated in report.breaks {
             let item = dated.item
             var cells: [String] = [
-                item.breakClass.rawValue, item.severity.rawValue, text(item.reference), item.kind.name,
+                item.breakClass.rawValue, item.severity.rawValue, text(item.reference), item.kindName ?? "",
             ]
             if let provider = item.provider {
                 cells += [

@@ -87,7 +87,7 @@ public enum HTMLReport {
             let providerAmount = item.provider.map { "\($0.amount.decimalString) \($0.amount.currency.code)" } ?? ""
             let ledgerAmount = item.ledger.map { "\($0.amount.decimalString) \($0.amount.currency.code)" } ?? ""
             let place = item.provider.map { "\(e(report.path(ofFile: $0.location.file))):\($0.location.line)" } ?? ""
-            html += "<tr><td>\(item.breakClass.rawValue)</td><td class=\"\(item.severity.rawValue)\">\(item.severity.rawValue)</td><td><code>\(e(item.reference))</code></td><td>\(item.kind.name)</td><td class=\"num\">\(providerAmount)</td><td class=\"num\">\(ledgerAmount)</td><td>\(e(item.ledger?.status.text ?? ""))</td><td>\(item.ledger?.createdAt.iso8601 ?? "")</td><td>\(item.differences.map(\.rawValue).joined(separator: ", "))</td><td>\(place)</td><td>\(dated.firstSeen)\(dated.isNew ? " (new)" : " (\(dated.ageDays) d)")</td></tr>\n"
+            html += "<tr><td>\(item.breakClass.rawValue)</td><td class=\"\(item.severity.rawValue)\">\(item.severity.rawValue)</td><td><code>\(e(item.reference))</code></td><td>\(item.kindName ?? "")</td><td class=\"num\">\(providerAmount)</td><td class=\"num\">\(ledgerAmount)</td><td>\(e(item.ledger?.status.text ?? ""))</td><td>\(item.ledger?.createdAt.iso8601 ?? "")</td><td>\(item.differences.map(\.rawValue).joined(separator: ", "))</td><td>\(place)</td><td>\(dated.firstSeen)\(dated.isNew ? " (new)" : " (\(dated.ageDays) d)")</td></tr>\n"
         }
         html += "</table>\n"
 

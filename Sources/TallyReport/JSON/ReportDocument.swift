@@ -153,16 +153,17 @@ struct ReportDocument: Encodable {
         var breakClass: String
         var severity: String
         var reference: String
-        var kind: String
+        var kind: String?
         var provider: ProviderEntry?
         var ledger: LedgerEntry?
         var differences: [String]
         var firstSeen: String
         var ageDays: Int
         var isNew: Bool
+        var control: ControlEntry?
 
         enum CodingKeys: String, CodingKey {
-            case breakClass = "class", severity, reference, kind, provider, ledger, differences
+            case breakClass = "class", severity, reference, kind, provider, ledger, differences, control
             case firstSeen = "first_seen", ageDays = "age_days", isNew = "new"
         }
 
@@ -178,6 +179,7 @@ struct ReportDocument: Encodable {
             try container.encode(firstSeen, forKey: .firstSeen)
             try container.encode(ageDays, forKey: .ageDays)
             try container.encode(isNew, forKey: .isNew)
+            try container.encodeIfPresent(control, forKey: .control)
         }
     }
 
@@ -266,7 +268,7 @@ extension ReportDocument {
             let item = dated.item
             return BreakEntry(
                 breakClass: item.breakClass.rawValue, severity: item.severity.rawValue, reference: item.reference,
-                kind: item.kind.name,
+                kind: item.kindName,
                 provider: item.provider.map {
                     ProviderEntry(
                         amountMinor: $0.amount.minor, currency: $0.amount.currency.code,
@@ -278,7 +280,12 @@ extension ReportDocument {
                         createdAt: $0.createdAt.iso8601, merchantRef: $0.merchantReference)
                 },
                 differences: item.differences.map(\.rawValue), firstSeen: dated.firstSeen.description,
-                ageDays: dated.ageDays, isNew: dated.isNew)
+                ageDays: dated.ageDays, isNew: dated.isNew,
+                control: item.control.map {
+                    ControlEntry(
+                        name: $0.name, ok: $0.ok, expected: $0.expected, actual: $0.actual,
+                        file: report.path(ofFile: $0.file))
+                })
         }
         let history = report.history
         delta = Delta(new: history.newCount, persisting: history.persistingCount, resolved: history.resolved.count)
