@@ -38,10 +38,7 @@ public struct ReconciliationRun: Sendable {
         let startedAt = Self.now()
         let runID = UUID().uuidString.lowercased()
         try Self.validate(provider: options.provider)
-        guard options.format.isSupported else {
-            throw RunError(
-                code: .usage, message: "format '\(options.format.rawValue)' is not supported by this build yet; use stripe.")
-        }
+        let reader = try ReaderFactory.reader(for: options.format, options: options.readerOptions)
         guard !options.files.isEmpty else { throw RunError(code: .usage, message: "give at least one --file.") }
         let window = try WindowResolver.resolve(
             from: options.from, to: options.to, timezone: options.timezone, lookbackDays: options.lookbackDays,
@@ -98,7 +95,7 @@ public struct ReconciliationRun: Sendable {
             return try reconcile(
                 runID: runID, startedAt: startedAt, window: window, files: files, digests: digests,
                 ledgerConnection: ledgerConnection, store: options.dryRun ? nil : store, supersedes: supersedes,
-                previous: previous, resolvedLater: resolvedLater)
+                previous: previous, resolvedLater: resolvedLater, reader: reader)
         } catch {
             if !options.dryRun { try? store.failRun(id: runID, error: String(describing: error)) }
             throw error
@@ -108,7 +105,7 @@ public struct ReconciliationRun: Sendable {
     private func reconcile(
         runID: String, startedAt: Timestamp, window: ReconciliationWindow, files: [SettlementFile], digests: FileDigests,
         ledgerConnection: PostgresConnection, store: ResultStore?, supersedes: String?, previous: [OpenItem],
-        resolvedLater: Set<ItemKey>
+        resolvedLater: Set<ItemKey>, reader: any SettlementReader
     ) throws -> Outcome {
         // PostgreSQL produces the ledger window while the files are parsed; rows wait in a bounded
         // queue, and those whose key is already indexed are matched as the files are read.
@@ -118,7 +115,8 @@ public struct ReconciliationRun: Sendable {
         var reconciler: Reconciler
         var fileReports: [RunReport.File]
         do {
-            (reconciler, fileReports) = try readSettlementFiles(files, window: window, stream: stream, clock: &clock)
+            (reconciler, fileReports) = try readSettlementFiles(
+                files, reader: reader, window: window, stream: stream, clock: &clock)
         } catch {
             stream.abandon()
             try? ledgerConnection.execute("ROLLBACK")
@@ -182,7 +180,8 @@ public struct ReconciliationRun: Sendable {
 
     /// Reads every settlement file into a fresh reconciler, with a per-file count of records.
     func readSettlementFiles(
-        _ files: [SettlementFile], window: ReconciliationWindow, stream: LedgerStream?, clock: inout Timestamp
+        _ files: [SettlementFile], reader: any SettlementReader, window: ReconciliationWindow, stream: LedgerStream?,
+        clock: inout Timestamp
     ) throws -> (Reconciler, [RunReport.File]) {
         let expected = files.reduce(0) { $0 + $1.size } / 48
         var sink = InterleavingSink(
@@ -190,7 +189,6 @@ public struct ReconciliationRun: Sendable {
                 window: window, amountTolerance: options.amountToleranceMinor, expectedTransactions: max(1024, expected)),
             stream: stream)
         var fileReports: [RunReport.File] = []
-        let reader = self.reader()
         for file in files {
             let before = (
                 sink.reconciler.settlementTransactions + sink.reconciler.nonTransactionLines, sink.reconciler.rejects.count
@@ -211,12 +209,6 @@ public struct ReconciliationRun: Sendable {
             log("read \(file.path): \(records) records, \(rejected) rejected in \(Self.seconds(since: &clock))")
         }
         return (sink.reconciler, fileReports)
-    }
-
-    func reader() -> any SettlementReader {
-        switch options.format {
-        case .stripe, .adyen, .paypal, .camt053, .camt054, .csv: StripeBalanceReport(options: options.readerOptions)
-        }
     }
 
     /// The options a run was made with, as stored in `tally.runs.options` (never a URL or secret).

@@ -16,7 +16,8 @@ enum ExitStatus: Int32, CaseIterable {
 
     init(for error: any Error) {
         switch error {
-        case let error as IngestError: self = error.code == .fileMissing ? .noInput : .dataError
+        case let error as IngestError:
+            self = error.code == .fileMissing ? .noInput : error.code == .unsupported ? .usage : .dataError
         case let error as PostgresError: self = error.isConnectionFailure ? .unavailable : .software
         case let error as RunError:
             switch error.code {

@@ -4,7 +4,7 @@
 public struct IngestError: Error, Sendable, CustomStringConvertible {
     /// What went wrong; a struct over a private enum so codes can grow.
     public struct Code: Hashable, Sendable {
-        private enum Base: Hashable, Sendable { case fileMissing, unreadable, malformed, tooManyRejects, hostileXML }
+        private enum Base: Hashable, Sendable { case fileMissing, unreadable, malformed, tooManyRejects, hostileXML, unsupported }
         private var base: Base
         /// The file does not exist (exit status 66).
         public static let fileMissing = Code(base: .fileMissing)
@@ -16,6 +16,8 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
         public static let tooManyRejects = Code(base: .tooManyRejects)
         /// The XML declares a DOCTYPE or entities.
         public static let hostileXML = Code(base: .hostileXML)
+        /// The format is known but this build cannot read it (a usage error, exit 64).
+        public static let unsupported = Code(base: .unsupported)
     }
 
     public var code: Code
@@ -33,6 +35,7 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
+        if path.isEmpty { return message }
         if let line { return "\(path):\(line): \(message)" }
         return "\(path): \(message)"
     }

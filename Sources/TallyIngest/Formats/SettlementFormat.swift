@@ -4,8 +4,6 @@ import TallyCore
 public enum SettlementFormat: String, Sendable, CaseIterable, Codable {
     case stripe, adyen, paypal, camt053, camt054, csv
 
-    /// Whether this build can read the format yet.
-    public var isSupported: Bool { self == .stripe }
 }
 
 /// Options that change how a format reads its files.

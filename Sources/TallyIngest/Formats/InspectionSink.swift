@@ -1,0 +1,64 @@
+import TallyCore
+
+/// What `tally inspect` shows of a file: totals per kind and currency, non-transaction totals,
+/// controls, rejects and the first records, without any database.
+public struct InspectionSink: SettlementSink {
+    /// Count and sum of the transactions of one kind and currency.
+    public struct Total: Sendable, Hashable {
+        public var count = 0
+        public var amountMinor: Int64 = 0
+    }
+
+    public struct Key: Sendable, Hashable, Comparable {
+        public var kind: TransactionKind
+        public var currency: Currency
+        public static func < (lhs: Key, rhs: Key) -> Bool { (lhs.kind.name, lhs.currency) < (rhs.kind.name, rhs.currency) }
+    }
+
+    public private(set) var transactions: [Key: Total] = [:]
+    public private(set) var transactionCount = 0
+    public private(set) var nonTransactions = NonTransactionTotals()
+    public private(set) var nonTransactionCount = 0
+    public private(set) var controls: [ControlResult] = []
+    public private(set) var rejects: [Reject] = []
+    public private(set) var rejectCount = 0
+    public private(set) var firstRecords: [SettlementTransaction] = []
+    public let keepRecords: Int
+    public let keepRejects: Int
+
+    public init(keepRecords: Int = 10, keepRejects: Int = 1000) {
+        self.keepRecords = keepRecords
+        self.keepRejects = keepRejects
+    }
+
+    public mutating func addTransaction(
+        _ reference: UnsafeBufferPointer<UInt8>, kind: TransactionKind, amount: Money, location: SourceLocation
+    ) {
+        transactionCount += 1
+        let key = Key(kind: kind, currency: amount.currency)
+        transactions[key, default: Total()].count += 1
+        transactions[key]!.amountMinor &+= amount.minor
+        if firstRecords.count < keepRecords {
+            firstRecords.append(
+                SettlementTransaction(
+                    reference: String(decoding: reference, as: UTF8.self), kind: kind, amount: amount, location: location))
+        }
+    }
+
+    public mutating func addNonTransaction(_ line: NonTransactionLine) {
+        nonTransactionCount += 1
+        nonTransactions.add(line)
+    }
+
+    public mutating func addReject(_ reject: Reject) {
+        rejectCount += 1
+        if rejects.count < keepRejects { rejects.append(reject) }
+    }
+
+    public mutating func addControl(_ control: ControlResult) { controls.append(control) }
+
+    /// Transaction totals in (kind, currency) order.
+    public var sortedTransactions: [(key: Key, total: Total)] {
+        transactions.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+}

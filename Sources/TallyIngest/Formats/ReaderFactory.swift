@@ -1,0 +1,14 @@
+/// The reader of each format.
+public enum ReaderFactory {
+    /// - Throws: ``IngestError`` `.unsupported` when this build cannot read the format yet.
+    public static func reader(for format: SettlementFormat, options: ReaderOptions) throws(IngestError)
+        -> any SettlementReader
+    {
+        switch format {
+        case .stripe: return StripeBalanceReport(options: options)
+        case .adyen, .paypal, .camt053, .camt054, .csv:
+            throw IngestError(
+                code: .unsupported, message: "format '\(format.rawValue)' is not supported by this build yet", path: "")
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import TallyCore
+import TallyIngest
+
+extension Tally {
+    /// `tally inspect`: what Tally reads in one file, without a database.
+    struct Inspect: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Read one settlement file without a database and show what Tally sees in it.",
+            discussion: """
+                Prints the format (detected when --format is omitted: camt by namespace, PayPal by its RH \
+                record, Stripe and Adyen by their header), counts and sums per kind and currency, the \
+                non-transaction lines, the file's controls, rejects with line numbers and the first records.
+
+                Exit status: 0 when the file could be read (even with rejects or failed controls), \
+                65 when it cannot be read, 66 when it does not exist.
+
+                Examples:
+                  tally inspect samples/stripe/acmepay_2026-03-10_2026-03-11.csv
+                  tally inspect --format camt053 statement.xml --json
+                """)
+
+        @Option(help: "The file's format (default: detect it).") var format: SettlementFormat?
+        @Option(help: "Column holding the reference, instead of the format's default.") var referenceColumn: String?
+        @Option(help: "How many records to show.") var records: Int = 5
+        @Flag(help: "Print JSON with the keys format, transactions, non_transactions, controls, rejects.") var json = false
+        @Argument(help: "The settlement file.") var file: String
+
+        func run() throws {
+            try withExitStatus {
+                let settlement = SettlementFile(path: file, index: 0)
+                try settlement.checkReadable()
+                var detected = false
+                let chosen: SettlementFormat
+                if let format {
+                    chosen = format
+                } else if let guess = try FormatDetector.detect(settlement) {
+                    chosen = guess
+                    detected = true
+                } else {
+                    throw IngestError(
+                        code: .malformed,
+                        message: "cannot tell the format from the first bytes; pass --format (\(SettlementFormat.allCases.map(\.rawValue).joined(separator: ", ")))",
+                        path: file)
+                }
+                let reader = try ReaderFactory.reader(for: chosen, options: ReaderOptions(referenceColumn: referenceColumn))
+                var sink = InspectionSink(keepRecords: max(0, records))
+                try reader.read(settlement, into: &sink, progress: { _ in })
+                if json {
+                    try printJSON(Self.object(sink, format: chosen, detected: detected, file: file))
+                } else {
+                    Console.out(Self.text(sink, format: chosen, detected: detected, file: file))
+                }
+            }
+        }
+
+        static func decimal(_ minor: Int64, _ currency: Currency) -> String {
+            MoneyFormatter.decimal(minor, exponent: currency.exponent)
+        }
+
+        static func object(_ sink: InspectionSink, format: SettlementFormat, detected: Bool, file: String) -> [String: Any] {
+            [
+                "file": file, "format": format.rawValue, "detected": detected,
+                "transaction_count": sink.transactionCount, "non_transaction_count": sink.nonTransactionCount,
+                "transactions": sink.sortedTransactions.map {
+                    [
+                        "kind": $0.key.kind.name, "currency": $0.key.currency.code, "count": $0.total.count,
+                        "amount_minor": $0.total.amountMinor, "amount": decimal($0.total.amountMinor, $0.key.currency),
+                    ] as [String: Any]
+                },
+                "non_transactions": sink.nonTransactions.sorted.map {
+                    [
+                        "category": $0.key.category, "currency": $0.key.currency.code, "count": $0.total.count,
+                        "gross_minor": $0.total.gross, "fee_minor": $0.total.fee, "net_minor": $0.total.net,
+                    ] as [String: Any]
+                },
+                "controls": sink.controls.map {
+                    ["name": $0.name, "ok": $0.ok, "expected": $0.expected, "actual": $0.actual] as [String: Any]
+                },
+                "reject_count": sink.rejectCount,
+                "rejects": sink.rejects.map { ["line": $0.location.line, "reason": $0.reason] as [String: Any] },
+                "first_records": sink.firstRecords.map {
+                    [
+                        "line": $0.location.line, "reference": $0.reference, "kind": $0.kind.name,
+                        "amount_minor": $0.amount.minor, "currency": $0.amount.currency.code,
+                    ] as [String: Any]
+                },
+            ]
+        }
+
+        static func text(_ sink: InspectionSink, format: SettlementFormat, detected: Bool, file: String) -> String {
+            var lines = ["\(file): \(format.rawValue)\(detected ? " (detected)" : "")"]
+            lines.append("transactions: \(sink.transactionCount)")
+            for (key, total) in sink.sortedTransactions {
+                lines.append("  \(key.kind.name) \(key.currency.code): \(total.count), \(decimal(total.amountMinor, key.currency))")
+            }
+            lines.append("non-transaction lines: \(sink.nonTransactionCount)")
+            for (key, total) in sink.nonTransactions.sorted {
+                lines.append(
+                    "  \(key.category) \(key.currency.code): \(total.count), gross \(decimal(total.gross, key.currency)), net \(decimal(total.net, key.currency))"
+                )
+            }
+            lines.append("controls: \(sink.controls.filter(\.ok).count) ok, \(sink.controls.filter { !$0.ok }.count) failed")
+            for control in sink.controls {
+                lines.append("  \(control.ok ? "ok    " : "FAILED") \(control.name): expected \(control.expected), actual \(control.actual)")
+            }
+            lines.append("rejects: \(sink.rejectCount)")
+            for reject in sink.rejects.prefix(20) { lines.append("  line \(reject.location.line): \(reject.reason)") }
+            if sink.rejectCount > 20 { lines.append("  … \(sink.rejectCount - 20) more (--json lists up to 1000)") }
+            if !sink.firstRecords.isEmpty {
+                lines.append("first records:")
+                for record in sink.firstRecords {
+                    lines.append(
+                        "  line \(record.location.line): \(record.kind.name) \(record.reference) \(record.amount.decimalString) \(record.amount.currency.code)"
+                    )
+                }
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+}
