@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
     ],
     targets: [
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
@@ -17,7 +18,10 @@ let package = Package(
         .target(name: "TallyCore"),
         .target(
             name: "TallyIngest",
-            dependencies: ["TallyCore", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "TallyCore", "CLibXML2", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .target(name: "TallyPostgres", dependencies: ["TallyCore", "CLibPQ"]),
         .target(name: "TallyReport", dependencies: ["TallyCore"]),

@@ -23,6 +23,9 @@ extension Tally {
 
         @Option(help: "The file's format (default: detect it).") var format: SettlementFormat?
         @Option(help: "Column holding the reference, instead of the format's default.") var referenceColumn: String?
+
+        @Option(help: "YAML mapping of a generic CSV (--format csv); see samples/mappings/.")
+        var mapping: String?
         @Option(help: "How many records to show.") var records: Int = 5
         @Flag(help: "Print JSON with the keys format, transactions, non_transactions, controls, rejects.") var json = false
         @Argument(help: "The settlement file.") var file: String
@@ -44,7 +47,9 @@ extension Tally {
                         message: "cannot tell the format from the first bytes; pass --format (\(SettlementFormat.allCases.map(\.rawValue).joined(separator: ", ")))",
                         path: file)
                 }
-                let reader = try ReaderFactory.reader(for: chosen, options: ReaderOptions(referenceColumn: referenceColumn))
+                let loaded = try mapping.map { path throws(MappingError) in try CSVMapping.load(path: path) }
+                let reader = try ReaderFactory.reader(
+                    for: chosen, options: ReaderOptions(referenceColumn: referenceColumn, mapping: loaded))
                 var sink = InspectionSink(keepRecords: max(0, records))
                 try reader.read(settlement, into: &sink, progress: { _ in })
                 if json {

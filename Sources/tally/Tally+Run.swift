@@ -77,6 +77,9 @@ extension Tally {
         @Option(help: "Column holding the reference, instead of the format's default.")
         var referenceColumn: String?
 
+        @Option(help: "YAML mapping of a generic CSV (--format csv); see samples/mappings/.")
+        var mapping: String?
+
         @Option(help: "Stop with exit 65 when more records than this are rejected.")
         var maxRejects: Int = 1000
 
@@ -117,7 +120,18 @@ extension Tally {
             if let waitSeconds, waitSeconds < 0 { throw ValidationError("--wait must be 0 or more seconds.") }
         }
 
+        /// The `--mapping` file, read and validated once (exit 64 with every problem).
+        var loadedMapping: CSVMapping? {
+            mapping.flatMap { try? CSVMapping.load(path: $0) }
+        }
+
         func run() throws {
+            if let mapping {
+                do throws(MappingError) { _ = try CSVMapping.load(path: mapping) } catch {
+                    Console.error("tally: error: \(error)")
+                    throw ExitCode(ExitStatus.usage.rawValue)
+                }
+            }
             if perDay {
                 try runPerDay()
                 return
@@ -223,7 +237,7 @@ extension Tally {
                 provider: provider, format: format, files: files, from: from, to: to, timezone: timezone, lookbackDays: lookbackDays, lookaheadDays: lookaheadDays,
                 databaseURL: databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"],
                 outDirectory: out, dryRun: dryRun, amountToleranceMinor: amountTolerance,
-                readerOptions: ReaderOptions(referenceColumn: referenceColumn), maxRejects: maxRejects,
+                readerOptions: ReaderOptions(referenceColumn: referenceColumn, mapping: loadedMapping), maxRejects: maxRejects,
                 resultsURL: resultsURL ?? ProcessInfo.processInfo.environment["TALLY_RESULTS_URL"], waitSeconds: waitSeconds)
         }
     }

@@ -6,7 +6,13 @@ public enum ReaderFactory {
     {
         switch format {
         case .stripe: return StripeBalanceReport(options: options)
-        case .adyen, .paypal, .camt053, .camt054, .csv:
+        case .csv:
+            guard let mapping = options.mapping else {
+                throw IngestError(
+                    code: .unsupported, message: "--format csv needs --mapping FILE.yml (see samples/mappings/)", path: "")
+            }
+            return MappedCSVReader(mapping: mapping, maxFieldBytes: options.maxFieldBytes)
+        case .adyen, .paypal, .camt053, .camt054:
             throw IngestError(
                 code: .unsupported, message: "format '\(format.rawValue)' is not supported by this build yet", path: "")
         }

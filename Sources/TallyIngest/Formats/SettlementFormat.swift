@@ -12,10 +12,13 @@ public struct ReaderOptions: Sendable, Hashable {
     public var referenceColumn: String?
     /// Fields longer than this become rejects.
     public var maxFieldBytes: Int
+    /// The mapping of `--format csv` (`--mapping FILE.yml`).
+    public var mapping: CSVMapping?
 
-    public init(referenceColumn: String? = nil, maxFieldBytes: Int = 1 << 20) {
+    public init(referenceColumn: String? = nil, maxFieldBytes: Int = 1 << 20, mapping: CSVMapping? = nil) {
         self.referenceColumn = referenceColumn
         self.maxFieldBytes = maxFieldBytes
+        self.mapping = mapping
     }
 }
 

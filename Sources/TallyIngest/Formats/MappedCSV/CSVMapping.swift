@@ -1,0 +1,278 @@
+import Foundation
+import TallyCore
+import Yams
+
+/// How a generic CSV maps onto settlement records (`--format csv --mapping FILE.yml`).
+///
+/// ```yaml
+/// delimiter: ";"              # default ","
+/// decimal_separator: ","      # default "."
+/// thousands_separator: "."    # optional; dropped from amounts
+/// skip_rows: 2                # lines before the header row
+/// reference: Payment ID       # the column holding the reference
+/// kind:
+///   column: Type
+///   values: { Charge: charge, Refund: refund, Chargeback: chargeback }   # others: non-transaction lines
+/// amount:
+///   column: Gross             # a signed decimal; or debit: / credit: columns; minor_units: true for integers
+/// fee: Fee                    # optional
+/// net: Net                    # optional
+/// currency:
+///   column: Currency          # or constant: EUR
+/// timestamp:
+///   column: Processed On
+///   format: yyyy-MM-dd'T'HH:mm:ss.SSS
+/// ```
+public struct CSVMapping: Sendable, Hashable {
+    /// How the amount is found.
+    public enum Amount: Sendable, Hashable {
+        case signed(column: String)
+        case debitCredit(debit: String, credit: String)
+    }
+
+    /// How the currency is found.
+    public enum CurrencySource: Sendable, Hashable {
+        case column(String)
+        case constant(Currency)
+    }
+
+    /// How the kind is found.
+    public enum KindSource: Sendable, Hashable {
+        case column(String, values: [String: TransactionKind])
+        case constant(TransactionKind)
+    }
+
+    public var delimiter: UInt8 = UInt8(ascii: ",")
+    public var decimalSeparator: UInt8 = UInt8(ascii: ".")
+    /// A grouping character to drop from amounts (`1.234,56`), if the export writes one.
+    public var thousandsSeparator: UInt8?
+    public var skipRows = 0
+    public var reference: String
+    public var kind: KindSource
+    public var amount: Amount
+    public var minorUnits = false
+    public var fee: String?
+    public var net: String?
+    public var currency: CurrencySource
+    public var timestampColumn: String?
+    public var timestampFormat: TimestampPattern?
+
+    /// Every column the mapping reads (checked against the header).
+    public var columns: [String] {
+        var names = [reference]
+        if case .column(let name, _) = kind { names.append(name) }
+        switch amount {
+        case .signed(let column): names.append(column)
+        case .debitCredit(let debit, let credit): names += [debit, credit]
+        }
+        if case .column(let name) = currency { names.append(name) }
+        return names + [fee, net, timestampColumn].compactMap { $0 }
+    }
+}
+
+/// Every problem of a mapping file, each with its key path and what was expected (exit 64).
+public struct MappingError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var problems: [String]
+
+    public var description: String {
+        "\(path): the mapping has \(problems.count) problem\(problems.count == 1 ? "" : "s"):\n"
+            + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}
+
+extension CSVMapping {
+    /// Reads and validates a YAML mapping file; unknown keys are errors, not silence.
+    public static func load(path: String) throws(MappingError) -> CSVMapping {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw MappingError(path: path, problems: ["cannot read the file"])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw MappingError(path: path, problems: ["the file is not UTF-8"])
+        }
+        return try parse(text, path: path)
+    }
+
+    /// Validates a mapping given as YAML text.
+    public static func parse(_ text: String, path: String = "mapping") throws(MappingError) -> CSVMapping {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw MappingError(path: path, problems: ["not valid YAML: \(error)"])
+        }
+        guard let root, let top = root.mapping else {
+            throw MappingError(path: path, problems: ["expected a mapping of keys at the top level"])
+        }
+        var problems: [String] = []
+        let reader = NodeReader(problems: { problems.append($0) })
+        reader.allow(top, keys: ["delimiter", "decimal_separator", "thousands_separator", "skip_rows", "reference", "kind", "amount", "fee", "net", "currency", "timestamp"], at: "")
+
+        var delimiter = UInt8(ascii: ",")
+        if let text = reader.string(top, "delimiter", at: "") {
+            let value = text == "tab" || text == "\\t" ? "\t" : text
+            if value.utf8.count == 1, let byte = value.utf8.first, byte != UInt8(ascii: "\""), byte != 10, byte != 13 {
+                delimiter = byte
+            } else {
+                problems.append("delimiter: expected one character such as ',' ';' or 'tab', found '\(text)'")
+            }
+        }
+        var decimalSeparator = UInt8(ascii: ".")
+        if let text = reader.string(top, "decimal_separator", at: "") {
+            if text == "." || text == "," { decimalSeparator = text.utf8.first! } else {
+                problems.append("decimal_separator: expected '.' or ',', found '\(text)'")
+            }
+        }
+        var thousandsSeparator: UInt8?
+        if let text = reader.string(top, "thousands_separator", at: "") {
+            if [".", ",", "'", " "].contains(text), text.utf8.first != decimalSeparator {
+                thousandsSeparator = text.utf8.first
+            } else {
+                problems.append("thousands_separator: expected '.', ',', \"'\" or ' ' different from decimal_separator, found '\(text)'")
+            }
+        }
+        var skipRows = 0
+        if let text = reader.string(top, "skip_rows", at: "") {
+            if let value = Int(text), value >= 0 { skipRows = value } else {
+                problems.append("skip_rows: expected a whole number of rows (0 or more), found '\(text)'")
+            }
+        }
+        let reference = reader.string(top, "reference", at: "")
+        if reference == nil && top["reference"] == nil { problems.append("reference: required (the column holding the reference)") }
+
+        var kind: KindSource?
+        if let node = top["kind"] {
+            if let map = node.mapping {
+                reader.allow(map, keys: ["column", "values", "constant"], at: "kind.")
+                if let constant = reader.string(map, "constant", at: "kind.") {
+                    if let value = TransactionKind(name: constant) { kind = .constant(value) } else {
+                        problems.append("kind.constant: expected charge, refund or chargeback, found '\(constant)'")
+                    }
+                } else if let column = reader.string(map, "column", at: "kind.") {
+                    var values: [String: TransactionKind] = [:]
+                    if let valuesNode = map["values"] {
+                        if let entries = valuesNode.mapping {
+                            for (key, value) in entries {
+                                let name = key.string ?? "?"
+                                guard let target = value.string, let mapped = TransactionKind(name: target) else {
+                                    problems.append("kind.values.\(name): expected charge, refund or chargeback, found '\(value.string ?? "a non-text value")'")
+                                    continue
+                                }
+                                values[name] = mapped
+                            }
+                        } else {
+                            problems.append("kind.values: expected a mapping of column values to charge, refund or chargeback")
+                        }
+                    } else {
+                        problems.append("kind.values: required with kind.column (which values are charges, refunds, chargebacks)")
+                    }
+                    kind = .column(column, values: values)
+                } else {
+                    problems.append("kind: expected column (with values) or constant")
+                }
+            } else if let constant = node.string, let value = TransactionKind(name: constant) {
+                kind = .constant(value)
+            } else {
+                problems.append("kind: expected a mapping with column and values, or one of charge, refund, chargeback")
+            }
+        } else {
+            problems.append("kind: required (column and values, or constant)")
+        }
+
+        var amount: Amount?
+        var minorUnits = false
+        if let node = top["amount"] {
+            if let map = node.mapping {
+                reader.allow(map, keys: ["column", "debit", "credit", "minor_units"], at: "amount.")
+                if let text = reader.string(map, "minor_units", at: "amount.") {
+                    if let value = Bool(text) { minorUnits = value } else {
+                        problems.append("amount.minor_units: expected true or false, found '\(text)'")
+                    }
+                }
+                let column = reader.string(map, "column", at: "amount.")
+                let debit = reader.string(map, "debit", at: "amount.")
+                let credit = reader.string(map, "credit", at: "amount.")
+                switch (column, debit, credit) {
+                case (let column?, nil, nil): amount = .signed(column: column)
+                case (nil, let debit?, let credit?): amount = .debitCredit(debit: debit, credit: credit)
+                default: problems.append("amount: expected either column, or both debit and credit")
+                }
+            } else if let column = node.string {
+                amount = .signed(column: column)
+            }
+        } else {
+            problems.append("amount: required (column, or debit and credit)")
+        }
+        let fee = reader.string(top, "fee", at: "")
+        let net = reader.string(top, "net", at: "")
+
+        var currency: CurrencySource?
+        if let node = top["currency"] {
+            if let map = node.mapping {
+                reader.allow(map, keys: ["column", "constant"], at: "currency.")
+                if let constant = reader.string(map, "constant", at: "currency.") {
+                    if let value = Currency(code: constant) { currency = .constant(value) } else {
+                        problems.append("currency.constant: expected an ISO 4217 code such as EUR, found '\(constant)'")
+                    }
+                } else if let column = reader.string(map, "column", at: "currency.") {
+                    currency = .column(column)
+                } else {
+                    problems.append("currency: expected column or constant")
+                }
+            } else if let text = node.string {
+                currency = .column(text)
+            }
+        } else {
+            problems.append("currency: required (column or constant)")
+        }
+
+        var timestampColumn: String?
+        var timestampFormat: TimestampPattern?
+        if let node = top["timestamp"] {
+            if let map = node.mapping {
+                reader.allow(map, keys: ["column", "format"], at: "timestamp.")
+                timestampColumn = reader.string(map, "column", at: "timestamp.")
+                if timestampColumn == nil { problems.append("timestamp.column: required with timestamp") }
+                if let format = reader.string(map, "format", at: "timestamp.") {
+                    do throws(TimestampPattern.Invalid) { timestampFormat = try TimestampPattern(format) } catch {
+                        problems.append("timestamp.format: \(error.reason)")
+                    }
+                }
+            } else {
+                problems.append("timestamp: expected a mapping with column and format")
+            }
+        }
+
+        guard problems.isEmpty, let reference, let kind, let amount, let currency else {
+            throw MappingError(path: path, problems: problems)
+        }
+        return CSVMapping(
+            delimiter: delimiter, decimalSeparator: decimalSeparator, thousandsSeparator: thousandsSeparator,
+            skipRows: skipRows, reference: reference, kind: kind,
+            amount: amount, minorUnits: minorUnits, fee: fee, net: net, currency: currency,
+            timestampColumn: timestampColumn, timestampFormat: timestampFormat)
+    }
+}
+
+/// Reads scalar values out of YAML nodes and reports unknown keys with their path.
+private struct NodeReader {
+    let problems: (String) -> Void
+
+    func allow(_ map: Node.Mapping, keys: [String], at path: String) {
+        for key in map.keys {
+            let name = key.string ?? "?"
+            if !keys.contains(name) {
+                problems("\(path)\(name): unknown key (expected one of \(keys.joined(separator: ", ")))")
+            }
+        }
+    }
+
+    func string(_ map: Node.Mapping, _ key: String, at path: String) -> String? {
+        guard let node = map[key] else { return nil }
+        guard let text = node.string, !text.isEmpty else {
+            problems("\(path)\(key): expected a text value")
+            return nil
+        }
+        return text
+    }
+}
