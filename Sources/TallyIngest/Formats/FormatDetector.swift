@@ -22,6 +22,9 @@ public enum FormatDetector {
         let text = String(decoding: bytes.prefix(16 << 10), as: UTF8.self)
         let trimmed = text.drop { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }
         if trimmed.hasPrefix("<") {
+            // the message element first: comments and schema locations may name other messages
+            if text.contains("BkToCstmrStmt") { return .camt053 }
+            if text.contains("BkToCstmrDbtCdtNtfctn") { return .camt054 }
             if text.contains("camt.053") { return .camt053 }
             if text.contains("camt.054") { return .camt054 }
             return nil

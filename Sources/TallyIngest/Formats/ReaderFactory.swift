@@ -12,7 +12,9 @@ public enum ReaderFactory {
                     code: .unsupported, message: "--format csv needs --mapping FILE.yml (see samples/mappings/)", path: "")
             }
             return MappedCSVReader(mapping: mapping, maxFieldBytes: options.maxFieldBytes)
-        case .adyen, .paypal, .camt053, .camt054:
+        case .camt053: return CamtReader(message: .statement, options: options)
+        case .camt054: return CamtReader(message: .notification, options: options)
+        case .adyen, .paypal:
             throw IngestError(
                 code: .unsupported, message: "format '\(format.rawValue)' is not supported by this build yet", path: "")
         }
