@@ -40,6 +40,38 @@ import Testing
         #expect(result.stdout.contains("charge EUR: 1, 2.00"))
     }
 
+    /// The sample folders whose formats this build reads, with the format each is detected as.
+    static let sampleFolders = ["stripe": "stripe", "camt053": "camt053", "camt054": "camt054"]
+
+    @Test(arguments: sampleFolders.keys.sorted())
+    func everySampleIsReadAndDetected(_ folder: String) throws {
+        let directory = Self.shared.appendingPathComponent(folder)
+        guard let files = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        #expect(!files.isEmpty)
+        for name in files.sorted() {
+            let path = directory.appendingPathComponent(name).path
+            let result = try cli.tally(["inspect", path, "--json"])
+            #expect(result.status == 0, "\(name): \(result.stderr)")
+            let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            #expect(object?["format"] as? String == Self.sampleFolders[folder], "\(name)")
+        }
+    }
+
+    @Test func aHostileXMLFileExits65WithAMessage() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tally-inspect-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("xxe.xml")
+        let xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
+            + "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"><BkToCstmrStmt><Stmt><Id>&x;</Id></Stmt></BkToCstmrStmt></Document>"
+        try Data(xml.utf8).write(to: file)
+        let result = try cli.tally(["inspect", "--format", "camt053", file.path])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("DOCTYPE"))
+        #expect(result.stderr.contains(file.path))
+        #expect(!result.output.contains("root:"))
+    }
+
     @Test(arguments: [("/etc/hostname", Int32(65)), ("/no/such/file.csv", 66)])
     func unreadableFiles(_ path: String, _ status: Int32) throws {
         let result = try cli.tally(["inspect", path])
