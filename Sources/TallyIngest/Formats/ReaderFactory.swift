@@ -7,13 +7,14 @@ public enum ReaderFactory {
         switch format {
         case .stripe: return StripeBalanceReport(options: options)
         case .adyen: return AdyenSettlementDetail(options: options)
+        case .paypal: return PayPalSettlementReport(options: options)
         case .csv:
             guard let mapping = options.mapping else {
                 throw IngestError(
                     code: .unsupported, message: "--format csv needs --mapping FILE.yml (see samples/mappings/)", path: "")
             }
             return MappedCSVReader(mapping: mapping, maxFieldBytes: options.maxFieldBytes)
-        case .paypal, .camt053, .camt054:
+        case .camt053, .camt054:
             throw IngestError(
                 code: .unsupported, message: "format '\(format.rawValue)' is not supported by this build yet", path: "")
         }
