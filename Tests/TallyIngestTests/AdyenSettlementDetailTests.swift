@@ -216,6 +216,19 @@ import Testing
         #expect(sink.controls.map(\.ok) == [false])
     }
 
+    @Test func hostileRowsAreRejects() throws {
+        var bytes = Array((Self.header + Self.row(psp: "ok", grossCredit: "1", netCredit: "1")).utf8)
+        bytes += Array(Self.row(psp: "bad\u{1}", grossCredit: "1", netCredit: "1").utf8).map { $0 == 1 ? 0xFF : $0 }
+        bytes += Array(Self.row(psp: "nul", grossCredit: "1\u{0}", netCredit: "1").utf8)
+        bytes += Array("Co,Acct,\"open,quote".utf8)
+        let sink = try ProviderSamples.withTemporaryFile(bytes) { try read($0) }
+        #expect(sink.transactions.map(\.reference) == ["ok"])
+        #expect(sink.rejects.map(\.location.line) == [3, 4, 5])
+        #expect(sink.rejects[0].reason == "the reference is not valid UTF-8")
+        #expect(sink.rejects[1].reason.contains("Gross Credit (GC)"))
+        #expect(sink.rejects[2].reason.contains("unterminated quoted field"))
+    }
+
     @Test func aTruncatedFileReportsInsteadOfFailing() throws {
         let full = Self.header + Self.row(psp: "A", grossCredit: "10", netCredit: "9.50")
             + Self.row(psp: "", type: "MerchantPayout", grossCurrency: "", netDebit: "9.50")

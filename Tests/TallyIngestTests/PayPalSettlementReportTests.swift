@@ -275,6 +275,22 @@ import Testing
             ])
     }
 
+    @Test func hostileRecordsAreRejects() throws {
+        var bytes = Array(("SH,x\n" + Self.columns + Self.sb("ok", "T0006", "CR", "100", "USD")).utf8)
+        bytes += Array(Self.sb("bad\u{1}", "T0006", "CR", "100", "USD").utf8).map { $0 == 1 ? 0xC3 : $0 }
+        bytes += Array("S\u{0},1\n".utf8)
+        bytes += Array("SB,".utf8) + [UInt8](repeating: UInt8(ascii: "9"), count: 50 << 20) + Array(",T0006\n".utf8)
+        bytes += Array("SF,USD,100,0,0,0,CR,0,CR,100\nSC,3\nFF,3\n".utf8)
+        let sink = try read(bytes: bytes)
+        #expect(sink.transactions.map(\.reference) == ["ok"])
+        #expect(sink.rejects.map(\.location.line) == [4, 5, 6])
+        #expect(sink.rejects[0].reason == "the reference is not valid UTF-8")
+        #expect(sink.rejects[1].reason.hasPrefix("unknown record type"))
+        #expect(sink.rejects[2].reason.contains("field longer than"))
+        // the long record still counts as an SB record
+        #expect(sink.controls.filter { !$0.ok }.isEmpty, "\(sink.controls)")
+    }
+
     @Test func aLaterFileOfASplitReportChecksOnlyWhatItHolds() throws {
         let sink = try read(
             text: "FH,02\nSH,x\n" + Self.columns + Self.sb("a", "T0006", "CR", "100", "USD")

@@ -24,22 +24,29 @@ public enum UTF16Transcoding {
     ///   that may end in the middle of a character) instead of failing.
     /// - Returns: nil when the text is not valid UTF-16 and `lenient` is false.
     public static func utf8(from bytes: some Collection<UInt8>, _ order: ByteOrder, lenient: Bool = false) -> [UInt8]? {
-        var units: [UInt16] = []
-        units.reserveCapacity(bytes.count / 2)
+        guard bytes.count % 2 == 0 || lenient else { return nil }
         var iterator = bytes.makeIterator()
-        while let first = iterator.next() {
-            guard let second = iterator.next() else {
-                if lenient { break }
-                return nil
-            }
-            units.append(order == .littleEndian ? UInt16(second) << 8 | UInt16(first) : UInt16(first) << 8 | UInt16(second))
+        let bom: [UInt8] = order == .littleEndian ? [0xFF, 0xFE] : [0xFE, 0xFF]
+        if bytes.starts(with: bom) {
+            _ = iterator.next()
+            _ = iterator.next()
         }
-        if units.first == 0xFEFF { units.removeFirst() }
         var output: [UInt8] = []
-        output.reserveCapacity(units.count + units.count / 4)
+        output.reserveCapacity(bytes.count / 2 + bytes.count / 8)
         let failed = transcode(
-            units.makeIterator(), from: UTF16.self, to: UTF8.self, stoppingOnError: !lenient,
+            CodeUnits(bytes: iterator, order: order), from: UTF16.self, to: UTF8.self, stoppingOnError: !lenient,
             into: { output.append($0) })
         return failed ? nil : output
+    }
+
+    /// 16-bit code units read pairwise from bytes, without an intermediate array.
+    private struct CodeUnits<Bytes: IteratorProtocol<UInt8>>: IteratorProtocol {
+        var bytes: Bytes
+        let order: ByteOrder
+
+        mutating func next() -> UInt16? {
+            guard let first = bytes.next(), let second = bytes.next() else { return nil }
+            return order == .littleEndian ? UInt16(second) << 8 | UInt16(first) : UInt16(first) << 8 | UInt16(second)
+        }
     }
 }

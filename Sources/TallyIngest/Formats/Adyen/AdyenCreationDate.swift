@@ -34,8 +34,20 @@ enum AdyenCreationDate {
         return .success(Timestamp(microseconds: local.microseconds - Int64(minutes) * 60_000_000))
     }
 
+    /// The abbreviations of ``offsets`` packed into an integer, so that the per-row lookup builds no String.
+    static let packedOffsets: [UInt32: Int] = Dictionary(
+        uniqueKeysWithValues: offsets.map { name, minutes in (name.utf8.reduce(0) { $0 << 8 | UInt32($1) }, minutes) })
+
     /// The zone's offset from UTC in minutes.
     static func offset(_ zone: UnsafeBufferPointer<UInt8>) -> Int? {
+        if zone.count <= 4 {
+            var packed: UInt32 = 0
+            for byte in zone {
+                let upper = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
+                packed = packed << 8 | UInt32(upper)
+            }
+            if let minutes = packedOffsets[packed] { return minutes }
+        }
         guard !zone.isEmpty, zone.count <= 12, let text = String(validating: zone, as: UTF8.self) else { return nil }
         let upper = text.uppercased()
         if let minutes = offsets[upper] { return minutes }

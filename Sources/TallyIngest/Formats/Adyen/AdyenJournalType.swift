@@ -23,6 +23,19 @@ enum AdyenJournalType: Equatable {
         ].map { ($0.lowercased(), $0) })
 
     init?(_ bytes: UnsafeBufferPointer<UInt8>) {
+        // the types of nearly every row, without building a String
+        if bytes.equalsIgnoringASCIICase("settled") {
+            self = .transaction(.charge)
+            return
+        }
+        if bytes.equalsIgnoringASCIICase("refunded") {
+            self = .transaction(.refund)
+            return
+        }
+        if bytes.equalsIgnoringASCIICase("chargeback") {
+            self = .transaction(.chargeback)
+            return
+        }
         guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
         let name = text.trimmingSpaces
         guard !name.isEmpty else { return nil }
@@ -43,6 +56,20 @@ enum AdyenJournalType: Equatable {
         case .payout: "MerchantPayout"
         case .other(let name): name
         }
+    }
+}
+
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// Equality with a lower-case ASCII literal, ignoring the case of the bytes.
+    func equalsIgnoringASCIICase(_ lowercase: StaticString) -> Bool {
+        guard lowercase.utf8CodeUnitCount == count else { return false }
+        let other = lowercase.utf8Start
+        for index in 0..<count {
+            let byte = self[index]
+            let lower = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+            if lower != other[index] { return false }
+        }
+        return true
     }
 }
 

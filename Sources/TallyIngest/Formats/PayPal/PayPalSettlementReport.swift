@@ -15,11 +15,11 @@ import Glibc
 /// ``TallyCore/SettlementSink/noteOriginalReference(_:)``. ``PayPalEventCode`` maps T-codes to kinds.
 ///
 /// Files are UTF-8 with or without a BOM. Old reports were UTF-16: such a file (BOM `FF FE`/`FE FF`,
-/// or NUL bytes between ASCII letters) is converted in memory up to ``maxUTF16Bytes``, and refused with
-/// the command that converts it beyond that.
+/// or NUL bytes between ASCII letters) is converted in memory up to ``maxUTF16Bytes`` (the file and
+/// its UTF-8 copy are held at once), and refused with the command that converts it beyond that.
 public struct PayPalSettlementReport: SettlementReader {
     /// The largest UTF-16 file converted in memory (STL files are daily and small).
-    public static let maxUTF16Bytes = 256 << 20
+    public static let maxUTF16Bytes = 64 << 20
 
     public var options: ReaderOptions
 
@@ -114,6 +114,11 @@ public struct PayPalSettlementReport: SettlementReader {
                 return
             }
             sawRecordType = true
+            // a CH that cannot be read stops the file (below); any other record is a reject
+            if let problem = record.problem, type != .columnHeader {
+                if type == .sectionBody { controls.countRecord() }
+                return reject(problem)
+            }
             switch type {
             case .reportHeader:
                 break
