@@ -86,10 +86,12 @@ extension Tally {
                 "reject_count": sink.rejectCount,
                 "rejects": sink.rejects.map { ["line": $0.location.line, "reason": $0.reason] as [String: Any] },
                 "first_records": sink.firstRecords.map {
-                    [
+                    var record: [String: Any] = [
                         "line": $0.location.line, "reference": $0.reference, "kind": $0.kind.name,
                         "amount_minor": $0.amount.minor, "currency": $0.amount.currency.code,
-                    ] as [String: Any]
+                    ]
+                    if let original = $0.originalReference { record["original_reference"] = original }
+                    return record
                 },
             ]
         }
@@ -116,8 +118,9 @@ extension Tally {
             if !sink.firstRecords.isEmpty {
                 lines.append("first records:")
                 for record in sink.firstRecords {
+                    let original = record.originalReference.map { " (original payment \($0))" } ?? ""
                     lines.append(
-                        "  line \(record.location.line): \(record.kind.name) \(record.reference) \(record.amount.decimalString) \(record.amount.currency.code)"
+                        "  line \(record.location.line): \(record.kind.name) \(record.reference) \(record.amount.decimalString) \(record.amount.currency.code)\(original)"
                     )
                 }
             }

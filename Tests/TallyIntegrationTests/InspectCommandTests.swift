@@ -41,7 +41,9 @@ import Testing
     }
 
     /// The sample folders whose formats this build reads, with the format each is detected as.
-    static let sampleFolders = ["stripe": "stripe", "camt053": "camt053", "camt054": "camt054"]
+    static let sampleFolders = [
+        "stripe": "stripe", "camt053": "camt053", "camt054": "camt054", "adyen-settlement-detail": "adyen", "paypal-stl": "paypal",
+    ]
 
     @Test(arguments: sampleFolders.keys.sorted())
     func everySampleIsReadAndDetected(_ folder: String) throws {

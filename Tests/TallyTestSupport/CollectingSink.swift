@@ -17,6 +17,11 @@ public struct CollectingSink: SettlementSink {
                 reference: String(decoding: reference, as: UTF8.self), kind: kind, amount: amount, location: location))
     }
 
+    public mutating func noteOriginalReference(_ reference: UnsafeBufferPointer<UInt8>) {
+        guard !transactions.isEmpty else { return }
+        transactions[transactions.count - 1].originalReference = String(decoding: reference, as: UTF8.self)
+    }
+
     public mutating func addNonTransaction(_ line: NonTransactionLine) { nonTransactions.append(line) }
     public mutating func addReject(_ reject: Reject) { rejects.append(reject) }
     public mutating func addControl(_ control: ControlResult) { controls.append(control) }

@@ -19,12 +19,17 @@ public struct SettlementTransaction: Sendable, Hashable {
     /// Absolute amount: the kind carries the direction.
     public var amount: Money
     public var location: SourceLocation
+    /// The original payment of a refund or chargeback, when the file names it (never matched on).
+    public var originalReference: String?
 
-    public init(reference: String, kind: TransactionKind, amount: Money, location: SourceLocation) {
+    public init(
+        reference: String, kind: TransactionKind, amount: Money, location: SourceLocation, originalReference: String? = nil
+    ) {
         self.reference = reference
         self.kind = kind
         self.amount = amount
         self.location = location
+        self.originalReference = originalReference
     }
 }
 

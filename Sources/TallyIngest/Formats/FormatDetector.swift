@@ -3,7 +3,8 @@ import Glibc
 #endif
 
 /// Guesses a settlement file's format from its first bytes, for `tally inspect` without `--format`:
-/// camt by the `Document` namespace, PayPal by its `RH` record, Stripe and Adyen by header columns.
+/// camt by the `Document` namespace, PayPal by its record types (`RH`, or `FH`/`SH`/`CH` in files that
+/// start further in), Stripe and Adyen by header columns. UTF-16 text is decoded first.
 public enum FormatDetector {
     /// - Returns: the format, or nil when the first 64 KiB say nothing conclusive.
     public static func detect(_ file: SettlementFile) throws(IngestError) -> SettlementFormat? {
@@ -18,6 +19,9 @@ public enum FormatDetector {
     /// Detection on the first bytes of a file.
     public static func detect(prefix bytes: [UInt8]) -> SettlementFormat? {
         var bytes = bytes[...]
+        if let order = UTF16Transcoding.byteOrder(of: bytes) {
+            bytes = (UTF16Transcoding.utf8(from: bytes.prefix(32 << 10), order, lenient: true) ?? [])[...]
+        }
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         let text = String(decoding: bytes.prefix(16 << 10), as: UTF8.self)
         let trimmed = text.drop { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }
@@ -30,9 +34,13 @@ public enum FormatDetector {
             return nil
         }
         let firstLine = trimmed.prefix { $0 != "\n" && $0 != "\r" }
-        let firstField = firstLine.prefix { $0 != "," }.filter { $0 != "\"" }
-        if firstField == "RH" { return .paypal }
+        let firstField = firstLine.prefix { $0 != "," }.filter { $0 != "\"" && $0 != " " }
         let header = firstLine.lowercased()
+        switch firstField {
+        case "RH", "FH", "SH": return .paypal
+        case "CH" where header.contains("transaction event code"): return .paypal
+        default: break
+        }
         if header.contains("reporting_category") { return .stripe }
         if header.contains("psp reference") && header.contains("type") { return .adyen }
         return nil

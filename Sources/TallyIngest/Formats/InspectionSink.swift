@@ -45,6 +45,12 @@ public struct InspectionSink: SettlementSink {
         }
     }
 
+    public mutating func noteOriginalReference(_ reference: UnsafeBufferPointer<UInt8>) {
+        // only the transaction just added can still be among the first records
+        guard transactionCount <= keepRecords, !firstRecords.isEmpty, !reference.isEmpty else { return }
+        firstRecords[firstRecords.count - 1].originalReference = String(decoding: reference, as: UTF8.self)
+    }
+
     public mutating func addNonTransaction(_ line: NonTransactionLine) {
         nonTransactionCount += 1
         nonTransactions.add(line)

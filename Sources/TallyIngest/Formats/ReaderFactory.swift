@@ -1,11 +1,13 @@
 /// The reader of each format.
 public enum ReaderFactory {
-    /// - Throws: ``IngestError`` `.unsupported` when this build cannot read the format yet.
+    /// - Throws: ``IngestError`` `.unsupported` when `--format csv` comes without a mapping.
     public static func reader(for format: SettlementFormat, options: ReaderOptions) throws(IngestError)
         -> any SettlementReader
     {
         switch format {
         case .stripe: return StripeBalanceReport(options: options)
+        case .adyen: return AdyenSettlementDetail(options: options)
+        case .paypal: return PayPalSettlementReport(options: options)
         case .csv:
             guard let mapping = options.mapping else {
                 throw IngestError(
@@ -14,9 +16,6 @@ public enum ReaderFactory {
             return MappedCSVReader(mapping: mapping, maxFieldBytes: options.maxFieldBytes)
         case .camt053: return CamtReader(message: .statement, options: options)
         case .camt054: return CamtReader(message: .notification, options: options)
-        case .adyen, .paypal:
-            throw IngestError(
-                code: .unsupported, message: "format '\(format.rawValue)' is not supported by this build yet", path: "")
         }
     }
 }

@@ -1,0 +1,77 @@
+import TallyCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Adyen's settlement details report (`settlement_detail_report_batch_<N>.csv`), one payable batch.
+///
+/// Columns are bound by name across every header variant. `Type` is compared without case and the
+/// list is open:
+/// - `Settled` → charge, reference `Psp Reference`;
+/// - `Refunded` → refund and `Chargeback`/`SecondChargeback` → chargeback, reference the
+///   modification's own PSP reference, `Modification Reference` (what the merchant stored from the
+///   refund or dispute notification); `Psp Reference`, the original payment, is passed on with
+///   ``TallyCore/SettlementSink/noteOriginalReference(_:)``;
+/// - every other type (`MerchantPayout`, `Fee`, `MiscCosts`, `DepositCorrection`, `InvoiceDeduction`,
+///   `Balancetransfer`, the reversals `ChargebackReversed` and `RefundedReversed`, unknown ones) is a
+///   non-transaction line under its own name, summed per currency.
+///
+/// The matched amount is the gross in `Gross Currency`: `Gross Credit (GC)` for a charge,
+/// `Gross Debit (GC)` for a refund or chargeback (the other column when that one is absent).
+/// Empty, `""` and `0` all mean absent. `Creation Date` with its `TimeZone` abbreviation must be a
+/// readable instant, or the row is a reject. The control is ``AdyenBatchBalance``.
+public struct AdyenSettlementDetail: SettlementReader {
+    public var options: ReaderOptions
+
+    public init(options: ReaderOptions = ReaderOptions()) { self.options = options }
+
+    public func read(
+        _ file: SettlementFile, into sink: inout some SettlementSink, progress: (Int) -> Void
+    ) throws(IngestError) {
+        let descriptor = try file.open()
+        defer { close(descriptor) }
+        var reader = CSVReader(fileDescriptor: descriptor, maxFieldBytes: options.maxFieldBytes)
+        var layout: AdyenLayout?
+        var headerError: IngestError?
+        var balance = AdyenBatchBalance()
+        var lineCount = 0
+        do {
+            try reader.forEachRecord { record in
+                guard let columns = layout else {
+                    do throws(HeaderProblem) {
+                        layout = try AdyenLayout(header: record)
+                    } catch {
+                        let failure = IngestError(code: .malformed, message: error.message, path: file.path, line: record.line)
+                        headerError = failure
+                        throw failure
+                    }
+                    return
+                }
+                lineCount += 1
+                if lineCount & 0x3FFF == 0 { progress(record.bytesRead) }
+                let location = SourceLocation(file: file.index, line: record.line)
+                switch AdyenRow.read(record, columns) {
+                case .failure(let problem):
+                    sink.addReject(Reject(location: location, reason: problem.reason))
+                case .success(let row):
+                    row.emit(record, columns, location, into: &sink)
+                    if let net = row.net { balance.add(net: net.minor, currency: net.currency, payout: row.type == .payout) }
+                    if let batch = columns.batchNumber { balance.noteBatch(record[batch]) }
+                }
+            }
+        } catch let error as IngestError {
+            throw error
+        } catch {
+            throw IngestError(code: .unreadable, message: "\(error)", path: file.path)
+        }
+        if let headerError { throw headerError }
+        guard layout != nil else {
+            throw IngestError(
+                code: .malformed, message: "the file is empty; expected an Adyen settlement details report with a header row",
+                path: file.path)
+        }
+        for control in balance.controls(file: file.index) { sink.addControl(control) }
+        progress(reader.bytesRead)
+    }
+}
