@@ -9,7 +9,7 @@ SAMPLE_TO := 2026-03-11
 SAMPLE_FILE := samples/stripe/acmepay_$(SAMPLE_FROM)_$(SAMPLE_TO).csv
 SAMPLE_OUT := reports/acmepay/$(SAMPLE_FROM)_$(SAMPLE_TO)
 NIGHT2 := 2026-03-12
-NIGHT2_FILE := samples/stripe/acmepay_$(NIGHT2).csv
+NIGHT2_TODAY := 2026-03-13
 NIGHT2_OUT := reports/acmepay/$(NIGHT2)_$(NIGHT2)
 
 .PHONY: help install build build-debug pg-start pg-stop pg-status load-samples run test test-unit clean-reports
@@ -17,7 +17,7 @@ NIGHT2_OUT := reports/acmepay/$(NIGHT2)_$(NIGHT2)
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-install: ## Install what is missing with apt (libpq-dev, libxml2-dev, postgresql, pkg-config, python3-jsonschema)
+install: ## Install what is missing with apt (libpq-dev, libxml2-dev, postgresql, pkg-config, python3-jsonschema, python3-prometheus-client)
 	@bash $(PG) install
 
 build: install ## Build the release binary
@@ -40,17 +40,15 @@ load-samples: pg-start ## (Re)load samples/ into the private PostgreSQL
 
 run: build load-samples ## Build, start the private PostgreSQL, load samples/, run two sample nights, print the report paths
 	@echo "== Night 1: $(SAMPLE_FROM)..$(SAMPLE_TO)"
-	@status=0; $(TALLY) run --provider acmepay --format stripe --file $(SAMPLE_FILE) \
-	    --from $(SAMPLE_FROM) --to $(SAMPLE_TO) --out $(SAMPLE_OUT) \
-	    --database-url "$$(cat .tally/database-url)" || status=$$?; \
+	@status=0; DATABASE_URL="$$(cat .tally/database-url)" $(TALLY) run --config samples/tally.yml \
+	    --provider acmepay --file $(SAMPLE_FILE) --from $(SAMPLE_FROM) --to $(SAMPLE_TO) || status=$$?; \
 	  if [ $$status -gt 1 ]; then echo "tally run failed with exit status $$status" >&2; exit $$status; fi
 	@echo
 	@echo "== Overnight, finance corrects two ledger rows (samples/night2.sql)"
 	@bash $(PG) psql -q -d tally -f samples/night2.sql
-	@echo "== Night 2: $(NIGHT2)"
-	@status=0; $(TALLY) run --provider acmepay --format stripe --file $(NIGHT2_FILE) \
-	    --from $(NIGHT2) --to $(NIGHT2) --out $(NIGHT2_OUT) \
-	    --database-url "$$(cat .tally/database-url)" || status=$$?; \
+	@echo "== Night 2: the nightly job, no window given: yesterday as of $(NIGHT2_TODAY) for every provider of samples/tally.yml"
+	@status=0; DATABASE_URL="$$(cat .tally/database-url)" $(TALLY) run --config samples/tally.yml \
+	    --as-of $(NIGHT2_TODAY) || status=$$?; \
 	  if [ $$status -gt 1 ]; then echo "tally run failed with exit status $$status" >&2; exit $$status; fi
 	@echo
 	@$(PYTHON) -c 'import json, sys; r = json.load(open(sys.argv[1])); d = r["delta"]; \
@@ -64,6 +62,7 @@ run: build load-samples ## Build, start the private PostgreSQL, load samples/, r
 	@echo "  $(SAMPLE_OUT)/report.json"
 	@echo "  $(SAMPLE_OUT)/breaks.csv"
 	@echo "  $(NIGHT2_OUT)/report.html"
+	@echo "Metrics (Prometheus text format): .tally/metrics/tally.prom"
 	@echo "History: .build/release/tally runs list --database-url \"$$(cat .tally/database-url)\""
 
 test: load-samples build-debug ## Everything: unit and integration tests against the private PostgreSQL

@@ -11,6 +11,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
@@ -25,21 +28,32 @@ let package = Package(
         ),
         .target(name: "TallyPostgres", dependencies: ["TallyCore", "CLibPQ"]),
         .target(name: "TallyReport", dependencies: ["TallyCore"]),
-        .target(name: "TallyEngine", dependencies: ["TallyCore", "TallyIngest", "TallyPostgres", "TallyReport"]),
+        .target(
+            name: "TallyEngine",
+            dependencies: [
+                "TallyCore", "TallyIngest", "TallyPostgres", "TallyReport", .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
         .executableTarget(
             name: "tally",
             dependencies: [
                 "TallyCore", "TallyIngest", "TallyPostgres", "TallyReport", "TallyEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(name: "tally-bench", dependencies: ["TallyCore", "TallyIngest"]),
         .target(name: "TallyTestSupport", dependencies: ["TallyCore", "TallyPostgres"], path: "Tests/TallyTestSupport"),
         .testTarget(name: "TallyCoreTests", dependencies: ["TallyCore"]),
+        .testTarget(name: "TallyEngineTests", dependencies: ["TallyEngine", "TallyCore", "TallyIngest"]),
         .testTarget(name: "TallyIngestTests", dependencies: ["TallyIngest", "TallyCore", "TallyTestSupport"]),
         .testTarget(
             name: "TallyIntegrationTests",
-            dependencies: ["TallyEngine", "TallyPostgres", "TallyCore", "TallyIngest", "TallyReport", "TallyTestSupport"]
+            dependencies: [
+                "TallyEngine", "TallyPostgres", "TallyCore", "TallyIngest", "TallyReport", "TallyTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ]
 )

@@ -20,7 +20,7 @@ say() { printf 'pg: %s\n' "$*" >&2; }
 
 install_packages() {
   local missing=()
-  for package in libpq-dev libxml2-dev postgresql pkg-config python3-jsonschema; do
+  for package in libpq-dev libxml2-dev postgresql pkg-config python3-jsonschema python3-prometheus-client; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -30,6 +30,8 @@ install_packages() {
   fi
   # the report tests validate report.json against schemas/ with Python's jsonschema
   python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema || true
+  # the metrics test parses the metrics file with the Prometheus client's own parser
+  python3 -c 'import prometheus_client' 2>/dev/null || python3 -m pip install -q prometheus-client || true
 }
 
 bindir() {

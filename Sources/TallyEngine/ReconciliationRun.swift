@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import TallyCore
 import TallyIngest
 import TallyPostgres
@@ -20,12 +21,26 @@ import TallyReport
 /// ```
 public struct ReconciliationRun: Sendable {
     public var options: RunOptions
-    /// Receives one line per stage for the operator (stderr in the CLI).
+    /// Receives one line per stage for the operator (kept for callers that want plain lines).
     public var log: @Sendable (String) -> Void
+    /// Where the stages are logged, with `run_id`, `provider` and `phase` metadata.
+    public var logger: Logger
+    /// Where progress goes while the run works (a terminal's progress line in the CLI).
+    public var progress: @Sendable (RunProgress) -> Void = { _ in }
 
-    public init(options: RunOptions, log: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(
+        options: RunOptions, log: @escaping @Sendable (String) -> Void = { _ in },
+        logger: Logger = Logger(label: "tally", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) {
         self.options = options
         self.log = log
+        self.logger = logger
+    }
+
+    /// One line for the operator: to the logger with its phase, and to ``log``.
+    func note(_ message: String, phase: String, level: Logger.Level = .info) {
+        logger.log(level: level, "\(message)", metadata: ["phase": "\(phase)"])
+        log(message)
     }
 
     /// What a finished run produced.
@@ -35,8 +50,16 @@ public struct ReconciliationRun: Sendable {
     }
 
     public func run() throws -> Outcome {
-        let startedAt = Self.now()
+        var run = self
         let runID = UUID().uuidString.lowercased()
+        run.logger[metadataKey: "run_id"] = "\(runID)"
+        run.logger[metadataKey: "provider"] = "\(options.provider)"
+        return try run.execute(runID: runID)
+    }
+
+    private func execute(runID: String) throws -> Outcome {
+        let startedAt = Self.now()
+        note("\(options.provider) \(options.from)..\(options.to): \(options.files.count) file\(options.files.count == 1 ? "" : "s")", phase: "start", level: .debug)
         try Self.validate(provider: options.provider)
         let reader = try ReaderFactory.reader(for: options.format, options: options.readerOptions)
         guard !options.files.isEmpty else { throw RunError(code: .usage, message: "give at least one --file.") }
@@ -48,14 +71,19 @@ public struct ReconciliationRun: Sendable {
 
         // The digests are not needed until the report: compute them on another core meanwhile.
         let digests = FileDigests(files)
-        let ledgerConnection = try PostgresConnection(url: options.databaseURL)
+        let ledgerConnection = try PostgresConnection(url: options.databaseURL, password: options.databasePassword)
         defer { ledgerConnection.close() }
-        let storeConnection = try PostgresConnection(url: options.resultsURL ?? options.databaseURL)
+        let source = try ledgerSource(ledgerConnection)
+        let storeConnection = try PostgresConnection(
+            url: options.resultsURL ?? options.databaseURL,
+            password: options.resultsURL == nil ? options.databasePassword : options.resultsPassword)
         defer { storeConnection.close() }
         let store = ResultStore(connection: storeConnection)
         if !options.dryRun {
             let applied = try Migrations.migrate(storeConnection)
-            if !applied.isEmpty { log("applied migrations \(applied.map(String.init).joined(separator: ", ")) of the tally schema") }
+            if !applied.isEmpty {
+                note("applied migrations \(applied.map(String.init).joined(separator: ", ")) of the tally schema", phase: "migrate")
+            }
         }
         let hasStore = try Migrations.currentVersion(storeConnection) != nil
 
@@ -80,9 +108,9 @@ public struct ReconciliationRun: Sendable {
             let later = try store.laterWindows(provider: options.provider, after: options.to)
             if later > 0 {
                 resolvedLater = try store.resolvedLater(provider: options.provider, after: options.to)
-                log(
-                    "warning: \(later) later window\(later == 1 ? "" : "s") of \(options.provider) exist; their open items are stale until that range is rerun"
-                )
+                note(
+                    "\(later) later window\(later == 1 ? "" : "s") of \(options.provider) exist; their open items are stale until that range is rerun",
+                    phase: "history", level: .warning)
             }
         }
         if !options.dryRun {
@@ -94,22 +122,34 @@ public struct ReconciliationRun: Sendable {
         do {
             return try reconcile(
                 runID: runID, startedAt: startedAt, window: window, files: files, digests: digests,
-                ledgerConnection: ledgerConnection, store: options.dryRun ? nil : store, supersedes: supersedes,
-                previous: previous, resolvedLater: resolvedLater, reader: reader)
+                ledgerConnection: ledgerConnection, source: source, store: options.dryRun ? nil : store,
+                supersedes: supersedes, previous: previous, resolvedLater: resolvedLater, reader: reader)
         } catch {
             if !options.dryRun { try? store.failRun(id: runID, error: String(describing: error)) }
             throw error
         }
     }
 
+    /// The canonical `payments` table, or the configured ledger query once it is checked to return
+    /// the required columns (before anything is stored).
+    private func ledgerSource(_ connection: PostgresConnection) throws -> LedgerSource {
+        guard let query = options.ledgerQuery else { return LedgerSource(provider: options.provider) }
+        let hasMerchantReference: Bool
+        do {
+            hasMerchantReference = try LedgerSource.describe(query, connection: connection)
+        } catch let error as PostgresError where !error.isConnectionFailure {
+            throw RunError(code: .usage, message: "providers.\(options.provider).ledger_query: \(error.message)")
+        }
+        return LedgerSource(provider: options.provider, ledgerQuery: query, hasMerchantReference: hasMerchantReference)
+    }
+
     private func reconcile(
         runID: String, startedAt: Timestamp, window: ReconciliationWindow, files: [SettlementFile], digests: FileDigests,
-        ledgerConnection: PostgresConnection, store: ResultStore?, supersedes: String?, previous: [OpenItem],
-        resolvedLater: Set<ItemKey>, reader: any SettlementReader
+        ledgerConnection: PostgresConnection, source: LedgerSource, store: ResultStore?, supersedes: String?,
+        previous: [OpenItem], resolvedLater: Set<ItemKey>, reader: any SettlementReader
     ) throws -> Outcome {
         // PostgreSQL produces the ledger window while the files are parsed; rows wait in a bounded
         // queue, and those whose key is already indexed are matched as the files are read.
-        let source = LedgerSource(provider: options.provider)
         var clock = Self.now()
         let stream = try source.begin(window: window, connection: ledgerConnection)
         var reconciler: Reconciler
@@ -123,6 +163,7 @@ public struct ReconciliationRun: Sendable {
             throw error
         }
         let itemFacts: [ItemKey: History.LedgerFacts]
+        progress(.phase("ledger"))
         do {
             try stream.drain(into: &reconciler)
             try source.lookUp(into: &reconciler, connection: ledgerConnection)
@@ -132,9 +173,10 @@ public struct ReconciliationRun: Sendable {
             try? ledgerConnection.execute("ROLLBACK")
             throw error
         }
-        log(
-            "ledger: \(reconciler.ledgerRowsStreamed) rows streamed, \(reconciler.ledgerRowsLookedUp) found outside the window in \(Self.seconds(since: &clock))"
-        )
+        note(
+            "ledger: \(reconciler.ledgerRowsStreamed) rows streamed, \(reconciler.ledgerRowsLookedUp) found outside the window in \(Self.seconds(since: &clock))",
+            phase: "ledger")
+        progress(.phase("matching"))
 
         let result = reconciler.finish()
         let index = reconciler.index
@@ -148,9 +190,10 @@ public struct ReconciliationRun: Sendable {
             }, ledger: itemFacts, resolvedLater: resolvedLater)
         let sums = try digests.wait()
         for number in fileReports.indices { fileReports[number].sha256 = sums[number] }
-        log(
-            "classified \(history.breaks.count) breaks (\(history.newCount) new, \(history.persistingCount) persisting, \(history.resolved.count) resolved) in \(Self.seconds(since: &clock))"
-        )
+        note(
+            "classified \(history.breaks.count) breaks (\(history.newCount) new, \(history.persistingCount) persisting, \(history.resolved.count) resolved) in \(Self.seconds(since: &clock))",
+            phase: "match")
+        progress(.phase("writing"))
 
         let report = RunReport(
             runID: runID, provider: options.provider, format: options.format.rawValue, window: window,
@@ -174,7 +217,10 @@ public struct ReconciliationRun: Sendable {
                 code: .cannotWriteReports,
                 message: "cannot write the reports to \(options.resolvedOutDirectory): \(error.localizedDescription)")
         }
-        log("wrote the reports in \(Self.seconds(since: &clock))")
+        note(
+            "\(store == nil ? "wrote the reports (nothing stored)" : "stored the run and wrote the reports") in \(Self.seconds(since: &clock))",
+            phase: "write")
+        progress(.done)
         return Outcome(report: report, reportPaths: paths)
     }
 
@@ -193,7 +239,11 @@ public struct ReconciliationRun: Sendable {
             let before = (
                 sink.reconciler.settlementTransactions + sink.reconciler.nonTransactionLines, sink.reconciler.rejects.count
             )
-            try reader.read(file, into: &sink, progress: { _ in })
+            let size = file.size
+            let progress = self.progress
+            try reader.read(file, into: &sink, progress: { [stream] bytes in
+                progress(.reading(file: file.path, bytes: bytes, total: size, ledgerRows: stream?.rowsReceived ?? 0))
+            })
             let reconciler = sink.reconciler
             let records = reconciler.settlementTransactions + reconciler.nonTransactionLines - before.0
             let rejected = reconciler.rejects.count - before.1
@@ -206,7 +256,7 @@ public struct ReconciliationRun: Sendable {
                     path: file.path)
             }
             fileReports.append(RunReport.File(path: file.path, sha256: "", records: records + rejected, rejected: rejected))
-            log("read \(file.path): \(records) records, \(rejected) rejected in \(Self.seconds(since: &clock))")
+            note("read \(file.path): \(records) records, \(rejected) rejected in \(Self.seconds(since: &clock))", phase: "read")
         }
         return (sink.reconciler, fileReports)
     }

@@ -25,6 +25,12 @@ public struct RunOptions: Sendable {
     public var resultsURL: String?
     /// How long to wait for another run of the provider to finish; `nil` fails at once (exit 75).
     public var waitSeconds: Int?
+    /// Passwords kept out of the URLs (from the environment or a secret file named in the config).
+    public var databasePassword: String?
+    public var resultsPassword: String?
+    /// A configured ledger query replacing the canonical `payments` table (see
+    /// ``TallyPostgres/LedgerSource/init(provider:ledgerQuery:hasMerchantReference:)``).
+    public var ledgerQuery: String?
 
     public init(
         provider: String, format: SettlementFormat, files: [String], from: CivilDate, to: CivilDate,

@@ -21,8 +21,10 @@ public final class PostgresConnection {
     /// environment variables alone. Sets `fallback_application_name=tally`, a 10 s connect timeout
     /// unless one is given, and pins the session to `TimeZone=UTC`, `DateStyle=ISO`.
     ///
+    /// - Parameter password: a password kept out of the URL (from an environment variable or a
+    ///   secret file named in the config); it overrides any in the URL and is never logged.
     /// - Throws: ``PostgresError`` with code `.connection` (exit status 69) when libpq cannot connect.
-    public init(url: String?, applicationName: String = "tally") throws(PostgresError) {
+    public init(url: String?, password: String? = nil, applicationName: String = "tally") throws(PostgresError) {
         var keywords = ["fallback_application_name"]
         var values = [applicationName]
         if getenv("PGCONNECT_TIMEOUT") == nil {
@@ -32,6 +34,11 @@ public final class PostgresConnection {
         if let url, !url.isEmpty {
             keywords.append("dbname")
             values.append(url)
+        }
+        // after dbname, so that it overrides what the expanded URL says
+        if let password {
+            keywords.append("password")
+            values.append(password)
         }
         let connection = withCStringArray(keywords) { keywordPointers in
             withCStringArray(values) { valuePointers in
@@ -115,6 +122,18 @@ public final class PostgresConnection {
             rows.append(values)
         }
         return rows
+    }
+
+    /// The names of the columns a query returns, without fetching a row (`LIMIT 0` around it).
+    public func columnNames(of sql: String, _ parameters: [String?] = []) throws(PostgresError) -> [String] {
+        let connection = try handle()
+        let wrapped = "SELECT * FROM (\n\(sql)\n) AS tally_described LIMIT 0"
+        let result = withParameters(parameters) { count, pointers in
+            PQexecParams(connection, wrapped, count, nil, pointers, nil, nil, 0)
+        }
+        defer { PQclear(result) }
+        try check(result, connection: connection)
+        return (0..<PQnfields(result)).map { String(cString: PQfname(result, $0)) }
     }
 
     /// Runs a statement that returns no rows (or whose rows are not needed).

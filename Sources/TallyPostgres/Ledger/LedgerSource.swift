@@ -34,6 +34,9 @@ public struct LedgerSource: Sendable {
     public var provider: String
     public var windowQuery: String
     public var lookupQuery: String
+    /// Whether the lookup query takes the window bounds too (`$2`, `$3` as ±infinity, the references
+    /// as `$4`): true for a configured ledger query, which only knows `$1`…`$3`.
+    public var lookupTakesBounds = false
     /// References per lookup statement, so one huge array never has to be built at once.
     public var lookupBatchSize: Int
     /// Most bytes of streamed rows waiting for the matcher (the pipeline's memory bound).
@@ -48,6 +51,54 @@ public struct LedgerSource: Sendable {
         self.lookupQuery = lookupQuery
         self.lookupBatchSize = lookupBatchSize
         self.queueBytes = queueBytes
+    }
+
+    /// The columns a ledger query must return (by name, in any order); `merchant_ref` is optional.
+    public static let requiredColumns = ["provider_ref", "kind", "amount_minor", "currency", "status", "created_at"]
+
+    /// A source over a configured ledger query instead of the canonical `payments` table.
+    ///
+    /// The query takes the provider as `$1` and the half-open window `[$2, $3)` as timestamps, and
+    /// returns at least ``requiredColumns``. Tally wraps it, so column order does not matter:
+    ///
+    /// ```sql
+    /// SELECT p.ref AS provider_ref, p.type AS kind, p.cents AS amount_minor, p.ccy AS currency,
+    ///        p.state AS status, p.booked_at AS created_at
+    /// FROM billing.charges p WHERE p.psp = $1 AND p.booked_at >= $2 AND p.booked_at < $3
+    /// ```
+    ///
+    /// - Parameter hasMerchantReference: whether the query returns `merchant_ref` (see ``describe(_:connection:)``).
+    public init(provider: String, ledgerQuery: String, hasMerchantReference: Bool) {
+        let merchant = hasMerchantReference ? "merchant_ref::text" : "NULL::text"
+        let columns =
+            "provider_ref::text, kind::text, amount_minor::bigint, currency::text, status::text, created_at::timestamptz, \(merchant)"
+        self.init(
+            provider: provider,
+            windowQuery: "SELECT \(columns) FROM (\n\(ledgerQuery)\n) AS ledger",
+            lookupQuery: "SELECT \(columns) FROM (\n\(ledgerQuery)\n) AS ledger WHERE provider_ref = ANY($4::text[])")
+        lookupTakesBounds = true
+    }
+
+    /// Checks that a configured ledger query runs and returns the required columns.
+    ///
+    /// - Returns: whether it returns `merchant_ref` too.
+    /// - Throws: ``PostgresError`` `.query` naming the missing columns, or the server's error.
+    public static func describe(_ ledgerQuery: String, connection: PostgresConnection) throws -> Bool {
+        let names = try connection.columnNames(of: ledgerQuery, ["-", "-infinity", "infinity"])
+        let missing = requiredColumns.filter { !names.contains($0) }
+        guard missing.isEmpty else {
+            throw PostgresError(
+                code: .query,
+                message:
+                    "the configured ledger query lacks the column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) (it returns \(names.joined(separator: ", "))); alias them, e.g. SELECT ref AS provider_ref, …")
+        }
+        return names.contains("merchant_ref")
+    }
+
+    private func lookupParameters(_ batch: [String]) -> [String?] {
+        lookupTakesBounds
+            ? [provider, "-infinity", "infinity", PostgresArray.textLiteral(batch)]
+            : [provider, PostgresArray.textLiteral(batch)]
     }
 
     /// Opens the snapshot and starts streaming the window on a background thread.
@@ -67,7 +118,7 @@ public struct LedgerSource: Sendable {
         var start = 0
         while start < references.count {
             let batch = Array(references[start..<min(start + lookupBatchSize, references.count)])
-            try connection.stream(lookupQuery, [provider, PostgresArray.textLiteral(batch)]) { row in
+            try connection.stream(lookupQuery, lookupParameters(batch)) { row in
                 Self.feed(LedgerFields(row), into: &reconciler, lookedUp: true)
             }
             start += lookupBatchSize
@@ -82,7 +133,7 @@ public struct LedgerSource: Sendable {
         var start = 0
         while start < references.count {
             let batch = Array(references[start..<min(start + lookupBatchSize, references.count)])
-            try connection.stream(lookupQuery, [provider, PostgresArray.textLiteral(batch)]) { row in
+            try connection.stream(lookupQuery, lookupParameters(batch)) { row in
                 let fields = LedgerFields(row)
                 guard let record = Self.record(fields) else { return }
                 let key = ItemKey(reference: record.reference, kind: record.kind)
@@ -169,6 +220,11 @@ public struct LedgerSource: Sendable {
     }
 }
 
+/// A count shared between the stream's thread and the reader of progress.
+final class RowCounter: Sendable {
+    let value = Mutex<Int>(0)
+}
+
 /// The window query running on its own thread, its rows waiting in a bounded queue.
 public final class LedgerStream: Sendable {
     enum Message: Sendable {
@@ -186,18 +242,24 @@ public final class LedgerStream: Sendable {
     private let terminal = Mutex<Message?>(nil)
     /// Rows taken early whose key was not indexed yet, replayed by ``drain(into:progress:)``.
     private let deferred = Mutex<LedgerBatch>(LedgerBatch(reservingBytes: 0))
+    private let received = RowCounter()
+
+    /// Rows PostgreSQL has delivered so far (for progress; matched or not).
+    public var rowsReceived: Int { received.value.withLock { $0 } }
 
     init(connection: PostgresConnection, sql: String, parameters: [String?], queueBytes: Int) {
         queue = BoundedQueue(capacity: max(2, queueBytes / Self.batchBytes))
         canceller = (try? connection.makeCanceller()) ?? PostgresCanceller.none
         let handoff = ConnectionHandoff(connection)
         let queue = self.queue
+        let received = self.received
         let thread = Thread {
             do {
                 var batch = LedgerBatch(reservingBytes: Self.batchBytes + 4096)
                 let rows = try handoff.connection.stream(sql, parameters) { row in
                     batch.append(row)
                     if batch.bytes.count >= Self.batchBytes {
+                        received.value.withLock { $0 += batch.rows }
                         queue.push(.batch(batch))
                         batch = LedgerBatch(reservingBytes: Self.batchBytes + 4096)
                     }

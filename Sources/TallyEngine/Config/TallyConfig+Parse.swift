@@ -1,0 +1,217 @@
+import Foundation
+import TallyCore
+import TallyIngest
+import Yams
+
+extension TallyConfig {
+    static let topKeys = [
+        "database", "results", "timezone", "reports_dir", "state_dir", "metrics_file", "log_level", "log_format",
+        "providers",
+    ]
+    static let databaseKeys = ["url", "password_env", "password_file"]
+    static let providerKeys = [
+        "format", "mapping", "file_pattern", "timezone", "lookback_days", "lookahead_days", "amount_tolerance",
+        "reference_column", "max_rejects", "fail_on", "ledger_query",
+    ]
+    static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+    static let failLevels = ["high", "medium", "info", "never"]
+
+    /// Reads and validates a config file.
+    ///
+    /// - Throws: ``ConfigError`` with every problem found, each with its key path.
+    public static func load(path: String) throws(ConfigError) -> TallyConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(path: path, problems: ["cannot read the file (pass --config PATH, set TALLY_CONFIG, or create ./tally.yml)"])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(path: path, problems: ["the file is not UTF-8"])
+        }
+        return try parse(text, path: path)
+    }
+
+    /// Validates a config given as YAML text. Relative paths in it are relative to the folder of `path`.
+    public static func parse(_ text: String, path: String = "tally.yml") throws(ConfigError) -> TallyConfig {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw ConfigError(path: path, problems: ["not valid YAML: \(error)"])
+        }
+        guard let root, let top = root.mapping else {
+            throw ConfigError(path: path, problems: ["expected a mapping of keys at the top level (database:, providers:, …)"])
+        }
+        var problems: [String] = []
+        let reader = ConfigNodeReader(base: URL(fileURLWithPath: path).deletingLastPathComponent()) { problems.append($0) }
+        reader.allow(top, keys: topKeys, at: "")
+
+        var config = TallyConfig(path: path)
+        config.database = database(top, "database", reader)
+        config.results = database(top, "results", reader)
+        config.timezone = reader.string(top, "timezone", at: "")
+        if let zone = config.timezone, TimeZone(identifier: zone) == nil {
+            problems.append("timezone: '\(zone)' is not an IANA time zone such as UTC or Europe/Berlin")
+        }
+        config.reportsDirectory = reader.path(top, "reports_dir", at: "")
+        config.stateDirectory = reader.path(top, "state_dir", at: "")
+        config.metricsFile = reader.path(top, "metrics_file", at: "")
+        config.logLevel = reader.choice(top, "log_level", logLevels, at: "")
+        config.logFormat = reader.choice(top, "log_format", ["text", "json"], at: "")
+
+        if let providers = top["providers"] {
+            if let map = providers.mapping, !map.isEmpty {
+                for (key, value) in map {
+                    guard let name = key.string else { continue }
+                    if let provider = Self.provider(name, value, reader) { config.providers.append(provider) }
+                }
+            } else {
+                problems.append("providers: expected a mapping of provider names to their settings, e.g. providers: { acmepay: { format: stripe } }")
+            }
+        } else {
+            problems.append("providers: missing; name at least one provider with its format")
+        }
+        guard problems.isEmpty else { throw ConfigError(path: path, problems: problems) }
+        return config
+    }
+
+    private static func database(_ top: Node.Mapping, _ key: String, _ reader: ConfigNodeReader) -> Database? {
+        guard let node = top[key] else { return nil }
+        guard let map = node.mapping else {
+            reader.problem("\(key): expected a mapping with url, password_env or password_file")
+            return nil
+        }
+        reader.allow(map, keys: databaseKeys, at: "\(key).")
+        let database = Database(
+            url: reader.string(map, "url", at: "\(key)."), passwordEnv: reader.string(map, "password_env", at: "\(key)."),
+            passwordFile: reader.path(map, "password_file", at: "\(key)."))
+        if let url = database.url, Self.urlHoldsPassword(url) {
+            reader.problem("\(key).url: holds a password; move it to \(key).password_env or \(key).password_file so that it never sits in the config")
+        }
+        if database.passwordEnv != nil && database.passwordFile != nil {
+            reader.problem("\(key): give password_env or password_file, not both")
+        }
+        return database
+    }
+
+    /// `postgresql://user:secret@host/db` or `… password=secret …`.
+    static func urlHoldsPassword(_ url: String) -> Bool {
+        if url.contains("://"), let components = URLComponents(string: url) {
+            if components.password != nil { return true }
+            return components.queryItems?.contains { $0.name == "password" } ?? false
+        }
+        return url.split(separator: " ").contains { $0.hasPrefix("password=") }
+    }
+
+    private static func provider(_ name: String, _ node: Node, _ reader: ConfigNodeReader) -> Provider? {
+        let at = "providers.\(name)."
+        if (try? ReconciliationRun.validate(provider: name)) == nil {
+            reader.problem("providers.\(name): a provider name is letters, digits, '_', '-' or '.'")
+        }
+        guard let map = node.mapping else {
+            reader.problem("providers.\(name): expected a mapping with at least format:")
+            return nil
+        }
+        reader.allow(map, keys: providerKeys, at: at)
+        guard let formatName = reader.string(map, "format", at: at) else {
+            if map["format"] == nil { reader.problem("\(at)format: missing; one of \(SettlementFormat.allCases.map(\.rawValue).joined(separator: ", "))") }
+            return nil
+        }
+        guard let format = SettlementFormat(rawValue: formatName) else {
+            reader.problem("\(at)format: '\(formatName)' is not one of \(SettlementFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            return nil
+        }
+        var provider = Provider(name: name, format: format)
+        provider.mapping = reader.path(map, "mapping", at: at)
+        if format == .csv && provider.mapping == nil {
+            reader.problem("\(at)mapping: format csv needs a mapping file (see samples/mappings/)")
+        }
+        if let mapping = provider.mapping {
+            if format != .csv { reader.problem("\(at)mapping: only format csv takes a mapping") }
+            do throws(MappingError) { _ = try CSVMapping.load(path: mapping) } catch {
+                for problem in error.problems { reader.problem("\(at)mapping: \(mapping): \(problem)") }
+            }
+        }
+        provider.filePattern = reader.path(map, "file_pattern", at: at)
+        if let pattern = provider.filePattern, !FilePattern(pattern).hasPlaceholder {
+            reader.problem("\(at)file_pattern: '\(pattern)' has no {date}, {yyyy}, {mm} or {dd}")
+        }
+        provider.timezone = reader.string(map, "timezone", at: at)
+        if let zone = provider.timezone, TimeZone(identifier: zone) == nil {
+            reader.problem("\(at)timezone: '\(zone)' is not an IANA time zone such as UTC or Europe/Berlin")
+        }
+        provider.lookbackDays = reader.integer(map, "lookback_days", in: 0...366, at: at).map(Int.init)
+        provider.lookaheadDays = reader.integer(map, "lookahead_days", in: 0...366, at: at).map(Int.init)
+        provider.amountTolerance = reader.integer(map, "amount_tolerance", in: 0...Int64.max, at: at)
+        provider.referenceColumn = reader.string(map, "reference_column", at: at)
+        provider.maxRejects = reader.integer(map, "max_rejects", in: 0...Int64(Int32.max), at: at).map(Int.init)
+        provider.failOn = reader.choice(map, "fail_on", failLevels, at: at)
+        provider.ledgerQuery = reader.string(map, "ledger_query", at: at)
+        if let query = provider.ledgerQuery {
+            let missing = ["$1", "$2", "$3"].filter { !query.contains($0) }
+            if !missing.isEmpty {
+                reader.problem(
+                    "\(at)ledger_query: must use $1 (the provider), $2 and $3 (the window's start and end, half-open); missing \(missing.joined(separator: ", "))"
+                )
+            }
+        }
+        return provider
+    }
+}
+
+/// Reads values out of YAML nodes, reporting each problem with its key path.
+struct ConfigNodeReader {
+    /// The config file's folder, against which relative paths are resolved.
+    let base: URL
+    let problem: (String) -> Void
+
+    init(base: URL, problem: @escaping (String) -> Void) {
+        self.base = base
+        self.problem = problem
+    }
+
+    func allow(_ map: Node.Mapping, keys: [String], at path: String) {
+        for key in map.keys {
+            let name = key.string ?? "?"
+            if !keys.contains(name) {
+                problem("\(path)\(name): unknown key (expected one of \(keys.joined(separator: ", ")))")
+            }
+        }
+    }
+
+    func string(_ map: Node.Mapping, _ key: String, at path: String) -> String? {
+        guard let node = map[key] else { return nil }
+        guard let text = node.scalar?.string, !text.isEmpty else {
+            problem("\(path)\(key): expected a text value")
+            return nil
+        }
+        return text
+    }
+
+    /// A path, made absolute against the config file's folder when it is relative.
+    func path(_ map: Node.Mapping, _ key: String, at path: String) -> String? {
+        guard let text = string(map, key, at: path) else { return nil }
+        if text.hasPrefix("/") { return text }
+        return base.appendingPathComponent(text).standardizedFileURL.path
+    }
+
+    func integer(_ map: Node.Mapping, _ key: String, in range: ClosedRange<Int64>, at path: String) -> Int64? {
+        guard let node = map[key] else { return nil }
+        guard let text = node.scalar?.string, let value = Int64(text) else {
+            problem("\(path)\(key): expected a whole number")
+            return nil
+        }
+        guard range.contains(value) else {
+            problem("\(path)\(key): \(value) is out of range \(range.lowerBound)…\(range.upperBound)")
+            return nil
+        }
+        return value
+    }
+
+    func choice(_ map: Node.Mapping, _ key: String, _ values: [String], at path: String) -> String? {
+        guard let text = string(map, key, at: path) else { return nil }
+        guard values.contains(text) else {
+            problem("\(path)\(key): '\(text)' is not one of \(values.joined(separator: ", "))")
+            return nil
+        }
+        return text
+    }
+}

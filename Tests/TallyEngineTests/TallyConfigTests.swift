@@ -1,0 +1,139 @@
+import Foundation
+import TallyEngine
+import TallyIngest
+import Testing
+
+/// `tally.yml`: what a valid file gives, and the message (with its key path) of every bad key.
+@Suite struct TallyConfigTests {
+    func problems(_ yaml: String) -> [String] {
+        do {
+            _ = try TallyConfig.parse(yaml, path: "/etc/tally/tally.yml")
+            return []
+        } catch {
+            return error.problems
+        }
+    }
+
+    @Test func aFullConfigIsRead() throws {
+        let config = try TallyConfig.parse(
+            """
+            database: { url: "postgresql://tally@db/payments", password_env: TALLY_DB_PASSWORD }
+            results: { url: "postgresql://tally@db/tally", password_file: secrets/results }
+            timezone: Europe/Berlin
+            reports_dir: reports
+            state_dir: /var/lib/tally/state
+            metrics_file: metrics/tally.prom
+            log_level: debug
+            log_format: json
+            providers:
+              acmepay:
+                format: stripe
+                file_pattern: inbox/acmepay/{date}.csv
+                timezone: America/New_York
+                lookback_days: 5
+                lookahead_days: 2
+                amount_tolerance: 1
+                reference_column: charge_id
+                max_rejects: 10
+                fail_on: high
+              bank:
+                format: camt053
+                ledger_query: SELECT * FROM ledger.v WHERE psp = $1 AND at >= $2 AND at < $3
+            """, path: "/etc/tally/tally.yml")
+        #expect(config.database?.url == "postgresql://tally@db/payments")
+        #expect(config.database?.passwordEnv == "TALLY_DB_PASSWORD")
+        #expect(config.results?.passwordFile == "/etc/tally/secrets/results")
+        #expect(config.reportsDirectory == "/etc/tally/reports")
+        #expect(config.stateDirectory == "/var/lib/tally/state")
+        #expect(config.metricsFile == "/etc/tally/metrics/tally.prom")
+        #expect(config.logLevel == "debug")
+        #expect(config.logFormat == "json")
+        #expect(config.providers.map(\.name) == ["acmepay", "bank"])
+        let acmepay = try #require(config.provider(named: "acmepay"))
+        #expect(acmepay.format == .stripe)
+        #expect(acmepay.filePattern == "/etc/tally/inbox/acmepay/{date}.csv")
+        #expect(acmepay.timezone == "America/New_York")
+        #expect(acmepay.lookbackDays == 5)
+        #expect(acmepay.lookaheadDays == 2)
+        #expect(acmepay.amountTolerance == 1)
+        #expect(acmepay.referenceColumn == "charge_id")
+        #expect(acmepay.maxRejects == 10)
+        #expect(acmepay.failOn == "high")
+        #expect(config.provider(named: "bank")?.ledgerQuery?.hasPrefix("SELECT") == true)
+    }
+
+    /// Each bad value and the exact message `tally config check` prints for it.
+    @Test(arguments: [
+        ("bogus: 1\nproviders: { a: { format: stripe } }",
+         "bogus: unknown key (expected one of database, results, timezone, reports_dir, state_dir, metrics_file, log_level, log_format, providers)"),
+        ("timezone: Mars/Olympus\nproviders: { a: { format: stripe } }",
+         "timezone: 'Mars/Olympus' is not an IANA time zone such as UTC or Europe/Berlin"),
+        ("log_level: loud\nproviders: { a: { format: stripe } }",
+         "log_level: 'loud' is not one of trace, debug, info, notice, warning, error, critical"),
+        ("log_format: xml\nproviders: { a: { format: stripe } }", "log_format: 'xml' is not one of text, json"),
+        ("reports_dir: [1]\nproviders: { a: { format: stripe } }", "reports_dir: expected a text value"),
+        ("database: { url: 'postgresql://u:secret@h/db' }\nproviders: { a: { format: stripe } }",
+         "database.url: holds a password; move it to database.password_env or database.password_file so that it never sits in the config"),
+        ("database: { url: 'host=h password=secret' }\nproviders: { a: { format: stripe } }",
+         "database.url: holds a password; move it to database.password_env or database.password_file so that it never sits in the config"),
+        ("database: { password_env: A, password_file: b }\nproviders: { a: { format: stripe } }",
+         "database: give password_env or password_file, not both"),
+        ("database: { host: h }\nproviders: { a: { format: stripe } }",
+         "database.host: unknown key (expected one of url, password_env, password_file)"),
+        ("results: postgres\nproviders: { a: { format: stripe } }",
+         "results: expected a mapping with url, password_env or password_file"),
+        ("timezone: UTC", "providers: missing; name at least one provider with its format"),
+        ("providers: []", "providers: expected a mapping of provider names to their settings, e.g. providers: { acmepay: { format: stripe } }"),
+        ("providers: { a: { file_pattern: 'x/{date}.csv' } }",
+         "providers.a.format: missing; one of stripe, adyen, paypal, camt053, camt054, csv"),
+        ("providers: { a: { format: mt940 } }",
+         "providers.a.format: 'mt940' is not one of stripe, adyen, paypal, camt053, camt054, csv"),
+        ("providers: { 'a b': { format: stripe } }", "providers.a b: a provider name is letters, digits, '_', '-' or '.'"),
+        ("providers: { a: { format: csv } }", "providers.a.mapping: format csv needs a mapping file (see samples/mappings/)"),
+        ("providers: { a: { format: stripe, colour: red } }",
+         "providers.a.colour: unknown key (expected one of format, mapping, file_pattern, timezone, lookback_days, lookahead_days, amount_tolerance, reference_column, max_rejects, fail_on, ledger_query)"),
+        ("providers: { a: { format: stripe, file_pattern: /in/x.csv } }",
+         "providers.a.file_pattern: '/in/x.csv' has no {date}, {yyyy}, {mm} or {dd}"),
+        ("providers: { a: { format: stripe, timezone: Nowhere } }",
+         "providers.a.timezone: 'Nowhere' is not an IANA time zone such as UTC or Europe/Berlin"),
+        ("providers: { a: { format: stripe, lookback_days: 400 } }", "providers.a.lookback_days: 400 is out of range 0…366"),
+        ("providers: { a: { format: stripe, lookahead_days: two } }", "providers.a.lookahead_days: expected a whole number"),
+        ("providers: { a: { format: stripe, amount_tolerance: -1 } }",
+         "providers.a.amount_tolerance: -1 is out of range 0…9223372036854775807"),
+        ("providers: { a: { format: stripe, max_rejects: 1.5 } }", "providers.a.max_rejects: expected a whole number"),
+        ("providers: { a: { format: stripe, fail_on: sometimes } }",
+         "providers.a.fail_on: 'sometimes' is not one of high, medium, info, never"),
+        ("providers: { a: { format: stripe, reference_column: '' } }", "providers.a.reference_column: expected a text value"),
+        ("providers: { a: { format: stripe, mapping: m.yml } }", "providers.a.mapping: only format csv takes a mapping"),
+        ("providers: { a: { format: stripe, ledger_query: 'SELECT * FROM t WHERE p = $1' } }",
+         "providers.a.ledger_query: must use $1 (the provider), $2 and $3 (the window's start and end, half-open); missing $2, $3"),
+    ])
+    func everyBadKeyIsNamed(_ yaml: String, _ message: String) {
+        let found = problems(yaml)
+        #expect(found.contains(message), "\(found)")
+    }
+
+    @Test func everyProblemIsReportedAtOnce() {
+        let found = problems("bogus: 1\ntimezone: X\nproviders: { a: { format: nope }, b: { format: stripe, fail_on: x } }")
+        #expect(found.count == 4, "\(found)")
+    }
+
+    @Test func notYAMLOrNotAMapping() {
+        #expect(problems("providers: [unclosed").first?.hasPrefix("not valid YAML") == true)
+        #expect(problems("- a\n- b") == ["expected a mapping of keys at the top level (database:, providers:, …)"])
+    }
+
+    @Test func aMissingPasswordVariableIsNamed() throws {
+        let database = TallyConfig.Database(url: "postgresql://tally@db/x", passwordEnv: "TALLY_TEST_SURELY_UNSET_\(UInt32.random(in: 0...UInt32.max))")
+        #expect(throws: ConfigError.self) { try database.password(key: "database") }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pw-\(UUID().uuidString)")
+        try Data("s3cret\n".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        #expect(try TallyConfig.Database(passwordFile: file.path).password(key: "database") == "s3cret")
+    }
+
+    @Test func theConfigIsFoundByFlagThenEnvironment() {
+        #expect(TallyConfig.locate(flag: "/a.yml", environment: ["TALLY_CONFIG": "/b.yml"]) == "/a.yml")
+        #expect(TallyConfig.locate(flag: nil, environment: ["TALLY_CONFIG": "/b.yml"]) == "/b.yml")
+    }
+}
