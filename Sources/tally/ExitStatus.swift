@@ -26,7 +26,7 @@ enum ExitStatus: Int32, CaseIterable {
             case .cannotWriteReports: self = .cannotCreate
             default: self = .software
             }
-        case is StoreMissing, is RunNotFound, is MappingError: self = .usage
+        case is StoreMissing, is RunNotFound, is MappingError, is ConfigError: self = .usage
         default: self = .software
         }
     }

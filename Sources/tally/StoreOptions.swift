@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TallyEngine
 import TallyPostgres
 
 /// Where the `tally` schema lives, for the commands that only read or migrate it.
@@ -10,11 +11,27 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "libpq URL of the database holding the tally schema (default: TALLY_RESULTS_URL, then the payments database).")
     var resultsURL: String?
 
-    /// Opens the store's connection.
+    @Option(help: "Config file whose databases to use (default: TALLY_CONFIG, then ./tally.yml when present).")
+    var config: String?
+
+    /// Opens the store's connection: the flags, else the config's results or payments database
+    /// (with its password from the environment or a file), else the environment.
     func connect() throws -> PostgresConnection {
         let environment = ProcessInfo.processInfo.environment
-        return try PostgresConnection(
-            url: resultsURL ?? environment["TALLY_RESULTS_URL"] ?? databaseURL ?? environment["DATABASE_URL"])
+        if let url = resultsURL ?? environment["TALLY_RESULTS_URL"] ?? databaseURL {
+            return try PostgresConnection(url: url)
+        }
+        if let path = TallyConfig.locate(flag: config) {
+            let loaded = try TallyConfig.load(path: path)
+            if let results = loaded.results {
+                return try PostgresConnection(url: results.url, password: try results.password(key: "results"))
+            }
+            if let database = loaded.database {
+                return try PostgresConnection(
+                    url: database.url ?? environment["DATABASE_URL"], password: try database.password(key: "database"))
+            }
+        }
+        return try PostgresConnection(url: environment["DATABASE_URL"])
     }
 }
 
