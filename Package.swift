@@ -24,7 +24,9 @@ let package = Package(
             ]
         ),
         .target(name: "TallyPostgres", dependencies: ["TallyCore", "CLibPQ"]),
-        .target(name: "TallyReport", dependencies: ["TallyCore"]),
+        .target(
+            name: "TallyReport", dependencies: ["TallyCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(name: "TallyEngine", dependencies: ["TallyCore", "TallyIngest", "TallyPostgres", "TallyReport"]),
         .executableTarget(
             name: "tally",
@@ -34,9 +36,19 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "tally-bench", dependencies: ["TallyCore", "TallyIngest"]),
-        .target(name: "TallyTestSupport", dependencies: ["TallyCore", "TallyPostgres"], path: "Tests/TallyTestSupport"),
+        .target(
+            name: "TallyTestSupport", dependencies: ["TallyCore", "TallyPostgres", "TallyReport"],
+            path: "Tests/TallyTestSupport"
+        ),
         .testTarget(name: "TallyCoreTests", dependencies: ["TallyCore"]),
         .testTarget(name: "TallyIngestTests", dependencies: ["TallyIngest", "TallyCore", "TallyTestSupport"]),
+        .testTarget(
+            name: "TallyReportTests",
+            dependencies: [
+                "TallyReport", "TallyCore", "TallyIngest", "TallyTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(
             name: "TallyIntegrationTests",
             dependencies: ["TallyEngine", "TallyPostgres", "TallyCore", "TallyIngest", "TallyReport", "TallyTestSupport"]

@@ -5,7 +5,7 @@ import TallyCore
 /// Field names are the contract's (DESIGN.md); Swift names map to them through `CodingKeys`.
 /// Optional sides encode as explicit `null`, never as a missing key.
 struct ReportDocument: Encodable {
-    var schemaVersion = 1
+    var schemaVersion = JSONReport.schemaVersion
     var run: Run
     var summary: Summary
     var breaks: [BreakEntry]
