@@ -69,6 +69,7 @@ public struct ReconciliationRun: Sendable {
         var supersedes: String?
         var previous: [OpenItem] = []
         var resolvedLater: Set<ItemKey> = []
+        var earlierWindows: [RunReport.WindowBreaks] = []
         if hasStore {
             supersedes = try store.currentRun(provider: options.provider, from: options.from, to: options.to)
             previous = try store.openItems(provider: options.provider)
@@ -76,6 +77,10 @@ public struct ReconciliationRun: Sendable {
                 // A rerun starts from the items as they stood before the run it replaces.
                 let open = Set(previous.map(\.key))
                 previous += try store.itemsResolved(by: supersedes).filter { !open.contains($0.key) }
+            }
+            // For the report's breaks-per-window chart: with this run, the last 30 windows.
+            earlierWindows = try store.breaksPerWindow(provider: options.provider, before: options.from, limit: 29).map {
+                RunReport.WindowBreaks(from: $0.from, to: $0.to, high: $0.high, medium: $0.medium, info: $0.info)
             }
             let later = try store.laterWindows(provider: options.provider, after: options.to)
             if later > 0 {
@@ -95,7 +100,7 @@ public struct ReconciliationRun: Sendable {
             return try reconcile(
                 runID: runID, startedAt: startedAt, window: window, files: files, digests: digests,
                 ledgerConnection: ledgerConnection, store: options.dryRun ? nil : store, supersedes: supersedes,
-                previous: previous, resolvedLater: resolvedLater, reader: reader)
+                previous: previous, resolvedLater: resolvedLater, earlierWindows: earlierWindows, reader: reader)
         } catch {
             if !options.dryRun { try? store.failRun(id: runID, error: String(describing: error)) }
             throw error
@@ -105,7 +110,7 @@ public struct ReconciliationRun: Sendable {
     private func reconcile(
         runID: String, startedAt: Timestamp, window: ReconciliationWindow, files: [SettlementFile], digests: FileDigests,
         ledgerConnection: PostgresConnection, store: ResultStore?, supersedes: String?, previous: [OpenItem],
-        resolvedLater: Set<ItemKey>, reader: any SettlementReader
+        resolvedLater: Set<ItemKey>, earlierWindows: [RunReport.WindowBreaks], reader: any SettlementReader
     ) throws -> Outcome {
         // PostgreSQL produces the ledger window while the files are parsed; rows wait in a bounded
         // queue, and those whose key is already indexed are matched as the files are read.
@@ -157,7 +162,7 @@ public struct ReconciliationRun: Sendable {
             timezone: options.timezone, dryRun: options.dryRun, startedAt: startedAt, finishedAt: Self.now(),
             files: fileReports, lookbackDays: options.lookbackDays, lookaheadDays: options.lookaheadDays,
             amountToleranceMinor: options.amountToleranceMinor, result: result, supersedes: supersedes,
-            history: history)
+            history: history, earlierWindows: earlierWindows)
         // Render first, store second, write last: a report on disk always belongs to a stored run.
         let rendered = try ReportWriter.render(report)
         if let store {
