@@ -32,6 +32,8 @@ public struct ReconciliationRun: Sendable {
     public struct Outcome: Sendable {
         public var report: RunReport
         public var reportPaths: [String]
+        /// `index.html` of the reports root, when the report directory lies in one.
+        public var indexPath: String?
     }
 
     public func run() throws -> Outcome {
@@ -180,7 +182,16 @@ public struct ReconciliationRun: Sendable {
                 message: "cannot write the reports to \(options.resolvedOutDirectory): \(error.localizedDescription)")
         }
         log("wrote the reports in \(Self.seconds(since: &clock))")
-        return Outcome(report: report, reportPaths: paths)
+        // The index is a convenience over the folder: a failure to write it does not fail the run.
+        var indexPath: String?
+        if let root = options.reportsRoot {
+            do {
+                indexPath = try ReportIndex.write(root: root)
+            } catch {
+                log("warning: cannot write the index of \(root): \(error)")
+            }
+        }
+        return Outcome(report: report, reportPaths: paths, indexPath: indexPath)
     }
 
     /// Reads every settlement file into a fresh reconciler, with a per-file count of records.
