@@ -7,8 +7,9 @@ photograph Tally's report.html.
         controls and prints one JSON object: the headline figures, the table's row counts, every
         request the page tried to make, injected elements, dialogs, CSP violations and console
         errors, and the load time in milliseconds.
-    browser.py screenshot REPORT.html OUT.png [--print] [--width PX]
+    browser.py screenshot REPORT.html OUT.png [--print] [--width PX] [--no-script]
         Writes a full-page PNG at desktop width, or with the print stylesheet (--print).
+    Both take --no-script to load the page with JavaScript disabled.
 
 Chromium is Debian's `chromium` (installed by `make test` / `make report-preview` when missing).
 """
@@ -107,7 +108,7 @@ class Browser:
             if "method" in event:
                 self.events.append(event)
 
-    def open(self, url, width=1400, height=1000, media=None):
+    def open(self, url, width=1400, height=1000, media=None, script=True):
         target = self.send("Target.createTarget", {"url": "about:blank"}, session=False)["targetId"]
         self.session = self.send(
             "Target.attachToTarget", {"targetId": target, "flatten": True}, session=False)["sessionId"]
@@ -117,6 +118,8 @@ class Browser:
                   {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
         if media:
             self.send("Emulation.setEmulatedMedia", {"media": media})
+        if not script:
+            self.send("Emulation.setScriptExecutionDisabled", {"value": True})
         self.send("Page.navigate", {"url": url})
         self.wait_for("Page.loadEventFired")
 
@@ -132,6 +135,7 @@ INSPECT = r"""
   const text = (id) => { const node = document.getElementById(id); return node ? node.textContent.trim() : null; };
   const value = (id) => { const node = document.querySelector("#" + id + " .value"); return node ? node.textContent.trim() : null; };
   const status = document.getElementById("breaks-status");
+  const visible = (id) => { const node = document.getElementById(id); return !!node && node.getClientRects().length > 0; };
   const injected = [...document.querySelectorAll("*")].filter((node) =>
     [...node.attributes].some((attribute) => attribute.name.toLowerCase().startsWith("on")));
   const nav = performance.getEntriesByType("navigation")[0];
@@ -152,6 +156,8 @@ INSPECT = r"""
     elementsWithHandlers: injected.length,
     probeFired: window.__tallyProbe === true,
     svgCharts: document.querySelectorAll(".chart svg").length,
+    toolbarVisible: visible("breaks-filters"),
+    pagerVisible: visible("breaks-pager"),
     htmlBytes: document.documentElement.outerHTML.length,
     loadMilliseconds: nav ? Math.round(nav.loadEventEnd) : null,
   };
@@ -169,7 +175,7 @@ def inspect(arguments):
     browser = Browser()
     try:
         url = "file://" + os.path.abspath(arguments.report)
-        browser.open(url)
+        browser.open(url, script=not arguments.no_script)
         result = {"initial": browser.evaluate(INSPECT)}
         if arguments.cls is not None:
             index = browser.evaluate(
@@ -210,7 +216,7 @@ def screenshot(arguments):
     browser = Browser()
     try:
         browser.open("file://" + os.path.abspath(arguments.report), width=arguments.width,
-                     media="print" if arguments.print else None)
+                     media="print" if arguments.print else None, script=not arguments.no_script)
         height = browser.evaluate("Math.ceil(document.documentElement.scrollHeight)")
         shot = browser.send("Page.captureScreenshot", {
             "format": "png", "captureBeyondViewport": True,
@@ -233,12 +239,14 @@ def main():
     check.add_argument("--search")
     check.add_argument("--sort")
     check.add_argument("--sort-clicks", type=int, default=1)
+    check.add_argument("--no-script", action="store_true", help="load the page with JavaScript disabled")
     check.set_defaults(run=inspect)
     shot = commands.add_parser("screenshot")
     shot.add_argument("report")
     shot.add_argument("out")
     shot.add_argument("--print", action="store_true")
     shot.add_argument("--width", type=int, default=1400)
+    shot.add_argument("--no-script", action="store_true", help="load the page with JavaScript disabled")
     shot.set_defaults(run=screenshot)
     arguments = parser.parse_args()
     arguments.run(arguments)

@@ -63,6 +63,8 @@ import Testing
         #expect(initial["matching"] as? Int == report.breaks.count)
         #expect(initial["bodyRows"] as? Int == report.breaks.count)
         #expect(initial["svgCharts"] as? Int == 4)
+        #expect(initial["toolbarVisible"] as? Bool == true)
+        #expect(initial["pagerVisible"] as? Bool == true)
         let filtered = inspection.filtered
         #expect(filtered["matching"] as? Int == 2)
         #expect(filtered["bodyRows"] as? Int == 2)
@@ -89,6 +91,17 @@ import Testing
         // The search finds the probe's break, and shows the reference as text.
         #expect(inspection.filtered["matching"] as? Int == 1)
         #expect((inspection.filtered["firstReferences"] as? [String])?.first == probe)
+    }
+
+    @Test func withoutScriptThePageShowsFiguresAndTheFirstRows() throws {
+        let (inspection, _) = try inspect(ReportFixture.many(300), ["--no-script"])
+        let page = inspection.initial
+        #expect(page["rendered"] as? String == "static")
+        #expect(page["bodyRows"] as? Int == 100)
+        #expect(page["toolbarVisible"] as? Bool == false)
+        #expect(page["pagerVisible"] as? Bool == false)
+        #expect((page["figures"] as? [String: String])?["fig-high"] == "300")
+        #expect(inspection.requests.isEmpty)
     }
 
     /// 100,000 breaks: one page of rows in the DOM, filters over all of them. The load time is

@@ -103,9 +103,9 @@ struct BreakTable {
             html += "<td class=\"num\">\(HTMLFormat.grouped(cells.difference))</td><td>\(currency)</td>"
             html += "<td>\(e(item.ledger?.status.text ?? ""))</td><td class=\"num\">\(dated.ageDays)</td>"
             if let side = item.provider {
-                html += "<td class=\"ref\" title=\"\(e(path))\">\(e(Self.fileName(path))):\(side.location.line)</td></tr>\n"
+                html += "<td class=\"place\" title=\"\(e(path))\">\(e(Self.fileName(path))):\(side.location.line)</td></tr>\n"
             } else {
-                html += "<td class=\"ref\"></td></tr>\n"
+                html += "<td class=\"place\"></td></tr>\n"
             }
         }
         return html

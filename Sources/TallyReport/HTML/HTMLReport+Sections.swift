@@ -21,13 +21,13 @@ extension HTMLReport {
             total == 0
             ? "No breaks." : total > shown ? "The first \(HTMLFormat.count(shown)) of \(HTMLFormat.count(total)) breaks, in report order." : "\(HTMLFormat.count(total)) breaks, in report order."
         html += "<p class=\"status\" id=\"breaks-status\" aria-live=\"polite\" data-matching=\"\(total)\" data-shown=\"\(shown)\">\(status)</p>\n"
-        html += "<table id=\"breaks\" data-rendered=\"static\"><thead><tr>"
+        html += "<div class=\"table-scroll\"><table id=\"breaks\" data-rendered=\"static\"><thead><tr>"
         for column in BreakTable.columns {
             html += "<th data-key=\"\(column.key)\" scope=\"col\"\(column.numeric ? " class=\"num\"" : "")>\(column.title)</th>"
         }
         html += "</tr></thead><tbody>\n"
         html += total == 0 ? "<tr><td colspan=\"\(BreakTable.columns.count)\" class=\"empty\">No breaks.</td></tr>" : table.staticBody()
-        html += "</tbody></table>\n"
+        html += "</tbody></table></div>\n"
         if total > shown {
             html += "<noscript><p class=\"note\">Script is off, so this table shows the first \(HTMLFormat.count(shown)) breaks"
             html += " only, without filters. All \(HTMLFormat.count(total)) are in <code>breaks.csv</code> and"

@@ -187,7 +187,7 @@ enum ReportScript {
               text(tr, "td", currency(r));
               text(tr, "td", r[8] < 0 ? "" : statuses[r[8]]);
               text(tr, "td", String(r[9]), "num").title = "open since " + firstSeen(r[9]);
-              var where = text(tr, "td", r[11] < 0 ? "" : fileName(files[r[11]]) + ":" + r[12], "ref");
+              var where = text(tr, "td", r[11] < 0 ? "" : fileName(files[r[11]]) + ":" + r[12], "place");
               if (r[11] >= 0) where.title = files[r[11]];
               fragment.appendChild(tr);
             }

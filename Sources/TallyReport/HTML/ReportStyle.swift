@@ -8,7 +8,7 @@ enum ReportStyle {
     static let css = """
         :root{--fg:#1b1f24;--muted:#4a5560;--line:#d0d7de;--head:#f3f5f7;--high:#b42318;--high-bg:#fdecea;\
         --medium:#8a4b00;--medium-bg:#fff4e0;--info:#1f5fa8;--info-bg:#e8f1fb;--ok:#116329;--ok-bg:#e6f4ea}
-        *{box-sizing:border-box}
+        *{box-sizing:border-box}[hidden]{display:none!important}
         body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);\
         background:#fff;margin:0 auto;padding:24px;max-width:1440px}
         h1{font-size:22px;margin:0 0 6px}h2{font-size:17px;margin:32px 0 10px}h3{font-size:14px;margin:0 0 6px}
@@ -40,7 +40,7 @@ enum ReportStyle {
         th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
         th{background:var(--head);font-weight:600;white-space:nowrap;position:sticky;top:0}
         td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-        td.ref{overflow-wrap:anywhere;max-width:34ch}
+        td.ref{overflow-wrap:anywhere;max-width:34ch}td.place{white-space:nowrap}.table-scroll{overflow-x:auto}
         th button{all:unset;cursor:pointer}th button:focus-visible{outline:2px solid #0b57d0}
         th[aria-sort=ascending] button::after{content:" \\25B2"}th[aria-sort=descending] button::after{content:" \\25BC"}
         .sev{font-weight:700}.sev.high{color:var(--high)}.sev.medium{color:var(--medium)}.sev.info{color:var(--info)}
@@ -62,7 +62,8 @@ enum ReportStyle {
         @media (max-width:700px){body{padding:12px}.charts{grid-template-columns:1fr}}
         @media print{
         body{padding:0;max-width:none;font-size:11px}.toolbar,.pager,.screen-only{display:none!important}
-        .print-only{display:block!important}th{position:static}
+        .print-only{display:block!important}th{position:static}table{font-size:10px}th,td{padding:3px 5px}
+        .table-scroll{overflow:visible}#breaks th[data-key=place],#breaks td.place{display:none}
         .figure,.chart,tr,.verdict{break-inside:avoid}h2{break-after:avoid}
         .figures{grid-template-columns:repeat(4,1fr)}.charts{grid-template-columns:repeat(2,1fr)}
         a[href^="http"]::after{content:" (" attr(href) ")"}
