@@ -6,11 +6,13 @@ import TallyCore
 /// `-0.01` in `difference` is a negative amount a spreadsheet can add up.
 ///
 /// Columns after `age_days` were added later; consumers that read by header name see no change.
+/// Nothing in a row depends on whether the run opened the item (`first_seen` tells), so a rerun of a
+/// window writes the same bytes.
 public enum BreaksCSV {
     static let header = [
         "class", "severity", "reference", "kind", "provider_amount", "provider_currency", "provider_file",
         "provider_line", "ledger_amount", "ledger_currency", "ledger_status", "ledger_created_at", "difference",
-        "differences", "first_seen", "age_days", "new", "ledger_merchant_ref", "control_expected", "control_actual",
+        "differences", "first_seen", "age_days", "ledger_merchant_ref", "control_expected", "control_actual",
     ]
 
     public static func render(_ report: RunReport) -> [UInt8] {
@@ -44,7 +46,6 @@ public enum BreaksCSV {
             cells.append(item.differences.map(\.rawValue).joined(separator: " "))
             cells.append(dated.firstSeen.description)
             cells.append(String(dated.ageDays))
-            cells.append(dated.isNew ? "true" : "false")
             cells.append(item.ledger?.merchantReference.map(text) ?? "")
             cells.append(item.control.map { text($0.expected) } ?? "")
             cells.append(item.control.map { text($0.actual) } ?? "")
