@@ -12,13 +12,17 @@ NIGHT2 := 2026-03-12
 NIGHT2_TODAY := 2026-03-13
 NIGHT2_OUT := reports/acmepay/$(NIGHT2)_$(NIGHT2)
 
-.PHONY: help install build build-debug pg-start pg-stop pg-status load-samples run test test-unit clean-reports
+.PHONY: help install browser build build-debug pg-start pg-stop pg-status load-samples run test test-unit report-preview clean-reports
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
 install: ## Install what is missing with apt (libpq-dev, libxml2-dev, postgresql, pkg-config, python3-jsonschema, python3-prometheus-client)
 	@bash $(PG) install
+
+browser: ## Install Debian's chromium when missing (the report tests and report-preview drive it headless)
+	@command -v chromium >/dev/null 2>&1 || { echo "installing chromium"; apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
 build: install ## Build the release binary
 	swift build -c release
@@ -62,14 +66,22 @@ run: build load-samples ## Build, start the private PostgreSQL, load samples/, r
 	@echo "  $(SAMPLE_OUT)/report.json"
 	@echo "  $(SAMPLE_OUT)/breaks.csv"
 	@echo "  $(NIGHT2_OUT)/report.html"
+	@echo "  reports/index.html   (the latest runs per provider, rebuilt after every run)"
 	@echo "Metrics (Prometheus text format): .tally/metrics/tally.prom"
 	@echo "History: .build/release/tally runs list --database-url \"$$(cat .tally/database-url)\""
 
-test: load-samples build-debug ## Everything: unit and integration tests against the private PostgreSQL
+test: load-samples build-debug browser ## Everything: unit and integration tests against the private PostgreSQL and headless chromium
 	TALLY_DATABASE_URL="$$(cat .tally/database-url)" swift test 2>&1 | tee .tally/test.log | grep -vE '^(◇|↳)' ; exit $${PIPESTATUS[0]}
 
 test-unit: ## The quick loop: unit tests only, no database
 	swift test --skip Integration
+
+report-preview: run browser ## PNG screenshots of the sample report (desktop and print) and of the index, in reports/preview/
+	@mkdir -p reports/preview
+	@$(PYTHON) scripts/browser.py screenshot $(SAMPLE_OUT)/report.html reports/preview/report-desktop.png --width 1400
+	@$(PYTHON) scripts/browser.py screenshot $(SAMPLE_OUT)/report.html reports/preview/report-print.png --print --width 900
+	@$(PYTHON) scripts/browser.py screenshot $(NIGHT2_OUT)/report.html reports/preview/night2-desktop.png --width 1400
+	@$(PYTHON) scripts/browser.py screenshot reports/index.html reports/preview/index.png --width 1200
 
 clean-reports: ## Delete generated reports (keeps reports/README.md)
 	find reports -mindepth 1 -not -name README.md -delete

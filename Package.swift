@@ -27,7 +27,9 @@ let package = Package(
             ]
         ),
         .target(name: "TallyPostgres", dependencies: ["TallyCore", "CLibPQ"]),
-        .target(name: "TallyReport", dependencies: ["TallyCore"]),
+        .target(
+            name: "TallyReport", dependencies: ["TallyCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(
             name: "TallyEngine",
             dependencies: [
@@ -44,10 +46,20 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "tally-bench", dependencies: ["TallyCore", "TallyIngest"]),
-        .target(name: "TallyTestSupport", dependencies: ["TallyCore", "TallyPostgres"], path: "Tests/TallyTestSupport"),
+        .target(
+            name: "TallyTestSupport", dependencies: ["TallyCore", "TallyPostgres", "TallyReport"],
+            path: "Tests/TallyTestSupport"
+        ),
         .testTarget(name: "TallyCoreTests", dependencies: ["TallyCore"]),
         .testTarget(name: "TallyEngineTests", dependencies: ["TallyEngine", "TallyCore", "TallyIngest"]),
         .testTarget(name: "TallyIngestTests", dependencies: ["TallyIngest", "TallyCore", "TallyTestSupport"]),
+        .testTarget(
+            name: "TallyReportTests",
+            dependencies: [
+                "TallyReport", "TallyCore", "TallyIngest", "TallyTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(
             name: "TallyIntegrationTests",
             dependencies: [

@@ -47,6 +47,8 @@ public struct ReconciliationRun: Sendable {
     public struct Outcome: Sendable {
         public var report: RunReport
         public var reportPaths: [String]
+        /// `index.html` of the reports root, when the report directory lies in one.
+        public var indexPath: String?
     }
 
     public func run() throws -> Outcome {
@@ -97,6 +99,7 @@ public struct ReconciliationRun: Sendable {
         var supersedes: String?
         var previous: [OpenItem] = []
         var resolvedLater: Set<ItemKey> = []
+        var earlierWindows: [RunReport.WindowBreaks] = []
         if hasStore {
             supersedes = try store.currentRun(provider: options.provider, from: options.from, to: options.to)
             previous = try store.openItems(provider: options.provider)
@@ -104,6 +107,10 @@ public struct ReconciliationRun: Sendable {
                 // A rerun starts from the items as they stood before the run it replaces.
                 let open = Set(previous.map(\.key))
                 previous += try store.itemsResolved(by: supersedes).filter { !open.contains($0.key) }
+            }
+            // For the report's breaks-per-window chart: with this run, the last 30 windows.
+            earlierWindows = try store.breaksPerWindow(provider: options.provider, before: options.from, limit: 29).map {
+                RunReport.WindowBreaks(from: $0.from, to: $0.to, high: $0.high, medium: $0.medium, info: $0.info)
             }
             let later = try store.laterWindows(provider: options.provider, after: options.to)
             if later > 0 {
@@ -123,7 +130,8 @@ public struct ReconciliationRun: Sendable {
             return try reconcile(
                 runID: runID, startedAt: startedAt, window: window, files: files, digests: digests,
                 ledgerConnection: ledgerConnection, source: source, store: options.dryRun ? nil : store,
-                supersedes: supersedes, previous: previous, resolvedLater: resolvedLater, reader: reader)
+                supersedes: supersedes, previous: previous, resolvedLater: resolvedLater, earlierWindows: earlierWindows,
+                reader: reader)
         } catch {
             if !options.dryRun { try? store.failRun(id: runID, error: String(describing: error)) }
             throw error
@@ -146,7 +154,8 @@ public struct ReconciliationRun: Sendable {
     private func reconcile(
         runID: String, startedAt: Timestamp, window: ReconciliationWindow, files: [SettlementFile], digests: FileDigests,
         ledgerConnection: PostgresConnection, source: LedgerSource, store: ResultStore?, supersedes: String?,
-        previous: [OpenItem], resolvedLater: Set<ItemKey>, reader: any SettlementReader
+        previous: [OpenItem], resolvedLater: Set<ItemKey>, earlierWindows: [RunReport.WindowBreaks],
+        reader: any SettlementReader
     ) throws -> Outcome {
         // PostgreSQL produces the ledger window while the files are parsed; rows wait in a bounded
         // queue, and those whose key is already indexed are matched as the files are read.
@@ -200,7 +209,7 @@ public struct ReconciliationRun: Sendable {
             timezone: options.timezone, dryRun: options.dryRun, startedAt: startedAt, finishedAt: Self.now(),
             files: fileReports, lookbackDays: options.lookbackDays, lookaheadDays: options.lookaheadDays,
             amountToleranceMinor: options.amountToleranceMinor, result: result, supersedes: supersedes,
-            history: history)
+            history: history, earlierWindows: earlierWindows)
         // Render first, store second, write last: a report on disk always belongs to a stored run.
         let rendered = try ReportWriter.render(report)
         if let store {
@@ -220,8 +229,17 @@ public struct ReconciliationRun: Sendable {
         note(
             "\(store == nil ? "wrote the reports (nothing stored)" : "stored the run and wrote the reports") in \(Self.seconds(since: &clock))",
             phase: "write")
+        // The index is a convenience over the folder: a failure to write it does not fail the run.
+        var indexPath: String?
+        if let root = options.reportsRoot {
+            do {
+                indexPath = try ReportIndex.write(root: root)
+            } catch {
+                note("cannot write the index of \(root): \(error)", phase: "write", level: .warning)
+            }
+        }
         progress(.done)
-        return Outcome(report: report, reportPaths: paths)
+        return Outcome(report: report, reportPaths: paths, indexPath: indexPath)
     }
 
     /// Reads every settlement file into a fresh reconciler, with a per-file count of records.

@@ -61,4 +61,20 @@ public struct RunOptions: Sendable {
     public var resolvedOutDirectory: String {
         outDirectory ?? "reports/\(provider)/\(from)_\(to)"
     }
+
+    /// The folder whose `index.html` lists the latest reports per provider: `reports` by default,
+    /// or the grandparent of `--out` when `--out` is `<root>/<provider>/<folder>` for this run's
+    /// provider (the default layout under another root); `nil` for any other `--out`, so a report
+    /// written elsewhere never creates an index in an unrelated folder.
+    public var reportsRoot: String? {
+        guard let outDirectory else { return "reports" }
+        var components = outDirectory.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        while components.last == "." { components.removeLast() }
+        guard components.count >= 2, components[components.count - 2] == provider,
+            !components.suffix(2).contains("..")
+        else { return nil }
+        let root = components.dropLast(2).joined(separator: "/")
+        if outDirectory.hasPrefix("/") { return "/" + root }
+        return root.isEmpty ? "." : root
+    }
 }

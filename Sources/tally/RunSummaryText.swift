@@ -25,6 +25,7 @@ enum RunSummaryText {
             lines.append("  control failed: \(control.name): expected \(control.expected), got \(control.actual)")
         }
         lines.append("reports: \(outcome.reportPaths.joined(separator: " "))")
+        if let index = outcome.indexPath { lines.append("index: \(index)") }
         return lines.joined(separator: "\n")
     }
 }

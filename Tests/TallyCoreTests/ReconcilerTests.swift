@@ -81,6 +81,17 @@ private func reconcile(
         #expect(chargeback.matched == 1)
     }
 
+    @Test func settledAndMatchedAmountsPerCurrency() {
+        let usd = Money(minor: 700, currency: .usd)
+        let result = reconcile(
+            [settlement("a", .charge, eur(1_000)), settlement("b", .charge, eur(250)), settlement("b", .charge, eur(250), line: 3),
+             settlement("c", .refund, usd)],
+            [ledger("a"), ledger("b", .charge, eur(249)), ledger("c", .refund, usd)])
+        // Duplicates count as settled; only exact matches count as matched.
+        #expect(result.settlementAmountMinorByCurrency == [.eur: 1_500, .usd: 700])
+        #expect(result.matchedAmountMinorByCurrency == [.eur: 1_000, .usd: 700])
+    }
+
     @Test func keyIncludesKind() {
         let result = reconcile([settlement("x", .refund)], [ledger("x", .charge)])
         #expect(result.breaks.map(\.breakClass).sorted() == [.missingInProvider, .missingInternally])

@@ -50,6 +50,23 @@ import Testing
         }
     }
 
+    /// With `--out <root>/<provider>/<folder>`, the run rewrites `<root>/index.html`; elsewhere it
+    /// writes none.
+    @Test func indexOfTheReportsRoot() throws {
+        try withScenario { file, out in
+            let root = out + "/reports"
+            let result = try tally(
+                runArguments(file, root + "/acmepay/2026-03-10_2026-03-11") + ["--database-url", FreshDatabase.url])
+            #expect(result.status == 0, "\(result.output)")
+            #expect(result.stdout.contains("index: \(root)/index.html"))
+            let index = try String(contentsOfFile: root + "/index.html", encoding: .utf8)
+            #expect(index.contains("href=\"acmepay/2026-03-10_2026-03-11/report.html\""))
+            let elsewhere = try tally(runArguments(file, out + "/plain") + ["--database-url", FreshDatabase.url])
+            #expect(!elsewhere.stdout.contains("index:"))
+            #expect(!FileManager.default.fileExists(atPath: out + "/index.html"))
+        }
+    }
+
     @Test func databaseURLFromTheEnvironment() throws {
         try withScenario { file, out in
             let result = try tally(runArguments(file, out), environment: ["DATABASE_URL": FreshDatabase.url])

@@ -251,5 +251,11 @@ import Testing
         #expect(second.report.history.persistingCount == delta["persisting"])
         #expect(second.report.history.visibleOpen.allSatisfy { $0.age(on: CivilDate(iso: "2026-03-12")!) == 1 })
         try SchemaValidation.validate(out.appendingPathComponent("night2/report.json"))
+        // The store's earlier windows feed the breaks-per-window chart of the second night only.
+        #expect(outcome.report.earlierWindows.isEmpty)
+        #expect(second.report.earlierWindows == [outcome.report.windowBreaks])
+        #expect(outcome.report.windowBreaks.high == outcome.report.breaks.filter { $0.item.severity == .high }.count)
+        let page = try String(contentsOf: out.appendingPathComponent("night2/report.html"), encoding: .utf8)
+        #expect(page.contains("id=\"chart-nights\""))
     }
 }

@@ -202,8 +202,11 @@ public struct Reconciler: Sendable, SettlementSink {
     public func finish() -> ReconciliationResult {
         var breaks: [Break] = []
         var matched = 0
+        var settledAmounts: [Currency: Int64] = [:]
+        var matchedAmounts: [Currency: Int64] = [:]
         for number in index.entries.indices {
             let entry = index.entries[number]
+            settledAmounts[entry.currency, default: 0] &+= entry.amountMinor
             let provider = Break.ProviderSide(
                 amount: Money(minor: entry.amountMinor, currency: entry.currency),
                 location: SourceLocation(file: Int(entry.file), line: Int(entry.line)))
@@ -223,9 +226,11 @@ public struct Reconciler: Sendable, SettlementSink {
                         ledger: ledger, differences: differences))
             } else {
                 matched += 1
+                matchedAmounts[entry.currency, default: 0] &+= entry.amountMinor
             }
         }
         for duplicate in providerDuplicates {
+            settledAmounts[duplicate.side.amount.currency, default: 0] &+= duplicate.side.amount.minor
             var ledgerRow: LedgerRecord?
             var reference = duplicate.reference
             reference.withUTF8 { bytes in
@@ -264,7 +269,8 @@ public struct Reconciler: Sendable, SettlementSink {
             breaks: breaks, matched: matched, settlementTransactions: settlementTransactions,
             ledgerRowsInWindow: ledgerRowsInWindow, ledgerRowsStreamed: ledgerRowsStreamed,
             ledgerRowsLookedUp: ledgerRowsLookedUp, nonTransactions: nonTransactions, rejects: rejects.sorted(),
-            controls: controls)
+            controls: controls, settlementAmountMinorByCurrency: settledAmounts,
+            matchedAmountMinorByCurrency: matchedAmounts)
     }
 
     /// The matching rules 3–7 of DESIGN.md for one settlement transaction and its ledger row.
@@ -303,6 +309,11 @@ public struct ReconciliationResult: Sendable {
     public var nonTransactions: NonTransactionTotals
     public var rejects: [Reject]
     public var controls: [ControlResult]
+    /// Sum of the settlement transactions' absolute amounts per currency (duplicates included):
+    /// the denominator of the match rate by amount.
+    public var settlementAmountMinorByCurrency: [Currency: Int64] = [:]
+    /// Sum of the matched settlement transactions' amounts per currency.
+    public var matchedAmountMinorByCurrency: [Currency: Int64] = [:]
 
     /// Count and amount per currency for each class that occurred.
     public var summaryByClass: [BreakClass: ClassSummary] {

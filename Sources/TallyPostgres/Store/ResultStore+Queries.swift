@@ -70,3 +70,37 @@ extension ResultStore {
         return try providers.flatMap { name in try openItems(provider: name).map { (name, $0) } }
     }
 }
+
+extension ResultStore {
+    /// Breaks by severity of one stored run's window.
+    public struct WindowBreaks: Sendable, Hashable {
+        public var from: CivilDate
+        public var to: CivilDate
+        public var high: Int
+        public var medium: Int
+        public var info: Int
+    }
+
+    /// The provider's current (succeeded, not superseded) runs of windows that end before `date`,
+    /// the latest `limit` of them, oldest first, with their breaks by severity from the stored summary.
+    public func breaksPerWindow(provider: String, before date: CivilDate, limit: Int) throws -> [WindowBreaks] {
+        try connection.query(
+            """
+            SELECT window_from::text, window_to::text,
+                   coalesce((summary->'severities'->>'high')::int, 0)::text,
+                   coalesce((summary->'severities'->>'medium')::int, 0)::text,
+                   coalesce((summary->'severities'->>'info')::int, 0)::text
+            FROM tally.runs
+            WHERE provider = $1 AND window_to < $2::date AND state = 'succeeded' AND superseded_by IS NULL
+            ORDER BY window_to DESC, window_from DESC LIMIT $3::int
+            """, [provider, date.description, String(limit)]
+        ).compactMap { row in
+            guard let from = row[0].flatMap({ CivilDate(iso: $0) }), let to = row[1].flatMap({ CivilDate(iso: $0) }) else {
+                return nil
+            }
+            return WindowBreaks(
+                from: from, to: to, high: Int(row[2] ?? "") ?? 0, medium: Int(row[3] ?? "") ?? 0,
+                info: Int(row[4] ?? "") ?? 0)
+        }.reversed()
+    }
+}

@@ -1,12 +1,18 @@
 import TallyCore
 
-/// Renders `breaks.csv`: one row per break with both sides, RFC 4180 quoting, and free-text cells
-/// neutralised against formula injection (OWASP "CSV Injection").
+/// Renders `breaks.csv`: one row per break with both sides, RFC 4180 quoting (CRLF line ends,
+/// UTF-8 without a byte-order mark), and every provider- or ledger-supplied cell neutralised
+/// against formula injection (OWASP "CSV Injection"); Tally's own numbers stay numbers, so
+/// `-0.01` in `difference` is a negative amount a spreadsheet can add up.
+///
+/// Columns after `age_days` were added later; consumers that read by header name see no change.
+/// Nothing in a row depends on whether the run opened the item (`first_seen` tells), so a rerun of a
+/// window writes the same bytes.
 public enum BreaksCSV {
     static let header = [
         "class", "severity", "reference", "kind", "provider_amount", "provider_currency", "provider_file",
         "provider_line", "ledger_amount", "ledger_currency", "ledger_status", "ledger_created_at", "difference",
-        "differences", "first_seen", "age_days",
+        "differences", "first_seen", "age_days", "ledger_merchant_ref", "control_expected", "control_actual",
     ]
 
     public static func render(_ report: RunReport) -> [UInt8] {
@@ -30,34 +36,44 @@ public enum BreaksCSV {
             } else {
                 cells += ["", "", "", ""]
             }
-            if let provider = item.provider, let ledger = item.ledger, provider.amount.currency == ledger.amount.currency {
-                cells.append(MoneyFormatter.decimal(provider.amount.minor - ledger.amount.minor, exponent: provider.amount.currency.exponent))
+            if let provider = item.provider, let ledger = item.ledger, provider.amount.currency == ledger.amount.currency,
+                case (let gap, false) = provider.amount.minor.subtractingReportingOverflow(ledger.amount.minor)
+            {
+                cells.append(MoneyFormatter.decimal(gap, exponent: provider.amount.currency.exponent))
             } else {
                 cells.append("")
             }
             cells.append(item.differences.map(\.rawValue).joined(separator: " "))
             cells.append(dated.firstSeen.description)
             cells.append(String(dated.ageDays))
+            cells.append(item.ledger?.merchantReference.map(text) ?? "")
+            cells.append(item.control.map { text($0.expected) } ?? "")
+            cells.append(item.control.map { text($0.actual) } ?? "")
             out += cells.map(quote).joined(separator: ",") + "\r\n"
         }
         return Array(out.utf8)
     }
 
-    /// Neutralises a free-text cell: a leading `=`, `+`, `-`, `@`, TAB or CR gets a `'` prefix.
-    /// Only provider- or ledger-supplied text goes through here; our own numbers stay numbers.
+    /// Neutralises a free-text cell: one that begins with a character a spreadsheet reads as the
+    /// start of a formula gets a `'` prefix, so it shows as text.
+    ///
+    /// OWASP's list is `=`, `+`, `-`, `@`, TAB and CR; LF and the full-width forms of `=`, `+`,
+    /// `-` and `@` (which some spreadsheets fold to ASCII) are added. Only provider- or
+    /// ledger-supplied text goes through here; Tally's own numbers stay numbers.
     public static func text(_ value: String) -> String {
         guard let first = value.unicodeScalars.first else { return value }
         switch first {
-        case "=", "+", "-", "@", "\t", "\r": return "'" + value
+        case "=", "+", "-", "@", "\t", "\r", "\n", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}": return "'" + value
         default: return value
         }
     }
 
-    /// RFC 4180: quote when the cell holds a comma, quote, CR or LF, doubling inner quotes.
+    /// RFC 4180: quote a cell holding a comma, quote, CR or LF, doubling inner quotes. A cell with a
+    /// `;` or TAB is quoted too, so a spreadsheet that splits on those (the semicolon locales) keeps
+    /// it one cell and no split-off part can start a formula.
     public static func quote(_ cell: String) -> String {
-        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else {
-            return cell
-        }
+        guard cell.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A || $0 == 0x3B || $0 == 0x09 })
+        else { return cell }
         return "\"" + cell.replacingAll("\"", with: "\"\"") + "\""
     }
 }

@@ -5,7 +5,7 @@ import TallyCore
 /// Field names are the contract's (DESIGN.md); Swift names map to them through `CodingKeys`.
 /// Optional sides encode as explicit `null`, never as a missing key.
 struct ReportDocument: Encodable {
-    var schemaVersion = 1
+    var schemaVersion = JSONReport.schemaVersion
     var run: Run
     var summary: Summary
     var breaks: [BreakEntry]
@@ -119,11 +119,15 @@ struct ReportDocument: Encodable {
         var breaks: [String: ClassEntry]
         var nonTransactions: [NonTransactionEntry]
         var rejects: Int
+        var settlementAmountMinorByCurrency: [String: Int64]
+        var matchedAmountMinorByCurrency: [String: Int64]
 
         enum CodingKeys: String, CodingKey {
             case settlementTransactions = "settlement_transactions", ledgerRows = "ledger_rows"
             case ledgerRowsStreamed = "ledger_rows_streamed", ledgerRowsLookedUp = "ledger_rows_looked_up"
             case matched, breaks, nonTransactions = "non_transactions", rejects
+            case settlementAmountMinorByCurrency = "settlement_amount_minor_by_currency"
+            case matchedAmountMinorByCurrency = "matched_amount_minor_by_currency"
         }
     }
 
@@ -263,7 +267,11 @@ extension ReportDocument {
                     category: $0.key.category, currency: $0.key.currency.code, count: $0.total.count,
                     grossMinor: $0.total.gross, feeMinor: $0.total.fee, netMinor: $0.total.net)
             },
-            rejects: result.rejects.count)
+            rejects: result.rejects.count,
+            settlementAmountMinorByCurrency: Self.byCode(result.settlementAmountMinorByCurrency),
+            matchedAmountMinorByCurrency: Self.byCode(
+                result.settlementAmountMinorByCurrency.mapValues { _ in 0 }.merging(
+                    result.matchedAmountMinorByCurrency, uniquingKeysWith: { $1 })))
         breaks = report.breaks.map { dated in
             let item = dated.item
             return BreakEntry(
@@ -305,5 +313,12 @@ extension ReportDocument {
         controls = result.controls.map {
             ControlEntry(name: $0.name, ok: $0.ok, expected: $0.expected, actual: $0.actual, file: report.path(ofFile: $0.file))
         }
+    }
+}
+
+extension ReportDocument {
+    /// Amounts keyed by currency code; every settled currency appears in both maps (0 when none matched).
+    static func byCode(_ amounts: [Currency: Int64]) -> [String: Int64] {
+        Dictionary(uniqueKeysWithValues: amounts.map { ($0.key.code, $0.value) })
     }
 }

@@ -20,6 +20,23 @@ public struct RunReport: Sendable {
         }
     }
 
+    /// Breaks by severity of one earlier window of the provider (for the breaks-per-night chart).
+    public struct WindowBreaks: Sendable, Hashable {
+        public var from: CivilDate
+        public var to: CivilDate
+        public var high: Int
+        public var medium: Int
+        public var info: Int
+
+        public init(from: CivilDate, to: CivilDate, high: Int, medium: Int, info: Int) {
+            self.from = from
+            self.to = to
+            self.high = high
+            self.medium = medium
+            self.info = info
+        }
+    }
+
     public var runID: String
     public var provider: String
     public var format: String
@@ -40,12 +57,15 @@ public struct RunReport: Sendable {
     public var breaks: [DatedBreak]
     /// Items this run resolved, open items after it, and the counts of new and persisting ones.
     public var history: History.Outcome
+    /// The provider's current runs of earlier windows, oldest first (at most 29, so that with this
+    /// run the chart spans 30 windows); empty without a store or before the first stored run.
+    public var earlierWindows: [WindowBreaks]
 
     public init(
         runID: String, provider: String, format: String, window: ReconciliationWindow, timezone: String, dryRun: Bool,
         startedAt: Timestamp, finishedAt: Timestamp, files: [File], lookbackDays: Int, lookaheadDays: Int,
         amountToleranceMinor: Int64, result: ReconciliationResult, supersedes: String? = nil,
-        history: History.Outcome? = nil
+        history: History.Outcome? = nil, earlierWindows: [WindowBreaks] = []
     ) {
         self.runID = runID
         self.provider = provider
@@ -67,6 +87,16 @@ public struct RunReport: Sendable {
                 breaks: result.breaks, previous: [], settledKeys: { _ in false }, ledger: [:])
         self.history = history
         self.breaks = history.breaks
+        self.earlierWindows = earlierWindows
+    }
+
+    /// This run's breaks by severity, shaped like an earlier window's.
+    public var windowBreaks: WindowBreaks {
+        var counts: [Severity: Int] = [:]
+        for dated in breaks { counts[dated.item.severity, default: 0] += 1 }
+        return WindowBreaks(
+            from: window.from, to: window.to, high: counts[.high] ?? 0, medium: counts[.medium] ?? 0,
+            info: counts[.info] ?? 0)
     }
 
     /// Count and amount per currency for each class, over the dated breaks.

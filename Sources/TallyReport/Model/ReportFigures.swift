@@ -1,0 +1,129 @@
+import TallyCore
+
+/// The headline figures of a run, computed once from a ``RunReport`` for the HTML page.
+///
+/// Pure arithmetic on integers in minor units; every collection is in a fixed order (currency
+/// code, severity, class), so the page is the same bytes for the same report.
+public struct ReportFigures: Sendable {
+    /// An amount in one currency.
+    public struct Amount: Sendable, Hashable {
+        public var currency: Currency
+        public var minor: Int64
+
+        public var decimal: String { MoneyFormatter.decimal(minor, exponent: currency.exponent) }
+    }
+
+    /// Matched against settled amount in one currency.
+    public struct AmountRate: Sendable, Hashable {
+        public var currency: Currency
+        public var matchedMinor: Int64
+        public var settledMinor: Int64
+    }
+
+    /// Open items whose age in days falls in `range`.
+    public struct AgeBucket: Sendable, Hashable {
+        public var label: String
+        public var range: ClosedRange<Int>
+        public var count: Int
+    }
+
+    public var settlementTransactions: Int
+    public var ledgerRows: Int
+    public var matched: Int
+    /// Per currency, in currency-code order.
+    public var matchRateByAmount: [AmountRate]
+    /// Breaks per severity, `high` first.
+    public var bySeverity: [(severity: Severity, count: Int)]
+    /// Sum of the absolute amounts at risk of the high-severity breaks, per currency.
+    public var amountAtRisk: [Amount]
+    /// Net of the non-transaction lines whose category names a payout, per currency.
+    public var payouts: [Amount]
+    /// Net of the non-transaction lines whose category names a fee, per currency.
+    public var fees: [Amount]
+    public var controlsPassed: Int
+    public var controlsFailed: Int
+    public var rejects: Int
+    /// Breaks per class, in class order, only classes that occurred.
+    public var byClass: [(breakClass: BreakClass, count: Int)]
+    /// The provider's open items after the run by age.
+    public var openItemsByAge: [AgeBucket]
+
+    /// The age buckets of the open-items chart, in days.
+    public static let ageBuckets: [(label: String, range: ClosedRange<Int>)] = [
+        ("0–1", 0...1), ("2–3", 2...3), ("4–7", 4...7), ("8–30", 8...30), ("30+", 31...Int.max),
+    ]
+
+    public init(_ report: RunReport) {
+        let result = report.result
+        settlementTransactions = result.settlementTransactions
+        ledgerRows = result.ledgerRowsInWindow
+        matched = result.matched
+        matchRateByAmount = result.settlementAmountMinorByCurrency.keys.sorted().map {
+            AmountRate(
+                currency: $0, matchedMinor: result.matchedAmountMinorByCurrency[$0] ?? 0,
+                settledMinor: result.settlementAmountMinorByCurrency[$0] ?? 0)
+        }
+        var severities: [Severity: Int] = [:]
+        var classes: [BreakClass: Int] = [:]
+        var risk: [Currency: Int64] = [:]
+        for dated in report.breaks {
+            let item = dated.item
+            severities[item.severity, default: 0] += 1
+            classes[item.breakClass, default: 0] += 1
+            if item.severity == .high, let amount = item.amountAtRisk {
+                risk[amount.currency, default: 0] &+= Int64(clamping: amount.minor.magnitude)
+            }
+        }
+        bySeverity = Severity.allCases.reversed().map { ($0, severities[$0] ?? 0) }
+        byClass = BreakClass.allCases.compactMap { breakClass in classes[breakClass].map { (breakClass, $0) } }
+        amountAtRisk = risk.keys.sorted().map { Amount(currency: $0, minor: risk[$0]!) }
+        var payoutSums: [Currency: Int64] = [:]
+        var feeSums: [Currency: Int64] = [:]
+        for (key, total) in result.nonTransactions.sorted {
+            let category = key.category.lowercased()
+            if category.contains("payout") {
+                payoutSums[key.currency, default: 0] &+= total.net
+            } else if category.contains("fee") {
+                feeSums[key.currency, default: 0] &+= total.net
+            }
+        }
+        payouts = payoutSums.keys.sorted().map { Amount(currency: $0, minor: payoutSums[$0]!) }
+        fees = feeSums.keys.sorted().map { Amount(currency: $0, minor: feeSums[$0]!) }
+        controlsPassed = result.controls.filter(\.ok).count
+        controlsFailed = result.controls.count - controlsPassed
+        rejects = result.rejects.count
+        let ages = report.history.visibleOpen.map { $0.age(on: report.window.to) }
+        openItemsByAge = Self.ageBuckets.map { bucket in
+            AgeBucket(label: bucket.label, range: bucket.range, count: ages.filter { bucket.range.contains($0) }.count)
+        }
+    }
+
+    public var breaks: Int { bySeverity.reduce(0) { $0 + $1.count } }
+
+    public func count(_ severity: Severity) -> Int { bySeverity.first { $0.severity == severity }?.count ?? 0 }
+}
+
+extension ReportFigures {
+    /// `part / total` in tenths of a percent, rounded half up by integer arithmetic; `nil` when
+    /// `total` is 0. Never 1000 unless `part == total`, so an incomplete match never shows 100.0%.
+    public static func tenthsOfPercent(_ part: Int64, of total: Int64) -> Int64? {
+        guard total != 0 else { return nil }
+        let (scaled, overflow) = part.multipliedReportingOverflow(by: 1000)
+        // Amounts near Int64's limit: scale the total down instead (still integers).
+        var tenths = overflow ? part / max(1, total / 1000) : scaled / total
+        if !overflow, scaled % total >= total - scaled % total { tenths += 1 }
+        if tenths == 1000 && part != total { tenths = 999 }
+        return tenths
+    }
+
+    /// `part / total` as a percentage with one decimal (`"96.1%"`), or `"n/a"` when `total` is 0.
+    public static func percent(_ part: Int64, of total: Int64) -> String {
+        guard let tenths = tenthsOfPercent(part, of: total) else { return "n/a" }
+        return "\(tenths / 10).\(tenths % 10)%"
+    }
+}
+
+extension ReportFigures.AmountRate {
+    public var tenthsOfPercent: Int64? { ReportFigures.tenthsOfPercent(matchedMinor, of: settledMinor) }
+    public var percent: String { ReportFigures.percent(matchedMinor, of: settledMinor) }
+}
