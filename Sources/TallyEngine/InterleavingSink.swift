@@ -10,24 +10,42 @@ struct InterleavingSink: SettlementSink {
     var reconciler: Reconciler
     let stream: LedgerStream?
     private var sinceDrain = 0
+    /// Bytes the index may use (`--memory-limit`); past it transactions are only counted.
+    let budget: Int?
+    /// Set once the index passed the budget: the run will start over on disk.
+    private(set) var overBudget = false
+    /// Transactions offered, indexed or not (to estimate what the whole index would need).
+    private(set) var offered = 0
 
     /// Transactions read between two looks at the stream.
     static let cadence = 4096
 
-    init(reconciler: Reconciler, stream: LedgerStream?) {
+    init(reconciler: Reconciler, stream: LedgerStream?, budget: Int? = nil) {
         self.reconciler = reconciler
         self.stream = stream
+        self.budget = budget
     }
 
     mutating func addTransaction(
         _ reference: UnsafeBufferPointer<UInt8>, kind: TransactionKind, amount: Money, location: SourceLocation
     ) {
+        offered += 1
+        guard !overBudget else { return }
         reconciler.addTransaction(reference, kind: kind, amount: amount, location: location)
+        if let budget, offered & 63 == 0, reconciler.index.footprintBytes > budget {
+            overBudget = true
+            return
+        }
         sinceDrain += 1
         if sinceDrain >= Self.cadence, let stream {
             sinceDrain = 0
             stream.drainAvailable(into: &reconciler)
         }
+    }
+
+    /// Checks the budget now (at the end of a file).
+    mutating func checkBudget() {
+        if let budget, reconciler.index.footprintBytes > budget { overBudget = true }
     }
 
     mutating func addNonTransaction(_ line: NonTransactionLine) { reconciler.addNonTransaction(line) }

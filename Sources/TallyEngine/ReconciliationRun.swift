@@ -161,42 +161,55 @@ public struct ReconciliationRun: Sendable {
         // queue, and those whose key is already indexed are matched as the files are read.
         var clock = Self.now()
         let stream = try source.begin(window: window, connection: ledgerConnection)
-        var reconciler: Reconciler
+        var result: ReconciliationResult
         var fileReports: [RunReport.File]
+        var itemFacts: [ItemKey: History.LedgerFacts]
+        var settledKeys: (ItemKey) -> Bool
         do {
-            (reconciler, fileReports) = try readSettlementFiles(
-                files, reader: reader, window: window, stream: stream, clock: &clock)
-        } catch {
-            stream.abandon()
-            try? ledgerConnection.execute("ROLLBACK")
-            throw error
-        }
-        let itemFacts: [ItemKey: History.LedgerFacts]
-        progress(.phase("ledger"))
-        do {
-            try stream.drain(into: &reconciler)
-            try source.lookUp(into: &reconciler, connection: ledgerConnection)
-            itemFacts = try source.facts(for: previous.map(\.key), connection: ledgerConnection)
-            try source.commit(ledgerConnection)
-        } catch {
-            try? ledgerConnection.execute("ROLLBACK")
-            throw error
-        }
-        note(
-            "ledger: \(reconciler.ledgerRowsStreamed) rows streamed, \(reconciler.ledgerRowsLookedUp) found outside the window in \(Self.seconds(since: &clock))",
-            phase: "ledger")
-        progress(.phase("matching"))
-
-        let result = reconciler.finish()
-        let index = reconciler.index
-        let history = History(
-            runID: runID, window: window, supersedes: supersedes, amountTolerance: options.amountToleranceMinor
-        ).advance(
-            breaks: result.breaks, previous: previous,
-            settledKeys: { key in
+            var reconciler: Reconciler
+            do {
+                (reconciler, fileReports) = try readSettlementFiles(
+                    files, reader: reader, window: window, stream: stream, clock: &clock)
+            } catch {
+                stream.abandon()
+                try? ledgerConnection.execute("ROLLBACK")
+                throw error
+            }
+            progress(.phase("ledger"))
+            do {
+                try stream.drain(into: &reconciler)
+                try source.lookUp(into: &reconciler, connection: ledgerConnection)
+                itemFacts = try source.facts(for: previous.map(\.key), connection: ledgerConnection)
+                try source.commit(ledgerConnection)
+            } catch {
+                try? ledgerConnection.execute("ROLLBACK")
+                throw error
+            }
+            note(
+                "ledger: \(reconciler.ledgerRowsStreamed) rows streamed, \(reconciler.ledgerRowsLookedUp) found outside the window in \(Self.seconds(since: &clock))",
+                phase: "ledger")
+            progress(.phase("matching"))
+            result = reconciler.finish()
+            let index = reconciler.index
+            settledKeys = { key in
                 var reference = key.reference
                 return reference.withUTF8 { index.find($0, key.kind) } != nil
-            }, ledger: itemFacts, resolvedLater: resolvedLater)
+            }
+        } catch let spill as SpillRequired {
+            // Nothing was read from the abandoned snapshot into the result: start over on disk.
+            let spilled = try reconcileSpilled(
+                files: files, reader: reader, window: window, source: source, ledgerConnection: ledgerConnection,
+                previous: previous,
+                partitionCount: Self.partitionCount(estimatedBytes: spill.estimatedBytes, limit: options.memoryLimitBytes ?? 1),
+                clock: &clock)
+            (result, fileReports, itemFacts) = (spilled.result, spilled.fileReports, spilled.itemFacts)
+            let settled = spilled.settledKeys
+            settledKeys = { settled.contains($0) }
+        }
+
+        let history = History(
+            runID: runID, window: window, supersedes: supersedes, amountTolerance: options.amountToleranceMinor
+        ).advance(breaks: result.breaks, previous: previous, settledKeys: settledKeys, ledger: itemFacts, resolvedLater: resolvedLater)
         let sums = try digests.wait()
         for number in fileReports.indices { fileReports[number].sha256 = sums[number] }
         note(
@@ -250,8 +263,11 @@ public struct ReconciliationRun: Sendable {
         let expected = files.reduce(0) { $0 + $1.size } / 48
         var sink = InterleavingSink(
             reconciler: Reconciler(
-                window: window, amountTolerance: options.amountToleranceMinor, expectedTransactions: max(1024, expected)),
-            stream: stream)
+                window: window, amountTolerance: options.amountToleranceMinor,
+                expectedTransactions: max(1024, options.memoryLimitBytes == nil ? expected : min(expected, 1 << 16))),
+            stream: stream, budget: options.memoryLimitBytes)
+        let totalBytes = files.reduce(0) { $0 + $1.size }
+        var bytesDone = 0
         var fileReports: [RunReport.File] = []
         for file in files {
             let before = (
@@ -262,17 +278,18 @@ public struct ReconciliationRun: Sendable {
             try reader.read(file, into: &sink, progress: { [stream] bytes in
                 progress(.reading(file: file.path, bytes: bytes, total: size, ledgerRows: stream?.rowsReceived ?? 0))
             })
+            sink.checkBudget()
+            bytesDone += size
+            if sink.overBudget {
+                // what the index holds, scaled to every transaction offered and to the files not read yet
+                let perTransaction = Double(sink.reconciler.index.footprintBytes) / Double(max(1, sink.reconciler.index.count))
+                let estimate = perTransaction * Double(sink.offered) * Double(max(totalBytes, 1)) / Double(max(bytesDone, 1))
+                throw SpillRequired(estimatedBytes: Int(min(estimate, Double(Int.max / 4))))
+            }
             let reconciler = sink.reconciler
             let records = reconciler.settlementTransactions + reconciler.nonTransactionLines - before.0
             let rejected = reconciler.rejects.count - before.1
-            if reconciler.rejects.count > options.maxRejects {
-                let first = reconciler.rejects[0]
-                throw IngestError(
-                    code: .tooManyRejects,
-                    message:
-                        "\(reconciler.rejects.count) records rejected, more than --max-rejects \(options.maxRejects); the first: line \(first.location.line): \(first.reason). Nothing was written.",
-                    path: file.path)
-            }
+            try checkRejects(reconciler.rejects, file: file)
             fileReports.append(RunReport.File(path: file.path, sha256: "", records: records + rejected, rejected: rejected))
             note("read \(file.path): \(records) records, \(rejected) rejected in \(Self.seconds(since: &clock))", phase: "read")
         }

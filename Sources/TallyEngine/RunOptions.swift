@@ -31,6 +31,10 @@ public struct RunOptions: Sendable {
     /// A configured ledger query replacing the canonical `payments` table (see
     /// ``TallyPostgres/LedgerSource/init(provider:ledgerQuery:hasMerchantReference:)``).
     public var ledgerQuery: String?
+    /// Bytes the settlement index may use; past it the run spills to disk partitions (`nil`: no limit).
+    public var memoryLimitBytes: Int?
+    /// Where spill partitions go (default: the system's temporary folder).
+    public var spillDirectory: String?
 
     public init(
         provider: String, format: SettlementFormat, files: [String], from: CivilDate, to: CivilDate,

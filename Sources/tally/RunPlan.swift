@@ -26,6 +26,8 @@ struct RunPlan {
     /// The explicit `--out`; otherwise reports go under ``reportsDirectory``.
     var out: String?
     var reportsDirectory: String?
+    var memoryLimit: Int?
+    var spillDirectory: String?
 
     /// The report folder of one window: `--out`, else `<reports_dir>/<provider>/<from>_<to>`.
     func outDirectory(from: CivilDate, to: CivilDate) -> String? {
@@ -47,6 +49,8 @@ struct RunPlan {
         options.databasePassword = databasePassword
         options.resultsPassword = resultsPassword
         options.ledgerQuery = ledgerQuery
+        options.memoryLimitBytes = memoryLimit
+        options.spillDirectory = spillDirectory
         return options
     }
 }

@@ -106,6 +106,9 @@ extension Tally {
         @Option(help: "libpq URL of the database holding the tally schema (default: the config, TALLY_RESULTS_URL, the payments database).")
         var resultsURL: String?
 
+        @Option(help: "Bytes the settlement index may use (512MiB, 2GiB, …); past it the run spills to disk partitions.")
+        var memoryLimit: String?
+
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default: the config, then info).")
         var logLevel: String?
 
@@ -139,6 +142,9 @@ extension Tally {
             if let maxRejects, maxRejects < 0 { throw ValidationError("--max-rejects must be 0 or more.") }
             if let amountTolerance, amountTolerance < 0 { throw ValidationError("--amount-tolerance must be 0 or more.") }
             if let waitSeconds, waitSeconds < 0 { throw ValidationError("--wait must be 0 or more seconds.") }
+            if let memoryLimit, (ByteSize.parse(memoryLimit) ?? 0) <= 0 {
+                throw ValidationError("--memory-limit '\(memoryLimit)' is not a size such as 512MiB, 2GiB or 1000000.")
+            }
             if let logLevel, Logger.Level(rawValue: logLevel) == nil {
                 throw ValidationError("--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical.")
             }
@@ -277,7 +283,9 @@ extension Tally {
                 databasePassword: databaseURL == nil ? try config?.database?.password(key: "database") : nil,
                 resultsURL: resultsURL,
                 resultsPassword: self.resultsURL == nil ? try config?.results?.password(key: "results") : nil,
-                out: out, reportsDirectory: config?.reportsDirectory)
+                out: out, reportsDirectory: config?.reportsDirectory,
+                memoryLimit: memoryLimit.flatMap(ByteSize.parse) ?? configured?.memoryLimit ?? config?.memoryLimit,
+                spillDirectory: config?.stateDirectory.map { "\($0)/spill" })
         }
 
         /// One provider: the nightly day, a window, or a range per day.

@@ -327,6 +327,30 @@ public struct ReconciliationResult: Sendable {
 
     /// The highest severity among the breaks, or `nil` when there are none.
     public var highestSeverity: Severity? { breaks.map(\.severity).max() }
+
+    /// One result out of the results of disjoint parts of a run (the partitions of a run that
+    /// spilled to disk): breaks in report order, counts summed, lines and rejects together.
+    public static func merged(_ parts: [ReconciliationResult]) -> ReconciliationResult {
+        var merged = ReconciliationResult(
+            breaks: [], matched: 0, settlementTransactions: 0, ledgerRowsInWindow: 0, ledgerRowsStreamed: 0,
+            ledgerRowsLookedUp: 0, nonTransactions: NonTransactionTotals(), rejects: [], controls: [])
+        for part in parts {
+            merged.breaks += part.breaks
+            merged.matched += part.matched
+            merged.settlementTransactions += part.settlementTransactions
+            merged.ledgerRowsInWindow += part.ledgerRowsInWindow
+            merged.ledgerRowsStreamed += part.ledgerRowsStreamed
+            merged.ledgerRowsLookedUp += part.ledgerRowsLookedUp
+            merged.nonTransactions.merge(part.nonTransactions)
+            merged.rejects += part.rejects
+            merged.controls += part.controls
+            merged.settlementAmountMinorByCurrency.merge(part.settlementAmountMinorByCurrency) { $0 &+ $1 }
+            merged.matchedAmountMinorByCurrency.merge(part.matchedAmountMinorByCurrency) { $0 &+ $1 }
+        }
+        merged.breaks.sort(by: Break.reportOrder)
+        merged.rejects.sort()
+        return merged
+    }
 }
 
 /// Count and amounts of the breaks of one class.
@@ -367,6 +391,16 @@ public struct NonTransactionTotals: Sendable, Hashable {
         totals[key]!.gross &+= line.gross
         totals[key]!.fee &+= line.fee
         totals[key]!.net &+= line.net
+    }
+
+    /// Adds the totals of another set of lines.
+    public mutating func merge(_ other: NonTransactionTotals) {
+        for (key, total) in other.totals {
+            totals[key, default: Total()].count += total.count
+            totals[key]!.gross &+= total.gross
+            totals[key]!.fee &+= total.fee
+            totals[key]!.net &+= total.net
+        }
     }
 
     /// The totals in (category, currency) order.

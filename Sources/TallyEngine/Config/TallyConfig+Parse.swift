@@ -6,12 +6,12 @@ import Yams
 extension TallyConfig {
     static let topKeys = [
         "database", "results", "timezone", "reports_dir", "state_dir", "metrics_file", "log_level", "log_format",
-        "providers",
+        "memory_limit", "providers",
     ]
     static let databaseKeys = ["url", "password_env", "password_file"]
     static let providerKeys = [
         "format", "mapping", "file_pattern", "timezone", "lookback_days", "lookahead_days", "amount_tolerance",
-        "reference_column", "max_rejects", "fail_on", "ledger_query",
+        "reference_column", "max_rejects", "fail_on", "ledger_query", "memory_limit",
     ]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
     static let failLevels = ["high", "medium", "info", "never"]
@@ -56,6 +56,7 @@ extension TallyConfig {
         config.metricsFile = reader.path(top, "metrics_file", at: "")
         config.logLevel = reader.choice(top, "log_level", logLevels, at: "")
         config.logFormat = reader.choice(top, "log_format", ["text", "json"], at: "")
+        config.memoryLimit = reader.size(top, "memory_limit", at: "")
 
         if let providers = top["providers"] {
             if let map = providers.mapping, !map.isEmpty {
@@ -145,6 +146,7 @@ extension TallyConfig {
         provider.maxRejects = reader.integer(map, "max_rejects", in: 0...Int64(Int32.max), at: at).map(Int.init)
         provider.failOn = reader.choice(map, "fail_on", failLevels, at: at)
         provider.ledgerQuery = reader.string(map, "ledger_query", at: at)
+        provider.memoryLimit = reader.size(map, "memory_limit", at: at)
         if let query = provider.ledgerQuery {
             let missing = ["$1", "$2", "$3"].filter { !query.contains($0) }
             if !missing.isEmpty {
@@ -204,6 +206,15 @@ struct ConfigNodeReader {
             return nil
         }
         return value
+    }
+
+    func size(_ map: Node.Mapping, _ key: String, at path: String) -> Int? {
+        guard let text = string(map, key, at: path) else { return nil }
+        guard let bytes = ByteSize.parse(text), bytes > 0 else {
+            problem("\(path)\(key): '\(text)' is not a size such as 512MiB, 2GiB or 1000000")
+            return nil
+        }
+        return bytes
     }
 
     func choice(_ map: Node.Mapping, _ key: String, _ values: [String], at path: String) -> String? {

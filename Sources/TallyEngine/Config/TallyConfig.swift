@@ -78,6 +78,8 @@ public struct TallyConfig: Sendable {
         /// `high`, `medium`, `info` or `never`.
         public var failOn: String?
         public var ledgerQuery: String?
+        /// Bytes the settlement index may use before the run spills to disk.
+        public var memoryLimit: Int?
 
         public init(name: String, format: SettlementFormat) {
             self.name = name
@@ -95,6 +97,8 @@ public struct TallyConfig: Sendable {
     public var metricsFile: String?
     public var logLevel: String?
     public var logFormat: String?
+    /// The default `memory_limit` of every provider.
+    public var memoryLimit: Int?
     /// In file order.
     public var providers: [Provider] = []
 

@@ -11,6 +11,12 @@ public struct LedgerBatch: Sendable {
 
     public init(reservingBytes capacity: Int) { bytes.reserveCapacity(capacity) }
 
+    /// A batch read back from bytes this type wrote (a spill file's chunk).
+    public init(bytes: [UInt8], rows: Int) {
+        self.bytes = bytes
+        self.rows = rows
+    }
+
     mutating func append(_ row: RowView) {
         let available = row.columnCount
         for column in 0..<Self.columns {
@@ -26,7 +32,7 @@ public struct LedgerBatch: Sendable {
     }
 
     /// Appends a row given as fields (keeping a row for later).
-    mutating func append(_ fields: LedgerFields) {
+    public mutating func append(_ fields: LedgerFields) {
         for column in 0..<Self.columns {
             if let value = fields[column] {
                 appendLength(Int32(value.count))

@@ -179,7 +179,7 @@ public struct LedgerSource: Sendable {
     /// - Parameter onlyIfKnown: match the row only when its key is already indexed.
     /// - Returns: false when `onlyIfKnown` declined the row (the caller keeps it for later).
     @discardableResult
-    static func feed(_ row: LedgerFields, into reconciler: inout Reconciler, lookedUp: Bool, onlyIfKnown: Bool = false)
+    public static func feed(_ row: LedgerFields, into reconciler: inout Reconciler, lookedUp: Bool, onlyIfKnown: Bool = false)
         -> Bool
     {
         let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
@@ -295,6 +295,31 @@ public final class LedgerStream: Sendable {
                 batch.forEachRow { LedgerSource.feed($0, into: &reconciler, lookedUp: false) }
                 seen += batch.rows
                 progress(seen)
+            case .end:
+                finished.withLock { $0 = true }
+                return
+            case .failure(let error):
+                finished.withLock { $0 = true }
+                throw error
+            }
+        }
+    }
+
+    /// Hands every streamed row, in order, to `body` until the stream ends (a run that spilled to
+    /// disk partitions them instead of matching them).
+    ///
+    /// - Throws: the stream's ``PostgresError`` if the query failed.
+    public func drainRows(_ body: (LedgerFields) throws -> Void) throws {
+        while true {
+            switch terminal.withLock({ $0 }) ?? queue.pop() {
+            case .batch(let batch):
+                CrashPoint.hit("ledger-stream")
+                var failure: (any Error)?
+                batch.forEachRow { fields in
+                    guard failure == nil else { return }
+                    do { try body(fields) } catch { failure = error }
+                }
+                if let failure { throw failure }
             case .end:
                 finished.withLock { $0 = true }
                 return
