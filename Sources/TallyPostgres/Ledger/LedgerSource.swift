@@ -287,14 +287,20 @@ public final class LedgerStream: Sendable {
             return batch
         }
         early.forEachRow { LedgerSource.feed($0, into: &reconciler, lookedUp: false) }
+        try drainBatches { batch in
+            batch.forEachRow { LedgerSource.feed($0, into: &reconciler, lookedUp: false) }
+            seen += batch.rows
+            progress(seen)
+        }
+    }
+
+    /// Takes every queued batch, in order, until the stream ends or fails.
+    private func drainBatches(_ body: (LedgerBatch) throws -> Void) throws {
         while true {
-            let message = terminal.withLock { $0 } ?? queue.pop()
-            switch message {
+            switch terminal.withLock({ $0 }) ?? queue.pop() {
             case .batch(let batch):
                 CrashPoint.hit("ledger-stream")
-                batch.forEachRow { LedgerSource.feed($0, into: &reconciler, lookedUp: false) }
-                seen += batch.rows
-                progress(seen)
+                try body(batch)
             case .end:
                 finished.withLock { $0 = true }
                 return
@@ -310,23 +316,13 @@ public final class LedgerStream: Sendable {
     ///
     /// - Throws: the stream's ``PostgresError`` if the query failed.
     public func drainRows(_ body: (LedgerFields) throws -> Void) throws {
-        while true {
-            switch terminal.withLock({ $0 }) ?? queue.pop() {
-            case .batch(let batch):
-                CrashPoint.hit("ledger-stream")
-                var failure: (any Error)?
-                batch.forEachRow { fields in
-                    guard failure == nil else { return }
-                    do { try body(fields) } catch { failure = error }
-                }
-                if let failure { throw failure }
-            case .end:
-                finished.withLock { $0 = true }
-                return
-            case .failure(let error):
-                finished.withLock { $0 = true }
-                throw error
+        try drainBatches { batch in
+            var failure: (any Error)?
+            batch.forEachRow { fields in
+                guard failure == nil else { return }
+                do { try body(fields) } catch { failure = error }
             }
+            if let failure { throw failure }
         }
     }
 
