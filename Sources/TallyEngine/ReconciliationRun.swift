@@ -97,7 +97,7 @@ public struct ReconciliationRun: Sendable {
                 ledgerConnection: ledgerConnection, store: options.dryRun ? nil : store, supersedes: supersedes,
                 previous: previous, resolvedLater: resolvedLater, reader: reader)
         } catch {
-            if !options.dryRun { try? store.failRun(id: runID, error: String(describing: error)) }
+            if !options.dryRun { try? store.failRun(id: runID, error: masked(String(describing: error))) }
             throw error
         }
     }
@@ -136,7 +136,8 @@ public struct ReconciliationRun: Sendable {
             "ledger: \(reconciler.ledgerRowsStreamed) rows streamed, \(reconciler.ledgerRowsLookedUp) found outside the window in \(Self.seconds(since: &clock))"
         )
 
-        let result = reconciler.finish()
+        // --mask-pii: once, here, so the store, the reports and stdout all see the masked text
+        let result = options.maskPII ? reconciler.finish().maskingPII() : reconciler.finish()
         let index = reconciler.index
         let history = History(
             runID: runID, window: window, supersedes: supersedes, amountTolerance: options.amountToleranceMinor
@@ -199,10 +200,11 @@ public struct ReconciliationRun: Sendable {
             let rejected = reconciler.rejects.count - before.1
             if reconciler.rejects.count > options.maxRejects {
                 let first = reconciler.rejects[0]
+                let reason = masked(first.reason)
                 throw IngestError(
                     code: .tooManyRejects,
                     message:
-                        "\(reconciler.rejects.count) records rejected, more than --max-rejects \(options.maxRejects); the first: line \(first.location.line): \(first.reason). Nothing was written.",
+                        "\(reconciler.rejects.count) records rejected, more than --max-rejects \(options.maxRejects); the first: line \(first.location.line): \(reason). Nothing was written.",
                     path: file.path)
             }
             fileReports.append(RunReport.File(path: file.path, sha256: "", records: records + rejected, rejected: rejected))
@@ -211,12 +213,19 @@ public struct ReconciliationRun: Sendable {
         return (sink.reconciler, fileReports)
     }
 
+    /// A message as the operator may see it: with `maskPII`, quoted raw values, e-mail addresses
+    /// and card numbers masked (``TallyCore/PIIMasker/maskMessage(_:)``).
+    func masked(_ message: String) -> String {
+        options.maskPII ? PIIMasker().maskMessage(message) : message
+    }
+
     /// The options a run was made with, as stored in `tally.runs.options` (never a URL or secret).
     func optionsJSON() -> String {
         let object: [String: Any] = [
             "lookback_days": options.lookbackDays, "lookahead_days": options.lookaheadDays,
             "amount_tolerance_minor": options.amountToleranceMinor, "max_rejects": options.maxRejects,
             "reference_column": options.readerOptions.referenceColumn as Any, "files": options.files,
+            "mask_pii": options.maskPII,
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)

@@ -92,6 +92,14 @@ extension Tally {
         @Option(help: "libpq URL of the database holding the tally schema (default: the payments database).")
         var resultsURL: String?
 
+        @Flag(
+            help: """
+                Mask e-mail addresses, card numbers and personal names in provider text (rejects, \
+                categories, controls) before it reaches the store, reports, stdout or stderr. \
+                References and amounts stay.
+                """)
+        var maskPII = false
+
         @Option(
             name: .customLong("wait"),
             help: ArgumentHelp(
@@ -202,12 +210,12 @@ extension Tally {
         func reconcileDay(files: [String], day: CivilDate, out: String?) throws -> (ExitStatus, ReconciliationRun.Outcome?) {
             do {
                 let outcome = try ReconciliationRun(options: options(files: files, from: day, to: day, out: out), log: {
-                    Console.error("tally: \($0)")
+                    Console.error("tally: \(masked($0))")
                 }).run()
                 Console.out(RunSummaryText.render(outcome))
                 return (failStatus(outcome), outcome)
             } catch {
-                Console.error("tally: \(day): error: \(error)")
+                Console.error("tally: \(day): error: \(masked("\(error)"))")
                 return (ExitStatus(for: error), nil)
             }
         }
@@ -217,14 +225,19 @@ extension Tally {
             let outcome: ReconciliationRun.Outcome
             do {
                 outcome = try ReconciliationRun(options: options(files: files, from: from, to: to, out: out), log: {
-                    Console.error("tally: \($0)")
+                    Console.error("tally: \(masked($0))")
                 }).run()
             } catch {
-                Console.error("tally: error: \(error)")
+                Console.error("tally: error: \(masked("\(error)"))")
                 throw ExitCode(ExitStatus(for: error).rawValue)
             }
             Console.out(RunSummaryText.render(outcome))
             return failStatus(outcome)
+        }
+
+        /// What goes to stderr: with --mask-pii, through the masker (the run's own texts already are).
+        func masked(_ message: String) -> String {
+            maskPII ? PIIMasker().maskMessage(message) : message
         }
 
         func failStatus(_ outcome: ReconciliationRun.Outcome) -> ExitStatus {
@@ -238,7 +251,8 @@ extension Tally {
                 databaseURL: databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"],
                 outDirectory: out, dryRun: dryRun, amountToleranceMinor: amountTolerance,
                 readerOptions: ReaderOptions(referenceColumn: referenceColumn, mapping: loadedMapping), maxRejects: maxRejects,
-                resultsURL: resultsURL ?? ProcessInfo.processInfo.environment["TALLY_RESULTS_URL"], waitSeconds: waitSeconds)
+                resultsURL: resultsURL ?? ProcessInfo.processInfo.environment["TALLY_RESULTS_URL"], waitSeconds: waitSeconds,
+                maskPII: maskPII)
         }
     }
 }
