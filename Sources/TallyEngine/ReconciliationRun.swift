@@ -133,7 +133,7 @@ public struct ReconciliationRun: Sendable {
                 supersedes: supersedes, previous: previous, resolvedLater: resolvedLater, earlierWindows: earlierWindows,
                 reader: reader)
         } catch {
-            if !options.dryRun { try? store.failRun(id: runID, error: String(describing: error)) }
+            if !options.dryRun { try? store.failRun(id: runID, error: masked(String(describing: error))) }
             throw error
         }
     }
@@ -189,7 +189,8 @@ public struct ReconciliationRun: Sendable {
                 "ledger: \(reconciler.ledgerRowsStreamed) rows streamed, \(reconciler.ledgerRowsLookedUp) found outside the window in \(Self.seconds(since: &clock))",
                 phase: "ledger")
             progress(.phase("matching"))
-            result = reconciler.finish()
+            // --mask-pii: once, here, so the store, the reports and stdout all see the masked text
+            result = options.maskPII ? reconciler.finish().maskingPII() : reconciler.finish()
             let index = reconciler.index
             settledKeys = { key in
                 var reference = key.reference
@@ -202,7 +203,9 @@ public struct ReconciliationRun: Sendable {
                 previous: previous,
                 partitionCount: Self.partitionCount(estimatedBytes: spill.estimatedBytes, limit: options.memoryLimitBytes ?? 1),
                 clock: &clock)
-            (result, fileReports, itemFacts) = (spilled.result, spilled.fileReports, spilled.itemFacts)
+            (result, fileReports, itemFacts) = (
+                options.maskPII ? spilled.result.maskingPII() : spilled.result, spilled.fileReports, spilled.itemFacts
+            )
             let settled = spilled.settledKeys
             settledKeys = { settled.contains($0) }
         }
@@ -296,12 +299,19 @@ public struct ReconciliationRun: Sendable {
         return (sink.reconciler, fileReports)
     }
 
+    /// A message as the operator may see it: with `maskPII`, quoted raw values, e-mail addresses
+    /// and card numbers masked (``TallyCore/PIIMasker/maskMessage(_:)``).
+    func masked(_ message: String) -> String {
+        options.maskPII ? PIIMasker().maskMessage(message) : message
+    }
+
     /// The options a run was made with, as stored in `tally.runs.options` (never a URL or secret).
     func optionsJSON() -> String {
         let object: [String: Any] = [
             "lookback_days": options.lookbackDays, "lookahead_days": options.lookaheadDays,
             "amount_tolerance_minor": options.amountToleranceMinor, "max_rejects": options.maxRejects,
             "reference_column": options.readerOptions.referenceColumn as Any, "files": options.files,
+            "mask_pii": options.maskPII,
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)

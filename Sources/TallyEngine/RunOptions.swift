@@ -35,13 +35,16 @@ public struct RunOptions: Sendable {
     public var memoryLimitBytes: Int?
     /// Where spill partitions go (default: the system's temporary folder).
     public var spillDirectory: String?
+    /// Mask e-mail addresses, card numbers and names in provider-written text (``TallyCore/PIIMasker``)
+    /// before it reaches the store, the reports or the log.
+    public var maskPII: Bool
 
     public init(
         provider: String, format: SettlementFormat, files: [String], from: CivilDate, to: CivilDate,
         timezone: String = "UTC", lookbackDays: Int = 3, lookaheadDays: Int = 1, databaseURL: String? = nil,
         outDirectory: String? = nil, dryRun: Bool = false, amountToleranceMinor: Int64 = 0,
         readerOptions: ReaderOptions = ReaderOptions(), maxRejects: Int = 1000, resultsURL: String? = nil,
-        waitSeconds: Int? = nil
+        waitSeconds: Int? = nil, maskPII: Bool = false
     ) {
         self.provider = provider
         self.format = format
@@ -59,6 +62,7 @@ public struct RunOptions: Sendable {
         self.maxRejects = maxRejects
         self.resultsURL = resultsURL
         self.waitSeconds = waitSeconds
+        self.maskPII = maskPII
     }
 
     /// `reports/<provider>/<from>_<to>` unless `--out` was given.

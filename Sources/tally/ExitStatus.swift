@@ -24,6 +24,7 @@ enum ExitStatus: Int32, CaseIterable {
             case .usage: self = .usage
             case .locked: self = .locked
             case .cannotWriteReports: self = .cannotCreate
+            case .notFound: self = .noInput
             default: self = .software
             }
         case is StoreMissing, is RunNotFound, is MappingError, is ConfigError: self = .usage

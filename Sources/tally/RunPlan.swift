@@ -27,6 +27,7 @@ struct RunPlan {
     var out: String?
     var reportsDirectory: String?
     var memoryLimit: Int?
+    var maskPII: Bool
     var spillDirectory: String?
 
     /// The report folder of one window: `--out`, else `<reports_dir>/<provider>/<from>_<to>`.
@@ -51,6 +52,7 @@ struct RunPlan {
         options.ledgerQuery = ledgerQuery
         options.memoryLimitBytes = memoryLimit
         options.spillDirectory = spillDirectory
+        options.maskPII = maskPII
         return options
     }
 }

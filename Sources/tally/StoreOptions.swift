@@ -14,6 +14,28 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "Config file whose databases to use (default: TALLY_CONFIG, then ./tally.yml when present).")
     var config: String?
 
+    /// The databases of a command that reads both the store and the ledger: flags, then the config
+    /// file (with passwords from the environment or files), then the environment.
+    struct Databases {
+        var databaseURL: String?
+        var databasePassword: String?
+        var resultsURL: String?
+        var resultsPassword: String?
+        var config: TallyConfig?
+    }
+
+    func databases() throws -> Databases {
+        let environment = ProcessInfo.processInfo.environment
+        let loaded = try TallyConfig.locate(flag: config).map { try TallyConfig.load(path: $0) }
+        let flagged = databaseURL != nil
+        return Databases(
+            databaseURL: databaseURL ?? loaded?.database?.url ?? environment["DATABASE_URL"],
+            databasePassword: flagged ? nil : try loaded?.database?.password(key: "database"),
+            resultsURL: resultsURL ?? environment["TALLY_RESULTS_URL"] ?? (flagged ? nil : loaded?.results?.url),
+            resultsPassword: resultsURL != nil || flagged ? nil : try loaded?.results?.password(key: "results"),
+            config: loaded)
+    }
+
     /// Opens the store's connection: the flags, else the config's results or payments database
     /// (with its password from the environment or a file), else the environment.
     func connect() throws -> PostgresConnection {

@@ -28,6 +28,8 @@ extension Tally {
         var mapping: String?
         @Option(help: "How many records to show.") var records: Int = 5
         @Flag(help: "Print JSON with the keys format, transactions, non_transactions, controls, rejects.") var json = false
+        @Flag(help: "Mask e-mail addresses, card numbers and names in categories, controls and rejects.")
+        var maskPII = false
         @Argument(help: "The settlement file.") var file: String
 
         func run() throws {
@@ -52,10 +54,11 @@ extension Tally {
                     for: chosen, options: ReaderOptions(referenceColumn: referenceColumn, mapping: loaded))
                 var sink = InspectionSink(keepRecords: max(0, records))
                 try reader.read(settlement, into: &sink, progress: { _ in })
+                let text = Masking(masker: maskPII ? PIIMasker() : nil)
                 if json {
-                    try printJSON(Self.object(sink, format: chosen, detected: detected, file: file))
+                    try printJSON(Self.object(sink, format: chosen, detected: detected, file: file, mask: text))
                 } else {
-                    Console.out(Self.text(sink, format: chosen, detected: detected, file: file))
+                    Console.out(Self.text(sink, format: chosen, detected: detected, file: file, mask: text))
                 }
             }
         }
@@ -64,7 +67,9 @@ extension Tally {
             MoneyFormatter.decimal(minor, exponent: currency.exponent)
         }
 
-        static func object(_ sink: InspectionSink, format: SettlementFormat, detected: Bool, file: String) -> [String: Any] {
+        static func object(
+            _ sink: InspectionSink, format: SettlementFormat, detected: Bool, file: String, mask: Masking = .none
+        ) -> [String: Any] {
             [
                 "file": file, "format": format.rawValue, "detected": detected,
                 "transaction_count": sink.transactionCount, "non_transaction_count": sink.nonTransactionCount,
@@ -76,15 +81,19 @@ extension Tally {
                 },
                 "non_transactions": sink.nonTransactions.sorted.map {
                     [
-                        "category": $0.key.category, "currency": $0.key.currency.code, "count": $0.total.count,
+                        "category": mask.freeText($0.key.category), "currency": $0.key.currency.code,
+                        "count": $0.total.count,
                         "gross_minor": $0.total.gross, "fee_minor": $0.total.fee, "net_minor": $0.total.net,
                     ] as [String: Any]
                 },
                 "controls": sink.controls.map {
-                    ["name": $0.name, "ok": $0.ok, "expected": $0.expected, "actual": $0.actual] as [String: Any]
+                    [
+                        "name": mask.message($0.name), "ok": $0.ok, "expected": mask.message($0.expected),
+                        "actual": mask.message($0.actual),
+                    ] as [String: Any]
                 },
                 "reject_count": sink.rejectCount,
-                "rejects": sink.rejects.map { ["line": $0.location.line, "reason": $0.reason] as [String: Any] },
+                "rejects": sink.rejects.map { ["line": $0.location.line, "reason": mask.message($0.reason)] as [String: Any] },
                 "first_records": sink.firstRecords.map {
                     var record: [String: Any] = [
                         "line": $0.location.line, "reference": $0.reference, "kind": $0.kind.name,
@@ -96,7 +105,9 @@ extension Tally {
             ]
         }
 
-        static func text(_ sink: InspectionSink, format: SettlementFormat, detected: Bool, file: String) -> String {
+        static func text(
+            _ sink: InspectionSink, format: SettlementFormat, detected: Bool, file: String, mask: Masking = .none
+        ) -> String {
             var lines = ["\(file): \(format.rawValue)\(detected ? " (detected)" : "")"]
             lines.append("transactions: \(sink.transactionCount)")
             for (key, total) in sink.sortedTransactions {
@@ -105,15 +116,17 @@ extension Tally {
             lines.append("non-transaction lines: \(sink.nonTransactionCount)")
             for (key, total) in sink.nonTransactions.sorted {
                 lines.append(
-                    "  \(key.category) \(key.currency.code): \(total.count), gross \(decimal(total.gross, key.currency)), net \(decimal(total.net, key.currency))"
+                    "  \(mask.freeText(key.category)) \(key.currency.code): \(total.count), gross \(decimal(total.gross, key.currency)), net \(decimal(total.net, key.currency))"
                 )
             }
             lines.append("controls: \(sink.controls.filter(\.ok).count) ok, \(sink.controls.filter { !$0.ok }.count) failed")
             for control in sink.controls {
-                lines.append("  \(control.ok ? "ok    " : "FAILED") \(control.name): expected \(control.expected), actual \(control.actual)")
+                lines.append(
+                    "  \(control.ok ? "ok    " : "FAILED") \(mask.message(control.name)): expected \(mask.message(control.expected)), actual \(mask.message(control.actual))"
+                )
             }
             lines.append("rejects: \(sink.rejectCount)")
-            for reject in sink.rejects.prefix(20) { lines.append("  line \(reject.location.line): \(reject.reason)") }
+            for reject in sink.rejects.prefix(20) { lines.append("  line \(reject.location.line): \(mask.message(reject.reason))") }
             if sink.rejectCount > 20 { lines.append("  … \(sink.rejectCount - 20) more (--json lists up to 1000)") }
             if !sink.firstRecords.isEmpty {
                 lines.append("first records:")
@@ -127,4 +140,15 @@ extension Tally {
             return lines.joined(separator: "\n")
         }
     }
+}
+
+/// How `--mask-pii` treats the two kinds of text an output shows: provider fields as a whole
+/// (categories) and Tally's messages quoting raw values (rejects, controls).
+struct Masking: Sendable {
+    var masker: PIIMasker?
+
+    func freeText(_ text: String) -> String { masker?.maskFreeText(text) ?? text }
+    func message(_ text: String) -> String { masker?.maskMessage(text) ?? text }
+
+    static let none = Masking(masker: nil)
 }

@@ -118,6 +118,14 @@ extension Tally {
         @Option(help: "Write Prometheus text-format metrics here after the runs, atomically (default: the config's metrics_file).")
         var metricsFile: String?
 
+        @Flag(
+            help: """
+                Mask e-mail addresses, card numbers and personal names in provider text (rejects, \
+                categories, controls) before it reaches the store, reports, stdout or stderr. \
+                References and amounts stay.
+                """)
+        var maskPII = false
+
         @Option(
             name: .customLong("wait"),
             help: ArgumentHelp(
@@ -157,7 +165,7 @@ extension Tally {
         func setUpOutput(_ config: TallyConfig?) {
             let format = TallyLogHandler.Format(rawValue: logFormat ?? config?.logFormat ?? "text") ?? .text
             let level = Logger.Level(rawValue: logLevel ?? config?.logLevel ?? "info") ?? .info
-            TallyLogHandler.bootstrap(format: format, level: level)
+            TallyLogHandler.bootstrap(format: format, level: level, maskPII: maskPII || config?.maskPII == true)
             ProgressLine.shared.enable(format == .text && isatty(STDERR_FILENO) == 1)
         }
 
@@ -285,6 +293,7 @@ extension Tally {
                 resultsPassword: self.resultsURL == nil ? try config?.results?.password(key: "results") : nil,
                 out: out, reportsDirectory: config?.reportsDirectory,
                 memoryLimit: memoryLimit.flatMap(ByteSize.parse) ?? configured?.memoryLimit ?? config?.memoryLimit,
+                maskPII: maskPII || (configured?.maskPII ?? config?.maskPII ?? false),
                 spillDirectory: config?.stateDirectory.map { "\($0)/spill" })
         }
 
@@ -417,7 +426,9 @@ extension Tally {
             } catch {
                 ProgressLine.shared.clear()
                 let status = ExitStatus(for: error)
-                logger.error("\(from == to ? "\(from)" : "\(from)..\(to)"): \(error)", metadata: ["phase": "failed", "exit_status": "\(status.rawValue)"])
+                logger.error(
+                    "\(from == to ? "\(from)" : "\(from)..\(to)"): \(plan.maskPII ? PIIMasker().maskMessage("\(error)") : "\(error)")",
+                    metadata: ["phase": "failed", "exit_status": "\(status.rawValue)"])
                 metrics?.recordFailure(
                     provider: plan.provider, durationSeconds: Date().timeIntervalSince(started), exitStatus: status.rawValue)
                 return (status, nil)

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import TallyCore
 
 /// Log lines on stderr, as text for people (`tally: read …`) or one JSON object per line for a log
 /// system (`{"level":"info","message":…,"phase":"read","provider":…,"run_id":…,"time":…}`).
@@ -12,6 +13,8 @@ struct TallyLogHandler: LogHandler {
 
     var format: Format
     var logLevel: Logger.Level
+    /// `--mask-pii`: every message through ``TallyCore/PIIMasker/maskMessage(_:)``.
+    var maskPII = false
     var metadata: Logger.Metadata = [:]
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -21,7 +24,7 @@ struct TallyLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         let level = event.level
-        let message = event.message
+        let message = maskPII ? PIIMasker().maskMessage("\(event.message)") : "\(event.message)"
         var all = metadata
         if let explicit = event.metadata { all.merge(explicit) { $1 } }
         let text: String
@@ -49,9 +52,9 @@ struct TallyLogHandler: LogHandler {
     }
 
     /// Installs the handler process-wide (once).
-    static func bootstrap(format: Format, level: Logger.Level) {
+    static func bootstrap(format: Format, level: Logger.Level, maskPII: Bool = false) {
         guard !bootstrapped.exchange(true, ordering: .relaxed) else { return }
-        LoggingSystem.bootstrap { _ in TallyLogHandler(format: format, logLevel: level) }
+        LoggingSystem.bootstrap { _ in TallyLogHandler(format: format, logLevel: level, maskPII: maskPII) }
     }
 
     private static let bootstrapped = Atomic<Bool>(false)

@@ -65,7 +65,7 @@ import Testing
     /// Each bad value and the exact message `tally config check` prints for it.
     @Test(arguments: [
         ("bogus: 1\nproviders: { a: { format: stripe } }",
-         "bogus: unknown key (expected one of database, results, timezone, reports_dir, state_dir, metrics_file, log_level, log_format, memory_limit, providers)"),
+         "bogus: unknown key (expected one of database, results, timezone, reports_dir, state_dir, metrics_file, log_level, log_format, memory_limit, mask_pii, providers)"),
         ("timezone: Mars/Olympus\nproviders: { a: { format: stripe } }",
          "timezone: 'Mars/Olympus' is not an IANA time zone such as UTC or Europe/Berlin"),
         ("log_level: loud\nproviders: { a: { format: stripe } }",
@@ -91,7 +91,7 @@ import Testing
         ("providers: { 'a b': { format: stripe } }", "providers.a b: a provider name is letters, digits, '_', '-' or '.'"),
         ("providers: { a: { format: csv } }", "providers.a.mapping: format csv needs a mapping file (see samples/mappings/)"),
         ("providers: { a: { format: stripe, colour: red } }",
-         "providers.a.colour: unknown key (expected one of format, mapping, file_pattern, timezone, lookback_days, lookahead_days, amount_tolerance, reference_column, max_rejects, fail_on, ledger_query, memory_limit)"),
+         "providers.a.colour: unknown key (expected one of format, mapping, file_pattern, timezone, lookback_days, lookahead_days, amount_tolerance, reference_column, max_rejects, fail_on, ledger_query, memory_limit, mask_pii)"),
         ("providers: { a: { format: stripe, file_pattern: /in/x.csv } }",
          "providers.a.file_pattern: '/in/x.csv' has no {date}, {yyyy}, {mm} or {dd}"),
         ("providers: { a: { format: stripe, timezone: Nowhere } }",
@@ -104,6 +104,7 @@ import Testing
         ("providers: { a: { format: stripe, fail_on: sometimes } }",
          "providers.a.fail_on: 'sometimes' is not one of high, medium, info, never"),
         ("providers: { a: { format: stripe, reference_column: '' } }", "providers.a.reference_column: expected a text value"),
+        ("mask_pii: perhaps\nproviders: { a: { format: stripe } }", "mask_pii: expected true or false, found 'perhaps'"),
         ("memory_limit: lots\nproviders: { a: { format: stripe } }", "memory_limit: 'lots' is not a size such as 512MiB, 2GiB or 1000000"),
         ("providers: { a: { format: stripe, memory_limit: 0 } }", "providers.a.memory_limit: '0' is not a size such as 512MiB, 2GiB or 1000000"),
         ("providers: { a: { format: stripe, mapping: m.yml } }", "providers.a.mapping: only format csv takes a mapping"),

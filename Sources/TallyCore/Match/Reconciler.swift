@@ -403,6 +403,22 @@ public struct NonTransactionTotals: Sendable, Hashable {
         }
     }
 
+    /// The same totals with every category passed through `transform` (totals whose categories
+    /// become equal are added up), for masking personal data in provider-written categories.
+    public func mappingCategories(_ transform: (String) -> String) -> NonTransactionTotals {
+        var mapped = NonTransactionTotals()
+        for (key, total) in totals {
+            let newKey = Key(category: transform(key.category), currency: key.currency)
+            var sum = mapped.totals[newKey] ?? Total()
+            sum.count += total.count
+            sum.gross &+= total.gross
+            sum.fee &+= total.fee
+            sum.net &+= total.net
+            mapped.totals[newKey] = sum
+        }
+        return mapped
+    }
+
     /// The totals in (category, currency) order.
     public var sorted: [(key: Key, total: Total)] { totals.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
 }

@@ -6,12 +6,12 @@ import Yams
 extension TallyConfig {
     static let topKeys = [
         "database", "results", "timezone", "reports_dir", "state_dir", "metrics_file", "log_level", "log_format",
-        "memory_limit", "providers",
+        "memory_limit", "mask_pii", "providers",
     ]
     static let databaseKeys = ["url", "password_env", "password_file"]
     static let providerKeys = [
         "format", "mapping", "file_pattern", "timezone", "lookback_days", "lookahead_days", "amount_tolerance",
-        "reference_column", "max_rejects", "fail_on", "ledger_query", "memory_limit",
+        "reference_column", "max_rejects", "fail_on", "ledger_query", "memory_limit", "mask_pii",
     ]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
     static let failLevels = ["high", "medium", "info", "never"]
@@ -57,6 +57,7 @@ extension TallyConfig {
         config.logLevel = reader.choice(top, "log_level", logLevels, at: "")
         config.logFormat = reader.choice(top, "log_format", ["text", "json"], at: "")
         config.memoryLimit = reader.size(top, "memory_limit", at: "")
+        config.maskPII = reader.bool(top, "mask_pii", at: "")
 
         if let providers = top["providers"] {
             if let map = providers.mapping, !map.isEmpty {
@@ -147,6 +148,7 @@ extension TallyConfig {
         provider.failOn = reader.choice(map, "fail_on", failLevels, at: at)
         provider.ledgerQuery = reader.string(map, "ledger_query", at: at)
         provider.memoryLimit = reader.size(map, "memory_limit", at: at)
+        provider.maskPII = reader.bool(map, "mask_pii", at: at)
         if let query = provider.ledgerQuery {
             let missing = ["$1", "$2", "$3"].filter { !query.contains($0) }
             if !missing.isEmpty {
@@ -206,6 +208,17 @@ struct ConfigNodeReader {
             return nil
         }
         return value
+    }
+
+    func bool(_ map: Node.Mapping, _ key: String, at path: String) -> Bool? {
+        guard let text = string(map, key, at: path) else { return nil }
+        switch text.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default:
+            problem("\(path)\(key): expected true or false, found '\(text)'")
+            return nil
+        }
     }
 
     func size(_ map: Node.Mapping, _ key: String, at path: String) -> Int? {

@@ -80,6 +80,8 @@ public struct TallyConfig: Sendable {
         public var ledgerQuery: String?
         /// Bytes the settlement index may use before the run spills to disk.
         public var memoryLimit: Int?
+        /// Mask personal data in provider text (`--mask-pii`).
+        public var maskPII: Bool?
 
         public init(name: String, format: SettlementFormat) {
             self.name = name
@@ -99,6 +101,8 @@ public struct TallyConfig: Sendable {
     public var logFormat: String?
     /// The default `memory_limit` of every provider.
     public var memoryLimit: Int?
+    /// The default `mask_pii` of every provider (and of the log).
+    public var maskPII: Bool?
     /// In file order.
     public var providers: [Provider] = []
 

@@ -135,7 +135,7 @@ extension ReconciliationRun {
         throw IngestError(
             code: .tooManyRejects,
             message:
-                "\(rejects.count) records rejected, more than --max-rejects \(options.maxRejects); the first: line \(first.location.line): \(first.reason). Nothing was written.",
+                "\(rejects.count) records rejected, more than --max-rejects \(options.maxRejects); the first: line \(first.location.line): \(masked(first.reason)). Nothing was written.",
             path: file.path)
     }
 }

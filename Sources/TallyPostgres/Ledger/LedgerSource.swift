@@ -95,7 +95,7 @@ public struct LedgerSource: Sendable {
         return names.contains("merchant_ref")
     }
 
-    private func lookupParameters(_ batch: [String]) -> [String?] {
+    func lookupParameters(_ batch: [String]) -> [String?] {
         lookupTakesBounds
             ? [provider, "-infinity", "infinity", PostgresArray.textLiteral(batch)]
             : [provider, PostgresArray.textLiteral(batch)]

@@ -110,7 +110,11 @@ public enum Migrations {
         try connection.execute("BEGIN")
         do {
             try connection.execute("SELECT pg_advisory_xact_lock(hashtextextended('tally:migrations', 0))")
-            try connection.execute("CREATE SCHEMA IF NOT EXISTS tally")
+            // Only when missing: even CREATE SCHEMA IF NOT EXISTS needs CREATE on the database, which
+            // the least-privilege role of deploy/grants.sql does not have (it owns a pre-created schema).
+            if try connection.query("SELECT to_regnamespace('tally') IS NULL").first?.first == "t" {
+                try connection.execute("CREATE SCHEMA tally")
+            }
             try connection.execute(
                 """
                 CREATE TABLE IF NOT EXISTS tally.schema_migrations (
