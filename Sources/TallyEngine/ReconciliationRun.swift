@@ -232,7 +232,8 @@ public struct ReconciliationRun: Sendable {
             try store.commit(
                 runID: runID, provider: options.provider, finishedAt: report.finishedAt,
                 summaryJSON: try RunSummaryJSON.summary(report), filesJSON: try RunSummaryJSON.files(report),
-                supersedes: supersedes, breaks: history.breaks, filePaths: files.map(\.path), outcome: history)
+                supersedes: supersedes, breaks: history.breaks, filePaths: files.map(\.path), outcome: history,
+                reports: rendered.files)
         }
         let paths: [String]
         do {

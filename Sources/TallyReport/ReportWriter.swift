@@ -11,6 +11,8 @@ public struct ReportWriter: Sendable {
     /// The three reports of a run, rendered but not yet written.
     public struct Rendered: Sendable {
         public var files: [(name: String, bytes: [UInt8])]
+
+        public init(files: [(name: String, bytes: [UInt8])]) { self.files = files }
     }
 
     /// Renders `report.json`, `report.html` and `breaks.csv` in memory.

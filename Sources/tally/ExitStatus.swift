@@ -27,7 +27,7 @@ enum ExitStatus: Int32, CaseIterable {
             case .notFound: self = .noInput
             default: self = .software
             }
-        case is StoreMissing, is RunNotFound, is MappingError, is ConfigError: self = .usage
+        case is StoreMissing, is RunNotFound, is MappingError, is ConfigError, is ReportsNotStored: self = .usage
         default: self = .software
         }
     }

@@ -94,7 +94,18 @@ public enum Migrations {
                   ledger_status text,
                   PRIMARY KEY (run_id, reference, kind))
                 """,
-            ])
+            ]),
+        Migration(
+            version: 3, description: "the reports each run wrote, for tally report",
+            statements: [
+                """
+                CREATE TABLE tally.run_reports (
+                  run_id uuid NOT NULL REFERENCES tally.runs (id) ON DELETE CASCADE,
+                  name text NOT NULL,
+                  content bytea NOT NULL,
+                  PRIMARY KEY (run_id, name))
+                """
+            ]),
     ]
 
     public static var latest: Int { all.last?.version ?? 0 }

@@ -1,3 +1,4 @@
+import Foundation
 import TallyCore
 
 /// Read-only queries for the `runs`, `open-items` and `db` commands.
@@ -102,5 +103,17 @@ extension ResultStore {
                 from: from, to: to, high: Int(row[2] ?? "") ?? 0, medium: Int(row[3] ?? "") ?? 0,
                 info: Int(row[4] ?? "") ?? 0)
         }.reversed()
+    }
+
+    /// The reports a run wrote, as it wrote them (`report.json`, `report.html`, `breaks.csv`).
+    public func reports(runID: String) throws -> [(name: String, bytes: [UInt8])] {
+        try connection.query(
+            "SELECT name, encode(content, 'base64') FROM tally.run_reports WHERE run_id = $1::uuid ORDER BY name", [runID]
+        ).compactMap { row in
+            guard let name = row[0], let text = row[1],
+                let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters)
+            else { return nil }
+            return (name, [UInt8](data))
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import TallyCore
 
 /// The `tally` schema as the runs' memory: runs, their breaks, the open items per provider, and
@@ -155,7 +156,8 @@ public struct ResultStore {
     /// after it, its resolutions, and the supersede link.
     public func commit(
         runID: String, provider: String, finishedAt: Timestamp, summaryJSON: String, filesJSON: String,
-        supersedes: String?, breaks: [DatedBreak], filePaths: [String], outcome: History.Outcome
+        supersedes: String?, breaks: [DatedBreak], filePaths: [String], outcome: History.Outcome,
+        reports: [(name: String, bytes: [UInt8])] = []
     ) throws {
         try connection.execute("BEGIN")
         do {
@@ -173,6 +175,11 @@ public struct ResultStore {
             try connection.execute("DELETE FROM tally.open_items WHERE provider = $1", [provider])
             try insertOpenItems(provider: provider, items: outcome.open)
             try insertResolutions(runID: runID, provider: provider, resolved: outcome.resolved)
+            for report in reports {
+                try connection.execute(
+                    "INSERT INTO tally.run_reports (run_id, name, content) VALUES ($1::uuid, $2, decode($3, 'base64'))",
+                    [runID, report.name, Data(report.bytes).base64EncodedString()])
+            }
             CrashPoint.hit("store-write")
             try connection.execute("COMMIT")
         } catch {
