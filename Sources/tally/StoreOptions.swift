@@ -57,6 +57,17 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
+extension StoreOptions {
+    /// The store and one of its runs, by id or a unique prefix (exit 64 when there is none).
+    func storedRun(_ id: String) throws -> (ResultStore, ResultStore.RunRow) {
+        let connection = try connect()
+        try requireSchema(connection)
+        let store = ResultStore(connection: connection)
+        guard let row = try store.run(id: id) else { throw RunNotFound(id: id) }
+        return (store, row)
+    }
+}
+
 /// Runs a command body, printing any error on one line and exiting with DESIGN.md's status.
 func withExitStatus(_ body: () throws -> Void) throws {
     do {

@@ -43,10 +43,7 @@ extension Tally {
 
         func run() throws {
             try withExitStatus {
-                let connection = try store.connect()
-                try requireSchema(connection)
-                let results = ResultStore(connection: connection)
-                guard let row = try results.run(id: runID) else { throw RunNotFound(id: runID) }
+                let (results, row) = try store.storedRun(runID)
                 let wanted = format.map { [$0.fileName] } ?? Format.allCases.map(\.fileName)
                 let stored = try results.reports(runID: row.id).filter { wanted.contains($0.name) }
                 guard !stored.isEmpty else { throw ReportsNotStored(id: row.id) }

@@ -68,12 +68,7 @@ extension Tally {
 
             func run() throws {
                 try withExitStatus {
-                    let connection = try store.connect()
-                    try requireSchema(connection)
-                    let store = ResultStore(connection: connection)
-                    guard let row = try store.run(id: runID) else {
-                        throw RunNotFound(id: runID)
-                    }
+                    let (store, row) = try store.storedRun(runID)
                     let breaks = try store.breaks(runID: row.id)
                     let resolved = try store.resolutions(runID: row.id)
                     if json {
