@@ -103,7 +103,7 @@ import Testing
             let older = try cli.tally(["open-items", "--older-than", "5", "--database-url", FreshDatabase.url])
             #expect(older.stdout.contains("no open items"))
             let status = try cli.tally(["db", "status", "--database-url", FreshDatabase.url])
-            #expect(status.stdout.contains("tally schema version 1 of 1"))
+            #expect(status.stdout.contains("tally schema version 2 of 2"))
             let migrate = try cli.tally(["db", "migrate", "--database-url", FreshDatabase.url])
             #expect(migrate.stdout.contains("up to date"))
             let missing = try cli.tally(["runs", "show", "ffffffff", "--database-url", FreshDatabase.url])

@@ -152,10 +152,12 @@ public struct ResultStore {
     }
 
     /// Writes a finished run in one transaction: its row, its breaks, the provider's open items
-    /// after it, its resolutions, and the supersede link.
+    /// after it, its resolutions, the supersede link, and its alerts (outbox rows and the items
+    /// the endpoints are now told about), so an alert exists exactly when its run does.
     public func commit(
         runID: String, provider: String, finishedAt: Timestamp, summaryJSON: String, filesJSON: String,
-        supersedes: String?, breaks: [DatedBreak], filePaths: [String], outcome: History.Outcome
+        supersedes: String?, breaks: [DatedBreak], filePaths: [String], outcome: History.Outcome,
+        alerts: AlertWrites = AlertWrites()
     ) throws {
         try connection.execute("BEGIN")
         do {
@@ -173,6 +175,10 @@ public struct ResultStore {
             try connection.execute("DELETE FROM tally.open_items WHERE provider = $1", [provider])
             try insertOpenItems(provider: provider, items: outcome.open)
             try insertResolutions(runID: runID, provider: provider, resolved: outcome.resolved)
+            let outbox = AlertOutbox(connection: connection)
+            try outbox.enqueue(alerts.messages)
+            try outbox.markAlerted(provider: provider, runID: runID, items: alerts.alerted)
+            try outbox.pruneAlerted(provider: provider)
             CrashPoint.hit("store-write")
             try connection.execute("COMMIT")
         } catch {
