@@ -11,6 +11,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // Already in the graph through async-http-client; named for NIOCore/NIOHTTP1 types in its API.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.100.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
@@ -25,21 +28,33 @@ let package = Package(
         ),
         .target(name: "TallyPostgres", dependencies: ["TallyCore", "CLibPQ"]),
         .target(name: "TallyReport", dependencies: ["TallyCore"]),
-        .target(name: "TallyEngine", dependencies: ["TallyCore", "TallyIngest", "TallyPostgres", "TallyReport"]),
+        .target(
+            name: "TallyAlerts",
+            dependencies: [
+                "TallyCore", "TallyPostgres", "TallyReport", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "TallyEngine", dependencies: ["TallyCore", "TallyIngest", "TallyPostgres", "TallyReport", "TallyAlerts"]),
         .executableTarget(
             name: "tally",
             dependencies: [
-                "TallyCore", "TallyIngest", "TallyPostgres", "TallyReport", "TallyEngine",
+                "TallyCore", "TallyIngest", "TallyPostgres", "TallyReport", "TallyEngine", "TallyAlerts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "tally-bench", dependencies: ["TallyCore", "TallyIngest"]),
         .target(name: "TallyTestSupport", dependencies: ["TallyCore", "TallyPostgres"], path: "Tests/TallyTestSupport"),
         .testTarget(name: "TallyCoreTests", dependencies: ["TallyCore"]),
+        .testTarget(name: "TallyAlertsTests", dependencies: ["TallyAlerts", "TallyCore", "TallyReport", "TallyPostgres"]),
         .testTarget(name: "TallyIngestTests", dependencies: ["TallyIngest", "TallyCore", "TallyTestSupport"]),
         .testTarget(
             name: "TallyIntegrationTests",
-            dependencies: ["TallyEngine", "TallyPostgres", "TallyCore", "TallyIngest", "TallyReport", "TallyTestSupport"]
+            dependencies: [
+                "TallyEngine", "TallyAlerts", "TallyPostgres", "TallyCore", "TallyIngest", "TallyReport", "TallyTestSupport",
+            ]
         ),
     ]
 )
