@@ -1,4 +1,5 @@
 import Foundation
+import TallyAlerts
 import TallyCore
 import TallyIngest
 import TallyPostgres
@@ -11,8 +12,10 @@ import TallyReport
 /// streaming the ledger window (one read-only snapshot) while the settlement files are parsed
 /// into the ``TallyCore/Reconciler``; match the streamed rows, look up the still-unclaimed
 /// references and the keys of earlier open items in the same snapshot; classify; carry the open
-/// items forward (``TallyCore/History``); store the run, its breaks and the open items in one
-/// transaction; write `report.json`, `report.html` and `breaks.csv`.
+/// items forward (``TallyCore/History``); decide the alerts (``TallyAlerts/AlertEvaluator``); store
+/// the run, its breaks, the open items and the alerts' outbox rows in one transaction; write
+/// `report.json`, `report.html` and `breaks.csv`; release the lock and deliver the alerts within
+/// the alert budget (a failed delivery stays in the outbox and never fails the run).
 ///
 /// ```swift
 /// let outcome = try ReconciliationRun(options: options).run()
@@ -22,21 +25,43 @@ public struct ReconciliationRun: Sendable {
     public var options: RunOptions
     /// Receives one line per stage for the operator (stderr in the CLI).
     public var log: @Sendable (String) -> Void
+    /// The id the run is stored under (known before it starts, so a failure alert can name it).
+    public let runID: String
 
     public init(options: RunOptions, log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.options = options
         self.log = log
+        self.runID = UUID().uuidString.lowercased()
     }
 
     /// What a finished run produced.
     public struct Outcome: Sendable {
         public var report: RunReport
         public var reportPaths: [String]
+        /// Alerts the run put in the outbox.
+        public var alertsQueued = 0
+        /// What the delivery after the commit did (nil when nothing was delivered or it could not start).
+        public var delivery: AlertDispatcher.Counts?
     }
 
     public func run() throws -> Outcome {
+        var outcome = try reconcileAndStore()
+        if let alerts = options.alerts, !options.dryRun {
+            CrashPoint.hit("alert-delivery")
+            do {
+                let store = try PostgresConnection(url: options.resultsURL ?? options.databaseURL)
+                defer { store.close() }
+                outcome.delivery = alerts.deliver(store: store, log: log)
+            } catch {
+                log("warning: alerts: cannot reach the store to deliver (\(error)); `tally alerts deliver` will send them")
+            }
+        }
+        return outcome
+    }
+
+    /// Everything up to the written reports, under the provider's lock.
+    private func reconcileAndStore() throws -> Outcome {
         let startedAt = Self.now()
-        let runID = UUID().uuidString.lowercased()
         try Self.validate(provider: options.provider)
         let reader = try ReaderFactory.reader(for: options.format, options: options.readerOptions)
         guard !options.files.isEmpty else { throw RunError(code: .usage, message: "give at least one --file.") }
@@ -58,6 +83,15 @@ public struct ReconciliationRun: Sendable {
             if !applied.isEmpty { log("applied migrations \(applied.map(String.init).joined(separator: ", ")) of the tally schema") }
         }
         let hasStore = try Migrations.currentVersion(storeConnection) != nil
+        if let alerts = options.alerts, !options.dryRun {
+            do {
+                let moved = try AlertSpool(stateDirectory: alerts.stateDirectory).drain(
+                    into: AlertOutbox(connection: storeConnection))
+                if moved > 0 { log("alerts: moved \(moved) spooled failure alert\(moved == 1 ? "" : "s") into the outbox") }
+            } catch {
+                log("warning: alerts: the spool in \(alerts.stateDirectory) could not be moved into the outbox: \(error)")
+            }
+        }
 
         let lock = ProviderLock(provider: options.provider)
         try lock.acquire(storeConnection, waitSeconds: options.waitSeconds) {
@@ -160,11 +194,21 @@ public struct ReconciliationRun: Sendable {
             history: history)
         // Render first, store second, write last: a report on disk always belongs to a stored run.
         let rendered = try ReportWriter.render(report)
+        var alertWrites = AlertWrites()
         if let store {
+            if let alerts = options.alerts {
+                let told = try AlertOutbox(connection: store.connection).alertedItems(provider: options.provider)
+                let fired = AlertEvaluator(rules: alerts.rules).alerts(for: report, told: told)
+                alertWrites = AlertMessages.run(fired, report: report, reportPath: reportPath())
+                for alert in fired {
+                    log("alerts: \(alert.endpoint.name): \(alert.fired.map(\.detail).joined(separator: "; "))")
+                }
+            }
             try store.commit(
                 runID: runID, provider: options.provider, finishedAt: report.finishedAt,
                 summaryJSON: try RunSummaryJSON.summary(report), filesJSON: try RunSummaryJSON.files(report),
-                supersedes: supersedes, breaks: history.breaks, filePaths: files.map(\.path), outcome: history)
+                supersedes: supersedes, breaks: history.breaks, filePaths: files.map(\.path), outcome: history,
+                alerts: alertWrites)
         }
         let paths: [String]
         do {
@@ -175,7 +219,16 @@ public struct ReconciliationRun: Sendable {
                 message: "cannot write the reports to \(options.resolvedOutDirectory): \(error.localizedDescription)")
         }
         log("wrote the reports in \(Self.seconds(since: &clock))")
-        return Outcome(report: report, reportPaths: paths)
+        return Outcome(report: report, reportPaths: paths, alertsQueued: alertWrites.messages.count)
+    }
+
+    /// The absolute path of `report.html`, as alerts name it.
+    func reportPath() -> String {
+        let directory = options.resolvedOutDirectory
+        let absolute =
+            directory.hasPrefix("/")
+            ? directory : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(directory)
+        return ((absolute as NSString).standardizingPath as NSString).appendingPathComponent("report.html")
     }
 
     /// Reads every settlement file into a fresh reconciler, with a per-file count of records.

@@ -25,13 +25,15 @@ public struct RunOptions: Sendable {
     public var resultsURL: String?
     /// How long to wait for another run of the provider to finish; `nil` fails at once (exit 75).
     public var waitSeconds: Int?
+    /// Alert rules and delivery settings; `nil` sends no alerts.
+    public var alerts: AlertSettings?
 
     public init(
         provider: String, format: SettlementFormat, files: [String], from: CivilDate, to: CivilDate,
         timezone: String = "UTC", lookbackDays: Int = 3, lookaheadDays: Int = 1, databaseURL: String? = nil,
         outDirectory: String? = nil, dryRun: Bool = false, amountToleranceMinor: Int64 = 0,
         readerOptions: ReaderOptions = ReaderOptions(), maxRejects: Int = 1000, resultsURL: String? = nil,
-        waitSeconds: Int? = nil
+        waitSeconds: Int? = nil, alerts: AlertSettings? = nil
     ) {
         self.provider = provider
         self.format = format
@@ -49,6 +51,7 @@ public struct RunOptions: Sendable {
         self.maxRejects = maxRejects
         self.resultsURL = resultsURL
         self.waitSeconds = waitSeconds
+        self.alerts = alerts
     }
 
     /// `reports/<provider>/<from>_<to>` unless `--out` was given.

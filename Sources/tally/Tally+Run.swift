@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TallyAlerts
 import TallyCore
 import TallyEngine
 import TallyIngest
@@ -99,6 +100,21 @@ extension Tally {
                 valueName: "seconds"))
         var waitSeconds: Int?
 
+        @Option(help: ArgumentHelp("Alert rules: a YAML file with endpoints: [...] (README \"Alerts\").", valueName: "file"))
+        var alerts: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "Also alert this URL (Standard Webhooks, signed with TALLY_WEBHOOK_SECRET, default triggers).",
+                valueName: "url"))
+        var webhook: String?
+
+        @Option(help: "Directory for state kept between invocations (failure alerts spooled while the store is down).")
+        var stateDir: String = AlertSettings.defaultStateDirectory
+
+        @Option(help: "Seconds the run keeps retrying its alerts before leaving them to `tally alerts deliver`.")
+        var alertBudget: Double = 60
+
         func validate() throws {
             guard CivilDate(iso: from) != nil else {
                 throw ValidationError("--from '\(from)' is not a date; write it as YYYY-MM-DD.")
@@ -118,6 +134,7 @@ extension Tally {
             guard maxRejects >= 0 else { throw ValidationError("--max-rejects must be 0 or more.") }
             guard amountTolerance >= 0 else { throw ValidationError("--amount-tolerance must be 0 or more.") }
             if let waitSeconds, waitSeconds < 0 { throw ValidationError("--wait must be 0 or more seconds.") }
+            guard alertBudget >= 0 else { throw ValidationError("--alert-budget must be 0 or more seconds.") }
         }
 
         /// The `--mapping` file, read and validated once (exit 64 with every problem).
@@ -126,6 +143,14 @@ extension Tally {
         }
 
         func run() throws {
+            let alerts: AlertSettings?
+            do {
+                alerts = try AlertOptions.settings(
+                    file: self.alerts, webhook: webhook, stateDirectory: stateDir, budgetSeconds: alertBudget)
+            } catch {
+                Console.error("tally: error: \(error)")
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
             if let mapping {
                 do throws(MappingError) { _ = try CSVMapping.load(path: mapping) } catch {
                     Console.error("tally: error: \(error)")
@@ -133,23 +158,28 @@ extension Tally {
                 }
             }
             if perDay {
-                try runPerDay()
+                try runPerDay(alerts: alerts)
                 return
             }
             var files = self.files
             if let filePattern {
                 let (present, missing) = expand(FilePattern(filePattern), days: dayRange)
                 if !missing.isEmpty && !allowMissing {
-                    Console.error("tally: error: no settlement file for \(missing.map(\.description).joined(separator: ", ")) (\(filePattern)); pass --allow-missing to run without them")
+                    let message = "no settlement file for \(missing.map(\.description).joined(separator: ", ")) (\(filePattern)); pass --allow-missing to run without them"
+                    Console.error("tally: error: \(message)")
+                    alertFailure(alerts, status: .noInput, message: message, from: from, to: to, runID: UUID().uuidString.lowercased())
                     throw ExitCode(ExitStatus.noInput.rawValue)
                 }
                 files += present.map(\.path)
                 guard !files.isEmpty else {
-                    Console.error("tally: error: no settlement file matches \(filePattern) in \(from)..\(to)")
+                    let message = "no settlement file matches \(filePattern) in \(from)..\(to)"
+                    Console.error("tally: error: \(message)")
+                    alertFailure(alerts, status: .noInput, message: message, from: from, to: to, runID: UUID().uuidString.lowercased())
                     throw ExitCode(ExitStatus.noInput.rawValue)
                 }
             }
-            let status = try reconcile(files: files, from: CivilDate(iso: from)!, to: CivilDate(iso: to)!, out: out)
+            let status = try reconcile(
+                files: files, from: CivilDate(iso: from)!, to: CivilDate(iso: to)!, out: out, alerts: alerts)
             if status != .ok { throw ExitCode(status.rawValue) }
         }
 
@@ -167,7 +197,7 @@ extension Tally {
         }
 
         /// `--per-day`: one run per day in date order, a range summary, the worst exit status.
-        func runPerDay() throws {
+        func runPerDay(alerts: AlertSettings?) throws {
             guard CivilDate(iso: from)! <= CivilDate(iso: to)! else {
                 Console.error("tally: error: --from \(from) is after --to \(to); swap them.")
                 throw ExitCode(ExitStatus.usage.rawValue)
@@ -183,7 +213,7 @@ extension Tally {
                     continue
                 }
                 let dayOut = out.map { "\($0)/\(day)" }
-                let (status, outcome) = try reconcileDay(files: [path], day: day, out: dayOut)
+                let (status, outcome) = try reconcileDay(files: [path], day: day, out: dayOut, alerts: alerts)
                 if let outcome {
                     done += 1
                     for (breakClass, entry) in outcome.report.summaryByClass { totals[breakClass.rawValue, default: 0] += entry.count }
@@ -199,29 +229,39 @@ extension Tally {
             if worst != .ok { throw ExitCode(worst.rawValue) }
         }
 
-        func reconcileDay(files: [String], day: CivilDate, out: String?) throws -> (ExitStatus, ReconciliationRun.Outcome?) {
+        func reconcileDay(files: [String], day: CivilDate, out: String?, alerts: AlertSettings?) throws -> (
+            ExitStatus, ReconciliationRun.Outcome?
+        ) {
+            let run = ReconciliationRun(
+                options: options(files: files, from: day, to: day, out: out, alerts: alerts),
+                log: { Console.error("tally: \($0)") })
             do {
-                let outcome = try ReconciliationRun(options: options(files: files, from: day, to: day, out: out), log: {
-                    Console.error("tally: \($0)")
-                }).run()
+                let outcome = try run.run()
                 Console.out(RunSummaryText.render(outcome))
                 return (failStatus(outcome), outcome)
             } catch {
                 Console.error("tally: \(day): error: \(error)")
-                return (ExitStatus(for: error), nil)
+                let status = ExitStatus(for: error)
+                alertFailure(alerts, status: status, message: "\(error)", from: day.description, to: day.description, runID: run.runID)
+                return (status, nil)
             }
         }
 
         /// One run over `files`; prints its summary and returns its exit status.
-        func reconcile(files: [String], from: CivilDate, to: CivilDate, out: String?) throws -> ExitStatus {
+        func reconcile(files: [String], from: CivilDate, to: CivilDate, out: String?, alerts: AlertSettings?) throws
+            -> ExitStatus
+        {
             let outcome: ReconciliationRun.Outcome
+            let run = ReconciliationRun(
+                options: options(files: files, from: from, to: to, out: out, alerts: alerts),
+                log: { Console.error("tally: \($0)") })
             do {
-                outcome = try ReconciliationRun(options: options(files: files, from: from, to: to, out: out), log: {
-                    Console.error("tally: \($0)")
-                }).run()
+                outcome = try run.run()
             } catch {
                 Console.error("tally: error: \(error)")
-                throw ExitCode(ExitStatus(for: error).rawValue)
+                let status = ExitStatus(for: error)
+                alertFailure(alerts, status: status, message: "\(error)", from: from.description, to: to.description, runID: run.runID)
+                throw ExitCode(status.rawValue)
             }
             Console.out(RunSummaryText.render(outcome))
             return failStatus(outcome)
@@ -232,13 +272,27 @@ extension Tally {
             return .ok
         }
 
-        func options(files: [String], from: CivilDate, to: CivilDate, out: String?) -> RunOptions {
+        /// Sends the alert of a run that ends with `status` (never in a dry run, which sends nothing).
+        func alertFailure(_ alerts: AlertSettings?, status: ExitStatus, message: String, from: String, to: String, runID: String) {
+            guard let alerts, !dryRun else { return }
+            let failure = RunFailure(
+                runID: runID, provider: provider, format: format.rawValue, from: from, to: to, exitStatus: status.rawValue,
+                meaning: status.meaning, message: message, failedAt: Timestamp(microseconds: Int64((Date().timeIntervalSince1970 * 1_000_000).rounded())))
+            FailureAlerts.send(
+                failure, settings: alerts,
+                storeURL: resultsURL ?? ProcessInfo.processInfo.environment["TALLY_RESULTS_URL"] ?? databaseURL
+                    ?? ProcessInfo.processInfo.environment["DATABASE_URL"],
+                log: { Console.error("tally: \($0)") })
+        }
+
+        func options(files: [String], from: CivilDate, to: CivilDate, out: String?, alerts: AlertSettings?) -> RunOptions {
             RunOptions(
                 provider: provider, format: format, files: files, from: from, to: to, timezone: timezone, lookbackDays: lookbackDays, lookaheadDays: lookaheadDays,
                 databaseURL: databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"],
                 outDirectory: out, dryRun: dryRun, amountToleranceMinor: amountTolerance,
                 readerOptions: ReaderOptions(referenceColumn: referenceColumn, mapping: loadedMapping), maxRejects: maxRejects,
-                resultsURL: resultsURL ?? ProcessInfo.processInfo.environment["TALLY_RESULTS_URL"], waitSeconds: waitSeconds)
+                resultsURL: resultsURL ?? ProcessInfo.processInfo.environment["TALLY_RESULTS_URL"], waitSeconds: waitSeconds,
+                alerts: alerts)
         }
     }
 }
