@@ -50,8 +50,10 @@ public final class WebhookReceiver {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let script = TestCluster.repositoryRoot.appendingPathComponent("scripts/webhook_receiver.py").path
         let portFile = directory.appendingPathComponent("port").path
+        // Debian's interpreter when there is one (what `make` installs packages for), else PATH's.
+        let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
         let arguments = [
-            "python3", script, "--port-file", portFile, "--log", directory.appendingPathComponent("deliveries.jsonl").path,
+            python, script, "--port-file", portFile, "--log", directory.appendingPathComponent("deliveries.jsonl").path,
             "--secret", secret, "--lifetime", "900",
         ]
         var actions = posix_spawn_file_actions_t()
@@ -76,7 +78,7 @@ public final class WebhookReceiver {
         var pid: pid_t = 0
         var pointers = arguments.map { strdup($0) } + [nil]
         defer { for pointer in pointers { free(pointer) } }
-        let spawned = posix_spawnp(&pid, "python3", &actions, &attributes, &pointers, environ)
+        let spawned = posix_spawnp(&pid, python, &actions, &attributes, &pointers, environ)
         guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
         for _ in 0..<600 {
             if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let port = Int(text) {

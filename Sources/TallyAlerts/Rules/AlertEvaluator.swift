@@ -79,9 +79,8 @@ public struct AlertEvaluator: Sendable {
         let triggers = endpoint.triggers
         var escalated: [ItemIdentity: Bool] = [:]
         for item in told {
-            escalated[ItemIdentity(reference: item.reference, kind: item.kind, firstSeen: item.firstSeen), default: false] =
-                escalated[ItemIdentity(reference: item.reference, kind: item.kind, firstSeen: item.firstSeen)] == true
-                || item.escalated
+            let identity = ItemIdentity(reference: item.reference, kind: item.kind, firstSeen: item.firstSeen)
+            escalated[identity] = (escalated[identity] ?? false) || item.escalated
         }
         let breaks = report.breaks
         let untold = breaks.indices.filter { index in
@@ -159,7 +158,7 @@ public struct AlertEvaluator: Sendable {
                 fired.append(
                     FiredTrigger(
                         trigger: "escalate_after_days",
-                        detail: "\(Self.count(escalations.count, "open item")) open for \(days) days or more"))
+                        detail: "\(Self.count(escalations.count, "open item")) open for \(Self.count(days, "day")) or more"))
             }
         }
         guard !fired.isEmpty else { return nil }
