@@ -11,6 +11,7 @@ SAMPLE_OUT := reports/acmepay/$(SAMPLE_FROM)_$(SAMPLE_TO)
 NIGHT2 := 2026-03-12
 NIGHT2_FILE := samples/stripe/acmepay_$(NIGHT2).csv
 NIGHT2_OUT := reports/acmepay/$(NIGHT2)_$(NIGHT2)
+ALERTS := --alerts samples/alerts.yml --state-dir .tally/state
 
 .PHONY: help install build build-debug pg-start pg-stop pg-status load-samples run test test-unit clean-reports
 
@@ -38,18 +39,19 @@ pg-status: ## Say whether the private PostgreSQL runs (and its URL)
 load-samples: pg-start ## (Re)load samples/ into the private PostgreSQL
 	@bash $(PG) load-samples
 
-run: build load-samples ## Build, start the private PostgreSQL, load samples/, run two sample nights, print the report paths
+run: build load-samples ## Build, start the private PostgreSQL, load samples/, run two sample nights with alerts to a local receiver, print the report paths
+	@bash scripts/demo_receiver.sh start
 	@echo "== Night 1: $(SAMPLE_FROM)..$(SAMPLE_TO)"
-	@status=0; $(TALLY) run --provider acmepay --format stripe --file $(SAMPLE_FILE) \
-	    --from $(SAMPLE_FROM) --to $(SAMPLE_TO) --out $(SAMPLE_OUT) \
+	@status=0; env $$(bash scripts/demo_receiver.sh env) $(TALLY) run --provider acmepay --format stripe --file $(SAMPLE_FILE) \
+	    --from $(SAMPLE_FROM) --to $(SAMPLE_TO) --out $(SAMPLE_OUT) $(ALERTS) \
 	    --database-url "$$(cat .tally/database-url)" || status=$$?; \
 	  if [ $$status -gt 1 ]; then echo "tally run failed with exit status $$status" >&2; exit $$status; fi
 	@echo
 	@echo "== Overnight, finance corrects two ledger rows (samples/night2.sql)"
 	@bash $(PG) psql -q -d tally -f samples/night2.sql
 	@echo "== Night 2: $(NIGHT2)"
-	@status=0; $(TALLY) run --provider acmepay --format stripe --file $(NIGHT2_FILE) \
-	    --from $(NIGHT2) --to $(NIGHT2) --out $(NIGHT2_OUT) \
+	@status=0; env $$(bash scripts/demo_receiver.sh env) $(TALLY) run --provider acmepay --format stripe --file $(NIGHT2_FILE) \
+	    --from $(NIGHT2) --to $(NIGHT2) --out $(NIGHT2_OUT) $(ALERTS) \
 	    --database-url "$$(cat .tally/database-url)" || status=$$?; \
 	  if [ $$status -gt 1 ]; then echo "tally run failed with exit status $$status" >&2; exit $$status; fi
 	@echo
@@ -59,12 +61,15 @@ run: build load-samples ## Build, start the private PostgreSQL, load samples/, r
 	  [print("  open %s %s, %d day(s)" % (x["class"], x["reference"], x["age_days"])) for x in r["open_items"]]' \
 	  $(NIGHT2_OUT)/report.json
 	@echo
+	@bash scripts/demo_receiver.sh report
+	@echo
 	@echo "Reports of the sample nights:"
 	@echo "  $(SAMPLE_OUT)/report.html   (open in a browser)"
 	@echo "  $(SAMPLE_OUT)/report.json"
 	@echo "  $(SAMPLE_OUT)/breaks.csv"
 	@echo "  $(NIGHT2_OUT)/report.html"
 	@echo "History: .build/release/tally runs list --database-url \"$$(cat .tally/database-url)\""
+	@echo "Alerts:  .build/release/tally alerts list --database-url \"$$(cat .tally/database-url)\""
 
 test: load-samples build-debug ## Everything: unit and integration tests against the private PostgreSQL
 	TALLY_DATABASE_URL="$$(cat .tally/database-url)" swift test 2>&1 | tee .tally/test.log | grep -vE '^(◇|↳)' ; exit $${PIPESTATUS[0]}
