@@ -11,6 +11,7 @@ SAMPLE_OUT := reports/acmepay/$(SAMPLE_FROM)_$(SAMPLE_TO)
 NIGHT2 := 2026-03-12
 NIGHT2_TODAY := 2026-03-13
 NIGHT2_OUT := reports/acmepay/$(NIGHT2)_$(NIGHT2)
+ALERTS := --alerts samples/alerts.yml
 
 .PHONY: help install browser build build-debug pg-start pg-stop pg-status load-samples run test test-unit report-preview clean-reports
 
@@ -42,17 +43,19 @@ pg-status: ## Say whether the private PostgreSQL runs (and its URL)
 load-samples: pg-start ## (Re)load samples/ into the private PostgreSQL
 	@bash $(PG) load-samples
 
-run: build load-samples ## Build, start the private PostgreSQL, load samples/, run two sample nights, print the report paths
+run: build load-samples ## Build, start the private PostgreSQL, load samples/, run two sample nights with alerts to a local receiver, print the report paths
+	@bash scripts/demo_receiver.sh start
 	@echo "== Night 1: $(SAMPLE_FROM)..$(SAMPLE_TO)"
-	@status=0; DATABASE_URL="$$(cat .tally/database-url)" $(TALLY) run --config samples/tally.yml \
+	@status=0; env $$(bash scripts/demo_receiver.sh env) DATABASE_URL="$$(cat .tally/database-url)" $(TALLY) run \
+	    --config samples/tally.yml $(ALERTS) \
 	    --provider acmepay --file $(SAMPLE_FILE) --from $(SAMPLE_FROM) --to $(SAMPLE_TO) || status=$$?; \
 	  if [ $$status -gt 1 ]; then echo "tally run failed with exit status $$status" >&2; exit $$status; fi
 	@echo
 	@echo "== Overnight, finance corrects two ledger rows (samples/night2.sql)"
 	@bash $(PG) psql -q -d tally -f samples/night2.sql
 	@echo "== Night 2: the nightly job, no window given: yesterday as of $(NIGHT2_TODAY) for every provider of samples/tally.yml"
-	@status=0; DATABASE_URL="$$(cat .tally/database-url)" $(TALLY) run --config samples/tally.yml \
-	    --as-of $(NIGHT2_TODAY) || status=$$?; \
+	@status=0; env $$(bash scripts/demo_receiver.sh env) DATABASE_URL="$$(cat .tally/database-url)" $(TALLY) run \
+	    --config samples/tally.yml $(ALERTS) --as-of $(NIGHT2_TODAY) || status=$$?; \
 	  if [ $$status -gt 1 ]; then echo "tally run failed with exit status $$status" >&2; exit $$status; fi
 	@echo
 	@$(PYTHON) -c 'import json, sys; r = json.load(open(sys.argv[1])); d = r["delta"]; \
@@ -60,6 +63,8 @@ run: build load-samples ## Build, start the private PostgreSQL, load samples/, r
 	  [print("  resolved %s (%s since %s) as %s" % (x["reference"], x["class"], x["first_seen"], x["resolved_as"])) for x in r["resolved"]]; \
 	  [print("  open %s %s, %d day(s)" % (x["class"], x["reference"], x["age_days"])) for x in r["open_items"]]' \
 	  $(NIGHT2_OUT)/report.json
+	@echo
+	@bash scripts/demo_receiver.sh report
 	@echo
 	@echo "Reports of the sample nights:"
 	@echo "  $(SAMPLE_OUT)/report.html   (open in a browser)"
@@ -69,6 +74,7 @@ run: build load-samples ## Build, start the private PostgreSQL, load samples/, r
 	@echo "  reports/index.html   (the latest runs per provider, rebuilt after every run)"
 	@echo "Metrics (Prometheus text format): .tally/metrics/tally.prom"
 	@echo "History: .build/release/tally runs list --database-url \"$$(cat .tally/database-url)\""
+	@echo "Alerts:  .build/release/tally alerts list --database-url \"$$(cat .tally/database-url)\""
 
 test: load-samples build-debug browser ## Everything: unit and integration tests against the private PostgreSQL and headless chromium
 	TALLY_DATABASE_URL="$$(cat .tally/database-url)" swift test 2>&1 | tee .tally/test.log | grep -vE '^(◇|↳)' ; exit $${PIPESTATUS[0]}

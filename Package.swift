@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // Already in the graph through async-http-client; named for NIOCore/NIOHTTP1 types in its API.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.100.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
@@ -31,16 +34,24 @@ let package = Package(
             name: "TallyReport", dependencies: ["TallyCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
+            name: "TallyAlerts",
+            dependencies: [
+                "TallyCore", "TallyPostgres", "TallyReport", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "TallyEngine",
             dependencies: [
-                "TallyCore", "TallyIngest", "TallyPostgres", "TallyReport", .product(name: "Yams", package: "Yams"),
-                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                "TallyCore", "TallyIngest", "TallyPostgres", "TallyReport", "TallyAlerts",
+                .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .executableTarget(
             name: "tally",
             dependencies: [
-                "TallyCore", "TallyIngest", "TallyPostgres", "TallyReport", "TallyEngine",
+                "TallyCore", "TallyIngest", "TallyPostgres", "TallyReport", "TallyEngine", "TallyAlerts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -51,7 +62,8 @@ let package = Package(
             path: "Tests/TallyTestSupport"
         ),
         .testTarget(name: "TallyCoreTests", dependencies: ["TallyCore"]),
-        .testTarget(name: "TallyEngineTests", dependencies: ["TallyEngine", "TallyCore", "TallyIngest"]),
+        .testTarget(name: "TallyEngineTests", dependencies: ["TallyEngine", "TallyCore", "TallyIngest", "TallyAlerts"]),
+        .testTarget(name: "TallyAlertsTests", dependencies: ["TallyAlerts", "TallyCore", "TallyReport", "TallyPostgres"]),
         .testTarget(name: "TallyIngestTests", dependencies: ["TallyIngest", "TallyCore", "TallyTestSupport"]),
         .testTarget(
             name: "TallyReportTests",
@@ -63,7 +75,7 @@ let package = Package(
         .testTarget(
             name: "TallyIntegrationTests",
             dependencies: [
-                "TallyEngine", "TallyPostgres", "TallyCore", "TallyIngest", "TallyReport", "TallyTestSupport",
+                "TallyEngine", "TallyAlerts", "TallyPostgres", "TallyCore", "TallyIngest", "TallyReport", "TallyTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TallyAlerts
 import TallyCore
 import TallyIngest
 import TallyPostgres
@@ -12,8 +13,10 @@ import TallyReport
 /// streaming the ledger window (one read-only snapshot) while the settlement files are parsed
 /// into the ``TallyCore/Reconciler``; match the streamed rows, look up the still-unclaimed
 /// references and the keys of earlier open items in the same snapshot; classify; carry the open
-/// items forward (``TallyCore/History``); store the run, its breaks and the open items in one
-/// transaction; write `report.json`, `report.html` and `breaks.csv`.
+/// items forward (``TallyCore/History``); decide the alerts (``TallyAlerts/AlertEvaluator``); store
+/// the run, its breaks, the open items and the alerts' outbox rows in one transaction; write
+/// `report.json`, `report.html` and `breaks.csv`; release the lock and deliver the alerts within
+/// the alert budget (a failed delivery stays in the outbox and never fails the run).
 ///
 /// ```swift
 /// let outcome = try ReconciliationRun(options: options).run()
@@ -27,6 +30,8 @@ public struct ReconciliationRun: Sendable {
     public var logger: Logger
     /// Where progress goes while the run works (a terminal's progress line in the CLI).
     public var progress: @Sendable (RunProgress) -> Void = { _ in }
+    /// The id the run is stored under (known before it starts, so a failure alert can name it).
+    public let runID: String
 
     public init(
         options: RunOptions, log: @escaping @Sendable (String) -> Void = { _ in },
@@ -35,6 +40,7 @@ public struct ReconciliationRun: Sendable {
         self.options = options
         self.log = log
         self.logger = logger
+        self.runID = UUID().uuidString.lowercased()
     }
 
     /// One line for the operator: to the logger with its phase, and to ``log``.
@@ -49,17 +55,36 @@ public struct ReconciliationRun: Sendable {
         public var reportPaths: [String]
         /// `index.html` of the reports root, when the report directory lies in one.
         public var indexPath: String?
+        /// Alerts the run put in the outbox.
+        public var alertsQueued = 0
+        /// What the delivery after the commit did (nil when nothing was delivered or it could not start).
+        public var delivery: AlertDispatcher.Counts?
     }
 
     public func run() throws -> Outcome {
         var run = self
-        let runID = UUID().uuidString.lowercased()
         run.logger[metadataKey: "run_id"] = "\(runID)"
         run.logger[metadataKey: "provider"] = "\(options.provider)"
-        return try run.execute(runID: runID)
+        var outcome = try run.reconcileAndStore()
+        if let alerts = options.alerts, !options.dryRun {
+            CrashPoint.hit("alert-delivery")
+            do {
+                let store = try PostgresConnection(
+                    url: options.resultsURL ?? options.databaseURL,
+                    password: options.resultsURL == nil ? options.databasePassword : options.resultsPassword)
+                defer { store.close() }
+                outcome.delivery = alerts.deliver(store: store, log: { run.note($0, phase: "alerts") })
+            } catch {
+                run.note(
+                    "alerts: cannot reach the store to deliver (\(error)); `tally alerts deliver` will send them",
+                    phase: "alerts", level: .warning)
+            }
+        }
+        return outcome
     }
 
-    private func execute(runID: String) throws -> Outcome {
+    /// Everything up to the written reports, under the provider's lock.
+    private func reconcileAndStore() throws -> Outcome {
         let startedAt = Self.now()
         note("\(options.provider) \(options.from)..\(options.to): \(options.files.count) file\(options.files.count == 1 ? "" : "s")", phase: "start", level: .debug)
         try Self.validate(provider: options.provider)
@@ -88,6 +113,19 @@ public struct ReconciliationRun: Sendable {
             }
         }
         let hasStore = try Migrations.currentVersion(storeConnection) != nil
+        if let alerts = options.alerts, !options.dryRun {
+            do {
+                let moved = try AlertSpool(stateDirectory: alerts.stateDirectory).drain(
+                    into: AlertOutbox(connection: storeConnection))
+                if moved > 0 {
+                    note("alerts: moved \(moved) spooled failure alert\(moved == 1 ? "" : "s") into the outbox", phase: "alerts")
+                }
+            } catch {
+                note(
+                    "alerts: the spool in \(alerts.stateDirectory) could not be moved into the outbox: \(error)", phase: "alerts",
+                    level: .warning)
+            }
+        }
 
         let lock = ProviderLock(provider: options.provider)
         try lock.acquire(storeConnection, waitSeconds: options.waitSeconds) {
@@ -228,12 +266,21 @@ public struct ReconciliationRun: Sendable {
             history: history, earlierWindows: earlierWindows)
         // Render first, store second, write last: a report on disk always belongs to a stored run.
         let rendered = try ReportWriter.render(report)
+        var alertWrites = AlertWrites()
         if let store {
+            if let alerts = options.alerts {
+                let told = try AlertOutbox(connection: store.connection).alertedItems(provider: options.provider)
+                let fired = AlertEvaluator(rules: alerts.rules).alerts(for: report, told: told)
+                alertWrites = AlertMessages.run(fired, report: report, reportPath: reportPath())
+                for alert in fired {
+                    note("alerts: \(alert.endpoint.name): \(alert.fired.map(\.detail).joined(separator: "; "))", phase: "alerts")
+                }
+            }
             try store.commit(
                 runID: runID, provider: options.provider, finishedAt: report.finishedAt,
                 summaryJSON: try RunSummaryJSON.summary(report), filesJSON: try RunSummaryJSON.files(report),
                 supersedes: supersedes, breaks: history.breaks, filePaths: files.map(\.path), outcome: history,
-                reports: rendered.files)
+                reports: rendered.files, alerts: alertWrites)
         }
         let paths: [String]
         do {
@@ -256,7 +303,16 @@ public struct ReconciliationRun: Sendable {
             }
         }
         progress(.done)
-        return Outcome(report: report, reportPaths: paths, indexPath: indexPath)
+        return Outcome(report: report, reportPaths: paths, indexPath: indexPath, alertsQueued: alertWrites.messages.count)
+    }
+
+    /// The absolute path of `report.html`, as alerts name it.
+    func reportPath() -> String {
+        let directory = options.resolvedOutDirectory
+        let absolute =
+            directory.hasPrefix("/")
+            ? directory : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(directory)
+        return ((absolute as NSString).standardizingPath as NSString).appendingPathComponent("report.html")
     }
 
     /// Reads every settlement file into a fresh reconciler, with a per-file count of records.

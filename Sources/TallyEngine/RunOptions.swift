@@ -38,13 +38,15 @@ public struct RunOptions: Sendable {
     /// Mask e-mail addresses, card numbers and names in provider-written text (``TallyCore/PIIMasker``)
     /// before it reaches the store, the reports or the log.
     public var maskPII: Bool
+    /// Alert rules and delivery settings; `nil` sends no alerts.
+    public var alerts: AlertSettings?
 
     public init(
         provider: String, format: SettlementFormat, files: [String], from: CivilDate, to: CivilDate,
         timezone: String = "UTC", lookbackDays: Int = 3, lookaheadDays: Int = 1, databaseURL: String? = nil,
         outDirectory: String? = nil, dryRun: Bool = false, amountToleranceMinor: Int64 = 0,
         readerOptions: ReaderOptions = ReaderOptions(), maxRejects: Int = 1000, resultsURL: String? = nil,
-        waitSeconds: Int? = nil, maskPII: Bool = false
+        waitSeconds: Int? = nil, maskPII: Bool = false, alerts: AlertSettings? = nil
     ) {
         self.provider = provider
         self.format = format
@@ -63,6 +65,7 @@ public struct RunOptions: Sendable {
         self.resultsURL = resultsURL
         self.waitSeconds = waitSeconds
         self.maskPII = maskPII
+        self.alerts = alerts
     }
 
     /// `reports/<provider>/<from>_<to>` unless `--out` was given.

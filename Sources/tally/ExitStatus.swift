@@ -1,3 +1,4 @@
+import TallyAlerts
 import TallyEngine
 import TallyIngest
 import TallyPostgres
@@ -27,13 +28,30 @@ enum ExitStatus: Int32, CaseIterable {
             case .notFound: self = .noInput
             default: self = .software
             }
-        case is StoreMissing, is RunNotFound, is MappingError, is ConfigError, is ReportsNotStored: self = .usage
+        case is StoreMissing, is RunNotFound, is MappingError, is ConfigError, is ReportsNotStored, is AlertRulesError,
+            is AlertNotDead:
+            self = .usage
         default: self = .software
         }
     }
 }
 
 extension ExitStatus {
+    /// The status in words, as a failure alert tells it.
+    var meaning: String {
+        switch self {
+        case .ok: "completed"
+        case .breaks: "completed with breaks at or above --fail-on"
+        case .usage: "usage or configuration error"
+        case .dataError: "input data error"
+        case .noInput: "an input file is missing"
+        case .unavailable: "database or service unavailable"
+        case .software: "internal error"
+        case .cannotCreate: "reports cannot be written"
+        case .locked: "another run holds the provider's lock"
+        }
+    }
+
     /// Which of two statuses a range of runs reports: failures that stop a scheduler first.
     var severityRank: Int {
         switch self {

@@ -2,6 +2,7 @@ import Foundation
 import TallyCore
 import TallyEngine
 import TallyIngest
+import TallyAlerts
 
 /// One provider's run settings after flags, the config file and the built-in defaults are merged
 /// (flags first, then the provider's keys, then the file's global keys, then the defaults).
@@ -29,6 +30,7 @@ struct RunPlan {
     var memoryLimit: Int?
     var maskPII: Bool
     var spillDirectory: String?
+    var alerts: AlertSettings?
 
     /// The report folder of one window: `--out`, else `<reports_dir>/<provider>/<from>_<to>`.
     func outDirectory(from: CivilDate, to: CivilDate) -> String? {
@@ -53,6 +55,7 @@ struct RunPlan {
         options.memoryLimitBytes = memoryLimit
         options.spillDirectory = spillDirectory
         options.maskPII = maskPII
+        options.alerts = alerts
         return options
     }
 }

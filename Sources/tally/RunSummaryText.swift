@@ -1,3 +1,4 @@
+import TallyAlerts
 import TallyCore
 import TallyEngine
 import TallyReport
@@ -23,6 +24,13 @@ enum RunSummaryText {
         }
         for control in result.controls where !control.ok {
             lines.append("  control failed: \(control.name): expected \(control.expected), got \(control.actual)")
+        }
+        if outcome.alertsQueued > 0 || outcome.delivery != nil {
+            var text = "alerts: \(outcome.alertsQueued) queued"
+            if let delivery = outcome.delivery {
+                text += ", \(delivery.delivered) delivered, \(delivery.retried) to retry, \(delivery.dead) dead"
+            }
+            lines.append(text)
         }
         lines.append("reports: \(outcome.reportPaths.joined(separator: " "))")
         if let index = outcome.indexPath { lines.append("index: \(index)") }

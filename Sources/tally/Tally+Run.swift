@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import TallyAlerts
 import TallyCore
 import TallyEngine
 import TallyIngest
@@ -133,6 +134,21 @@ extension Tally {
                 valueName: "seconds"))
         var waitSeconds: Int?
 
+        @Option(help: ArgumentHelp("Alert rules: a YAML file with endpoints: [...] (README \"Alerts\").", valueName: "file"))
+        var alerts: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "Also alert this URL (Standard Webhooks, signed with TALLY_WEBHOOK_SECRET, default triggers).",
+                valueName: "url"))
+        var webhook: String?
+
+        @Option(help: "Directory for state kept between invocations (failure alerts spooled while the store is down; default: the config's state_dir, then .tally/state).")
+        var stateDir: String?
+
+        @Option(help: "Seconds the run keeps retrying its alerts before leaving them to `tally alerts deliver`.")
+        var alertBudget: Double = 60
+
         func validate() throws {
             for (flag, value) in [("--from", from), ("--to", to), ("--as-of", asOf)] {
                 if let value, CivilDate(iso: value) == nil {
@@ -159,6 +175,7 @@ extension Tally {
             if let logFormat, TallyLogHandler.Format(rawValue: logFormat) == nil {
                 throw ValidationError("--log-format '\(logFormat)' is not text or json.")
             }
+            guard alertBudget >= 0 else { throw ValidationError("--alert-budget must be 0 or more seconds.") }
         }
 
         /// Installs the log handler and the progress line (a terminal and text logs only).
@@ -179,6 +196,16 @@ extension Tally {
                 }
             }
             setUpOutput(loaded)
+            let alertSettings: AlertSettings?
+            do {
+                alertSettings = try AlertOptions.settings(
+                    file: alerts, webhook: webhook, configured: loaded?.alerts,
+                    stateDirectory: stateDir ?? loaded?.stateDirectory ?? AlertSettings.defaultStateDirectory,
+                    budgetSeconds: alertBudget)
+            } catch {
+                Logger(label: "tally").error("\(error)")
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
             if let mapping {
                 do throws(MappingError) { _ = try CSVMapping.load(path: mapping) } catch {
                     Logger(label: "tally").error("\(error)")
@@ -188,7 +215,11 @@ extension Tally {
             let metrics = (metricsFile ?? loaded?.metricsFile).map { (path: $0, recorder: RunMetrics()) }
             let plans: [RunPlan]
             do {
-                plans = try self.plans(config: loaded, environment: environment)
+                plans = try self.plans(config: loaded, environment: environment).map { plan in
+                    var plan = plan
+                    plan.alerts = alertSettings
+                    return plan
+                }
             } catch {
                 Logger(label: "tally").error("\(error)")
                 throw ExitCode(ExitStatus(for: error).rawValue)
@@ -334,7 +365,9 @@ extension Tally {
                     return nil
                 }
                 if !missing.isEmpty && !allowMissing {
-                    Logger(label: "tally").error("\(plan.provider): no settlement file for \(missing.map(\.description).joined(separator: ", ")) (\(pattern)); pass --allow-missing to run without them")
+                    let message = "no settlement file for \(missing.map(\.description).joined(separator: ", ")) (\(pattern)); pass --allow-missing to run without them"
+                    Logger(label: "tally").error("\(plan.provider): \(message)")
+                    alertFailure(plan, status: .noInput, message: message, from: first, to: last, runID: UUID().uuidString.lowercased())
                     return .noInput
                 }
                 files += present.map(\.path)
@@ -426,13 +459,28 @@ extension Tally {
             } catch {
                 ProgressLine.shared.clear()
                 let status = ExitStatus(for: error)
+                let message = plan.maskPII ? PIIMasker().maskMessage("\(error)") : "\(error)"
                 logger.error(
-                    "\(from == to ? "\(from)" : "\(from)..\(to)"): \(plan.maskPII ? PIIMasker().maskMessage("\(error)") : "\(error)")",
+                    "\(from == to ? "\(from)" : "\(from)..\(to)"): \(message)",
                     metadata: ["phase": "failed", "exit_status": "\(status.rawValue)"])
+                alertFailure(plan, status: status, message: message, from: from, to: to, runID: engine.runID)
                 metrics?.recordFailure(
                     provider: plan.provider, durationSeconds: Date().timeIntervalSince(started), exitStatus: status.rawValue)
                 return (status, nil)
             }
+        }
+
+        /// Sends the alert of a run that ends with `status` (never in a dry run, which sends nothing).
+        func alertFailure(_ plan: RunPlan, status: ExitStatus, message: String, from: CivilDate, to: CivilDate, runID: String) {
+            guard let alerts = plan.alerts, !dryRun else { return }
+            let failure = RunFailure(
+                runID: runID, provider: plan.provider, format: plan.format.rawValue, from: from.description, to: to.description,
+                exitStatus: status.rawValue, meaning: status.meaning, message: message,
+                failedAt: Timestamp(microseconds: Int64((Date().timeIntervalSince1970 * 1_000_000).rounded())))
+            FailureAlerts.send(
+                failure, settings: alerts, storeURL: plan.resultsURL ?? plan.databaseURL,
+                password: plan.resultsURL == nil ? plan.databasePassword : plan.resultsPassword,
+                log: { Logger(label: "tally").notice("\($0)") })
         }
 
         func failStatus(_ plan: RunPlan, _ outcome: ReconciliationRun.Outcome) -> ExitStatus {

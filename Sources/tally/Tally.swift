@@ -28,7 +28,9 @@ struct Tally: ParsableCommand {
                   --from 2026-03-10 --to 2026-03-11 --database-url "$DATABASE_URL"
             """,
         version: TallyVersion.current,
-        subcommands: [Run.self, Inspect.self, Explain.self, Report.self, Runs.self, OpenItems.self, DB.self, Config.self]
+        subcommands: [
+            Run.self, Inspect.self, Explain.self, Report.self, Runs.self, OpenItems.self, Alerts.self, DB.self, Config.self,
+        ]
     )
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TallyAlerts
 import TallyEngine
 import TallyIngest
 import Testing
@@ -65,7 +66,7 @@ import Testing
     /// Each bad value and the exact message `tally config check` prints for it.
     @Test(arguments: [
         ("bogus: 1\nproviders: { a: { format: stripe } }",
-         "bogus: unknown key (expected one of database, results, timezone, reports_dir, state_dir, metrics_file, log_level, log_format, memory_limit, mask_pii, providers)"),
+         "bogus: unknown key (expected one of database, results, timezone, reports_dir, state_dir, metrics_file, log_level, log_format, memory_limit, mask_pii, alerts, providers)"),
         ("timezone: Mars/Olympus\nproviders: { a: { format: stripe } }",
          "timezone: 'Mars/Olympus' is not an IANA time zone such as UTC or Europe/Berlin"),
         ("log_level: loud\nproviders: { a: { format: stripe } }",
@@ -114,6 +115,24 @@ import Testing
     func everyBadKeyIsNamed(_ yaml: String, _ message: String) {
         let found = problems(yaml)
         #expect(found.contains(message), "\(found)")
+    }
+
+    @Test func alertEndpointsLiveUnderAlerts() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tally-alerts-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n".utf8).write(to: directory.appendingPathComponent("hook.secret"))
+        let path = directory.appendingPathComponent("tally.yml").path
+        let config = try TallyConfig.parse(
+            """
+            alerts:
+              endpoints:
+                - { name: ops, url: "http://127.0.0.1:9/hook", secret_file: hook.secret }
+            providers: { a: { format: stripe } }
+            """, path: path)
+        #expect(config.alerts?.endpoints.map(\.name) == ["ops"])
+        let found = problems("alerts: { endpoints: [ { name: ops, colour: red } ] }\nproviders: { a: { format: stripe } }")
+        #expect(found.contains { $0.hasPrefix("alerts.endpoints[0]") }, "\(found)")
     }
 
     @Test func everyProblemIsReportedAtOnce() {

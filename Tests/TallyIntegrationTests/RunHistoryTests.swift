@@ -137,7 +137,7 @@ import Testing
         #expect(try Migrations.migrate(db) == [])
         let tables = try db.query(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'tally' ORDER BY table_name")
-        #expect(Set(tables.map { $0[0]! }).isSuperset(of: ["breaks", "open_items", "resolutions", "run_reports", "runs", "schema_migrations"]))
+        #expect(Set(tables.map { $0[0]! }).isSuperset(of: ["alert_outbox", "alerted_items", "breaks", "open_items", "resolutions", "run_reports", "runs", "schema_migrations"]))
         #expect(try db.query("SELECT count(*) FROM tally.schema_migrations").first?.first == String(Migrations.all.count))
     }
 }

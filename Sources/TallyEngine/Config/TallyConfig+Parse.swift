@@ -1,12 +1,13 @@
 import Foundation
 import TallyCore
+import TallyAlerts
 import TallyIngest
 import Yams
 
 extension TallyConfig {
     static let topKeys = [
         "database", "results", "timezone", "reports_dir", "state_dir", "metrics_file", "log_level", "log_format",
-        "memory_limit", "mask_pii", "providers",
+        "memory_limit", "mask_pii", "alerts", "providers",
     ]
     static let databaseKeys = ["url", "password_env", "password_file"]
     static let providerKeys = [
@@ -58,6 +59,19 @@ extension TallyConfig {
         config.logFormat = reader.choice(top, "log_format", ["text", "json"], at: "")
         config.memoryLimit = reader.size(top, "memory_limit", at: "")
         config.maskPII = reader.bool(top, "mask_pii", at: "")
+        if let node = top["alerts"] {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            do throws(AlertRulesError) {
+                config.alerts = try AlertRules.parse(
+                    node, keyPath: "alerts", source: path, environment: ProcessInfo.processInfo.environment,
+                    readFile: { file in
+                        let url = file.hasPrefix("/") ? URL(fileURLWithPath: file) : folder.appendingPathComponent(file)
+                        return FileManager.default.contents(atPath: url.path).flatMap { String(data: $0, encoding: .utf8) }
+                    })
+            } catch {
+                problems += error.problems
+            }
+        }
 
         if let providers = top["providers"] {
             if let map = providers.mapping, !map.isEmpty {

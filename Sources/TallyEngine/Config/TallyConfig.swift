@@ -1,5 +1,6 @@
 import Foundation
 import TallyCore
+import TallyAlerts
 import TallyIngest
 
 /// `tally.yml`: the databases, the defaults of every run, and each provider's format, files and
@@ -103,6 +104,8 @@ public struct TallyConfig: Sendable {
     public var memoryLimit: Int?
     /// The default `mask_pii` of every provider (and of the log).
     public var maskPII: Bool?
+    /// The alert endpoints of `alerts:` (the same shape as a `--alerts` file).
+    public var alerts: AlertRules?
     /// In file order.
     public var providers: [Provider] = []
 

@@ -7,7 +7,8 @@ import Glibc
 ///
 /// Set `TALLY_CRASH_AT` to one of ``points``; unset (always, outside tests) it does nothing.
 public enum CrashPoint {
-    public static let points = ["ledger-stream", "store-write"]
+    /// `alert-delivery`: after the run's transaction committed (alerts in the outbox), before any is sent.
+    public static let points = ["ledger-stream", "store-write", "alert-delivery"]
 
     /// Kills the process at once when `TALLY_CRASH_AT` names this point.
     public static func hit(_ name: String) {

@@ -96,6 +96,46 @@ public enum Migrations {
                 """,
             ]),
         Migration(
+            version: 2, description: "alert outbox and the open items already alerted",
+            statements: [
+                // One row per alert and endpoint. The body is the exact bytes to send (text, not
+                // jsonb, which would reorder keys and break nothing but the receiver's dedupe);
+                // secrets and URLs are never stored: the endpoint is a name resolved at delivery.
+                // run_id has no foreign key: a failed run's alert may name a run never stored.
+                """
+                CREATE TABLE tally.alert_outbox (
+                  id bigserial PRIMARY KEY,
+                  webhook_id text NOT NULL,
+                  endpoint text NOT NULL,
+                  event text NOT NULL,
+                  run_id uuid,
+                  provider text NOT NULL,
+                  body text NOT NULL,
+                  state text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'dead')),
+                  attempts integer NOT NULL DEFAULT 0,
+                  next_attempt_at timestamptz NOT NULL DEFAULT now(),
+                  last_status integer,
+                  last_error text,
+                  created_at timestamptz NOT NULL DEFAULT now(),
+                  delivered_at timestamptz,
+                  UNIQUE (endpoint, webhook_id))
+                """,
+                "CREATE INDEX alert_outbox_due ON tally.alert_outbox (next_attempt_at) WHERE state = 'pending'",
+                // An open item is identified by its key and first-seen date: one that closes and
+                // opens again later is a new item and may be alerted again.
+                """
+                CREATE TABLE tally.alerted_items (
+                  endpoint text NOT NULL,
+                  provider text NOT NULL,
+                  reference text NOT NULL,
+                  kind text NOT NULL,
+                  first_seen date NOT NULL,
+                  escalated boolean NOT NULL DEFAULT false,
+                  run_id uuid NOT NULL,
+                  PRIMARY KEY (endpoint, provider, reference, kind, first_seen))
+                """,
+            ]),
+        Migration(
             version: 3, description: "the reports each run wrote, for tally report",
             statements: [
                 """

@@ -153,11 +153,13 @@ public struct ResultStore {
     }
 
     /// Writes a finished run in one transaction: its row, its breaks, the provider's open items
-    /// after it, its resolutions, and the supersede link.
+    /// after it, its resolutions, the supersede link, and its alerts (outbox rows and the items
+    /// the endpoints are now told about), so an alert exists exactly when its run does.
     public func commit(
         runID: String, provider: String, finishedAt: Timestamp, summaryJSON: String, filesJSON: String,
         supersedes: String?, breaks: [DatedBreak], filePaths: [String], outcome: History.Outcome,
-        reports: [(name: String, bytes: [UInt8])] = []
+        reports: [(name: String, bytes: [UInt8])] = [],
+        alerts: AlertWrites = AlertWrites()
     ) throws {
         try connection.execute("BEGIN")
         do {
@@ -180,6 +182,10 @@ public struct ResultStore {
                     "INSERT INTO tally.run_reports (run_id, name, content) VALUES ($1::uuid, $2, decode($3, 'base64'))",
                     [runID, report.name, Data(report.bytes).base64EncodedString()])
             }
+            let outbox = AlertOutbox(connection: connection)
+            try outbox.enqueue(alerts.messages)
+            try outbox.markAlerted(provider: provider, runID: runID, items: alerts.alerted)
+            try outbox.pruneAlerted(provider: provider)
             CrashPoint.hit("store-write")
             try connection.execute("COMMIT")
         } catch {
