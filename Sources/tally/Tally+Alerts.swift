@@ -85,6 +85,7 @@ extension Tally {
 
                     Example:
                       */5 * * * *  tally alerts deliver --alerts /etc/tally/alerts.yml --budget 30
+                      */5 * * * *  tally alerts deliver --config /etc/tally/tally.yml
                     """)
 
             @OptionGroup var store: StoreOptions
@@ -92,25 +93,29 @@ extension Tally {
             var alerts: String?
             @Option(help: ArgumentHelp("The one-off endpoint of tally run --webhook (TALLY_WEBHOOK_SECRET).", valueName: "url"))
             var webhook: String?
-            @Option(help: "Directory of state kept between invocations (spooled failure alerts).")
-            var stateDir: String = AlertSettings.defaultStateDirectory
+            @Option(help: "Directory of state kept between invocations (default: the config's state_dir, then .tally/state).")
+            var stateDir: String?
             @Option(help: "Seconds to keep retrying alerts that come due while delivering.")
             var budget: Double = 60
 
             func validate() throws {
-                guard alerts != nil || webhook != nil else {
-                    throw ValidationError(
-                        "give --alerts FILE or --webhook URL: delivery needs the endpoints' URLs and secrets, which are never stored.")
-                }
                 guard budget >= 0 else { throw ValidationError("--budget must be 0 or more seconds.") }
             }
 
             func run() throws {
                 try withExitStatus {
+                    let config = try TallyConfig.locate(flag: store.config).map { try TallyConfig.load(path: $0) }
                     guard
                         let settings = try AlertOptions.settings(
-                            file: alerts, webhook: webhook, stateDirectory: stateDir, budgetSeconds: budget)
-                    else { return }
+                            file: alerts, webhook: webhook, configured: config?.alerts,
+                            stateDirectory: stateDir ?? config?.stateDirectory ?? AlertSettings.defaultStateDirectory,
+                            budgetSeconds: budget)
+                    else {
+                        throw RunError(
+                            code: .usage,
+                            message:
+                                "give --alerts FILE, --webhook URL or a config with alerts: delivery needs the endpoints' URLs and secrets, which are never stored.")
+                    }
                     let connection = try store.connect()
                     try Migrations.migrate(connection)
                     guard let counts = settings.deliver(store: connection, log: { Console.error("tally: \($0)") }) else {
