@@ -171,8 +171,10 @@ public enum Migrations {
                 CREATE TABLE IF NOT EXISTS tally.schema_migrations (
                   version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
                 """)
-            let current = try currentVersion(connection) ?? 0
-            for migration in all where migration.version > current {
+            // Every migration not recorded yet, in order (not only those above the highest applied:
+            // a schema that got a later version first still gets the earlier one).
+            let done = Set(try connection.query("SELECT version FROM tally.schema_migrations").compactMap { $0[0].flatMap(Int.init) })
+            for migration in all where !done.contains(migration.version) {
                 for statement in migration.statements { try connection.execute(statement) }
                 try connection.execute(
                     "INSERT INTO tally.schema_migrations (version, description) VALUES ($1::int, $2)",
