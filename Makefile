@@ -11,8 +11,11 @@ SAMPLE_OUT := reports/acmepay/$(SAMPLE_FROM)_$(SAMPLE_TO)
 NIGHT2 := 2026-03-12
 NIGHT2_FILE := samples/stripe/acmepay_$(NIGHT2).csv
 NIGHT2_OUT := reports/acmepay/$(NIGHT2)_$(NIGHT2)
+BENCH_ROWS ?= 1000000
+BENCH_FORMAT ?= stripe
+BENCH_REPEAT ?= 3
 
-.PHONY: help install build build-debug pg-start pg-stop pg-status load-samples run test test-unit clean-reports
+.PHONY: help install build build-debug pg-start pg-stop pg-status load-samples run test test-unit bench clean-reports
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -71,6 +74,9 @@ test: load-samples build-debug ## Everything: unit and integration tests against
 
 test-unit: ## The quick loop: unit tests only, no database
 	swift test --skip Integration
+
+bench: install ## Benchmark vs the floor and SQL by hand (BENCH_ROWS=1000000, BENCH_FORMAT=stripe, BENCH_REPEAT=3)
+	@BENCH_ROWS="$(BENCH_ROWS)" BENCH_FORMAT="$(BENCH_FORMAT)" BENCH_REPEAT="$(BENCH_REPEAT)" bash bench/run.sh
 
 clean-reports: ## Delete generated reports (keeps reports/README.md)
 	find reports -mindepth 1 -not -name README.md -delete

@@ -405,12 +405,14 @@ def main():
     ap.add_argument("--pad-days", type=int, default=3, help="days of rows before and after the window")
     ap.add_argument("--refund-rate", type=float, default=0.04)
     ap.add_argument("--chargeback-rate", type=float, default=0.005)
-    ap.add_argument("--out", required=True, help="output directory (created)")
+    ap.add_argument("--out", help="output directory (created); required")
     ap.add_argument("--version", action="store_true", help="print the generator version and exit")
     a = ap.parse_args()
     if a.version:
         print(GENERATOR_VERSION)
         return
+    if not a.out:
+        die("--out DIR is required")
     if a.format in NOT_YET:
         die(f"format '{a.format}': not yet. Tally cannot read {a.format} on this branch, so there is no writer "
             f"for it; add one to WRITERS in bench/gen.py when the reader lands.")
