@@ -19,7 +19,8 @@
 #      peer          bench/peer.sh: staging table, \copy, one FULL OUTER JOIN
 #    Wall time from the clock around the process, peak RSS from /usr/bin/time.
 #    Tally's breaks (report.json) and the peer's must equal the generator's truth.json exactly
-#    (class, reference, kind); otherwise the script fails.
+#    (class, reference, kind); otherwise the script fails. Before the rounds it waits up to
+#    BENCH_QUIET_WAIT seconds (300) for the load average to fall below BENCH_QUIET_LOAD (1.5).
 # 5. Prints a markdown table of medians and keeps it (and every sample) in the cache folder.
 #
 # Everything is read from the page cache after the first round: the floor is the cost of moving the
@@ -174,6 +175,20 @@ for round in $(seq 1 "$repeat"); do
   measure baseline "$round" "${run[@]}"
 done
 
+# Other work on the machine shows up in every number: wait (up to BENCH_QUIET_WAIT seconds, default
+# 300) for the 1-minute load average to fall below BENCH_QUIET_LOAD (default 1.5), and say if it did not.
+quiet_load="${BENCH_QUIET_LOAD:-1.5}"
+waited=0
+while awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v q="$quiet_load" 'BEGIN { exit !(l >= q) }'; do
+  if [ "$waited" -ge "${BENCH_QUIET_WAIT:-300}" ]; then
+    say "warning: load average still $(cut -d' ' -f1 /proc/loadavg) after ${waited} s; measuring anyway"
+    break
+  fi
+  [ "$waited" -gt 0 ] || say "waiting for the load average ($(cut -d' ' -f1 /proc/loadavg)) to fall below $quiet_load"
+  sleep 10
+  waited=$((waited + 10))
+done
+load_before="$(cut -d' ' -f1 /proc/loadavg)"
 for round in $(seq 1 "$repeat"); do
   say "round $round of $repeat"
   measure floor "$round" "${floor[@]}" "$url" "$(copy_out "$compared" "$from" "$after_to")" "$file"
@@ -188,12 +203,14 @@ for round in $(seq 1 "$repeat"); do
   check "peer, round $round" "$data/truth.json" "$work/peer-breaks.csv" csv || die "the peer's breaks differ from truth.json"
 done
 say "breaks of tally run and of the peer equal truth.json in every round"
+load_after="$(cut -d' ' -f1 /proc/loadavg)"
 cp "$work/tally.err" "$work/tally-last-run.log"
 
 # -- 5. report ----------------------------------------------------------------------------------------
-"$python" - "$samples" "$data/manifest.json" "$rows" "$repeat" > "$work/table.md" <<'PY'
+"$python" - "$samples" "$data/manifest.json" "$rows" "$repeat" "$load_before" "$load_after" > "$work/table.md" <<'PY'
 import csv, json, statistics, sys
-samples_path, manifest_path, rows, repeat = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+samples_path, manifest_path, rows, repeat, load_before, load_after = sys.argv[1:7]
+rows = int(rows)
 by = {}
 for r in csv.DictReader(open(samples_path), delimiter="\t"):
     by.setdefault(r["what"], []).append((float(r["seconds"]), int(r["peak_kib"])))
@@ -220,7 +237,8 @@ print(f"Medians of {repeat} alternating runs. {window_rows:,} ledger rows of the
       f"budget 100 B/row + 64 MiB = {(100 * settled + 64 * mib) / mib:.0f} MiB.")
 ranges = {w: (min(x[0] for x in v), max(x[0] for x in v)) for w, v in by.items()}
 print()
-print("Ranges (s): " + ", ".join(f"{w} {lo:.2f}–{hi:.2f}" for w, (lo, hi) in ranges.items()))
+print("Ranges (s): " + ", ".join(f"{w} {lo:.2f}–{hi:.2f}" for w, (lo, hi) in ranges.items())
+      + f". Load average (1 min) before and after the rounds: {load_before}, {load_after}.")
 PY
 cat "$work/table.md"
 cp "$work/table.md" "$work/table-$(date -u +%Y%m%dT%H%M%SZ).md"
