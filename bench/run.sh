@@ -111,20 +111,21 @@ tally="$(swift build -c release --show-bin-path)/tally"
 work="$data/run"
 mkdir -p "$work"
 samples="$work/samples.tsv"
-printf 'what\tround\tseconds\tpeak_kib\n' > "$samples"
+printf 'what\tround\tseconds\tpeak_kib\tcpu_seconds\n' > "$samples"
 
-# Runs a command as one timed process: appends "what round seconds peak_kib" to the samples.
+# Runs a command as one timed process: appends "what round seconds peak_kib cpu_seconds" to the
+# samples (CPU: user + system of the process tree, which for psql excludes the server's).
 measure() {
   local what="$1" round="$2" start end
   shift 2
   start=$(date +%s%N)
-  if ! /usr/bin/time -f '%M' -o "$work/rss" "$@" > "$work/$what.out" 2> "$work/$what.err"; then
+  if ! /usr/bin/time -f '%M %U %S' -o "$work/rss" "$@" > "$work/$what.out" 2> "$work/$what.err"; then
     cat "$work/$what.err" >&2
     die "$what failed (round $round): $*"
   fi
   end=$(date +%s%N)
   printf '%s\t%s\t%s\t%s\n' "$what" "$round" "$(awk -v ns=$((end - start)) 'BEGIN { printf "%.4f", ns / 1e9 }')" \
-    "$(tail -1 "$work/rss")" >> "$samples"
+    "$(tail -1 "$work/rss" | awk '{ printf "%s\t%.2f", $1, $2 + $3 }')" >> "$samples"
 }
 
 copy_out() { # columns, lower bound, upper bound (exclusive)
@@ -213,9 +214,11 @@ samples_path, manifest_path, rows, repeat, load_before, load_after = sys.argv[1:
 rows = int(rows)
 by = {}
 for r in csv.DictReader(open(samples_path), delimiter="\t"):
-    by.setdefault(r["what"], []).append((float(r["seconds"]), int(r["peak_kib"])))
+    by.setdefault(r["what"], []).append((float(r["seconds"]), int(r["peak_kib"]), float(r["cpu_seconds"])))
 def med(what, i=0):
     return statistics.median(x[i] for x in by[what])
+def best(what):
+    return min(x[0] for x in by[what])
 m = json.load(open(manifest_path))
 settled = m["settlement_transactions"]
 window_rows = m["payments_rows_provider_in_window"]
@@ -235,6 +238,11 @@ print(f"Medians of {repeat} alternating runs. {window_rows:,} ledger rows of the
       f"Tally's own query (its columns plus merchant_ref) over its window: {med('floor-tq'):.2f} s "
       f"(Tally / that: {tally / med('floor-tq'):.2f}×). Baseline peak RSS (nothing to reconcile): {base / mib:.0f} MiB; "
       f"budget 100 B/row + 64 MiB = {(100 * settled + 64 * mib) / mib:.0f} MiB.")
+print()
+print(f"Best of {repeat} (less disturbed by other load): floor {best('floor'):.2f} s, floor for Tally's window "
+      f"{best('floor-tw'):.2f} s, Tally {best('tally'):.2f} s, peer {best('peer'):.2f} s; Tally / floor for its window "
+      f"{best('tally') / best('floor-tw'):.2f}×, peer / Tally {best('peer') / best('tally'):.1f}×. "
+      f"Tally's CPU time (user + system, median): {med('tally', 2):.2f} s.")
 ranges = {w: (min(x[0] for x in v), max(x[0] for x in v)) for w, v in by.items()}
 print()
 print("Ranges (s): " + ", ".join(f"{w} {lo:.2f}–{hi:.2f}" for w, (lo, hi) in ranges.items())
