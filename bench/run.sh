@@ -6,7 +6,8 @@
 # 1. Generates the data once with bench/gen.py into bench-cache/<rows>-<format>-g<version>-s<seed>/
 #    (BENCH_GEN=PATH uses another generator with gen.py's arguments, e.g. ../shared/bench/gen.py;
 #    its cache folder is keyed by the script's sha256).
-# 2. Loads it into the private PostgreSQL (scripts/pg.sh) as database `bench`, canonical schema of
+# 2. Loads it into the private PostgreSQL (scripts/pg.sh) as database `bench` (`bench_<rows>` for
+#    other sizes than 1M), canonical schema of
 #    samples/schema.sql, VACUUM ANALYZE; skipped when that database already holds this data set.
 # 3. Builds the release binary.
 # 4. Measures whole processes, alternating, BENCH_REPEAT times each (default 3):
@@ -34,7 +35,9 @@ format="${BENCH_FORMAT:-stripe}"
 repeat="${BENCH_REPEAT:-3}"
 seed="${BENCH_SEED:-42}"
 generator="${BENCH_GEN:-bench/gen.py}"
-database=bench
+# One database per size, so switching sizes neither reloads nor swaps the data under another user of
+# the default one: bench for 1M rows, bench_<rows> otherwise (BENCH_DATABASE overrides).
+if [ "$rows" = 1000000 ]; then database="${BENCH_DATABASE:-bench}"; else database="${BENCH_DATABASE:-bench_$rows}"; fi
 provider=acmepay
 python=python3
 unset DATABASE_URL TALLY_RESULTS_URL PGDATABASE PGHOST PGPORT PGUSER
@@ -44,6 +47,7 @@ die() { say "error: $*"; exit "${2:-1}"; }
 
 [[ "$rows" =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROWS must be a positive integer, not '$rows'" 64
 [[ "$repeat" =~ ^[1-9][0-9]*$ ]] || die "BENCH_REPEAT must be a positive integer, not '$repeat'" 64
+[[ "$database" =~ ^[a-z_][a-z0-9_]*$ ]] || die "BENCH_DATABASE must be a plain lower-case name, not '$database'" 64
 case "$format" in
   stripe) settlement_name=stripe_balance.csv ;;
   adyen | camt053) die "BENCH_FORMAT=$format: not yet (Tally has no $format reader on this branch; bench/gen.py has no writer for it)" 64 ;;
