@@ -43,7 +43,7 @@ python=python3
 unset DATABASE_URL TALLY_RESULTS_URL PGDATABASE PGHOST PGPORT PGUSER
 
 say() { printf 'bench: %s\n' "$*" >&2; }
-die() { say "error: $*"; exit "${2:-1}"; }
+die() { say "error: $1"; exit "${2:-1}"; }
 
 [[ "$rows" =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROWS must be a positive integer, not '$rows'" 64
 [[ "$repeat" =~ ^[1-9][0-9]*$ ]] || die "BENCH_REPEAT must be a positive integer, not '$repeat'" 64
