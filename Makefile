@@ -12,8 +12,12 @@ NIGHT2 := 2026-03-12
 NIGHT2_TODAY := 2026-03-13
 NIGHT2_OUT := reports/acmepay/$(NIGHT2)_$(NIGHT2)
 ALERTS := --alerts samples/alerts.yml
+BENCH_ROWS ?= 1000000
+BENCH_FORMAT ?= stripe
+BENCH_REPEAT ?= 3
 
-.PHONY: help install browser build build-debug pg-start pg-stop pg-status load-samples run test test-unit report-preview clean-reports
+.PHONY: help install browser build build-debug pg-start pg-stop pg-status load-samples run test test-unit bench report-preview clean-reports
+
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -88,6 +92,9 @@ report-preview: run browser ## PNG screenshots of the sample report (desktop and
 	@$(PYTHON) scripts/browser.py screenshot $(SAMPLE_OUT)/report.html reports/preview/report-print.png --print --width 900
 	@$(PYTHON) scripts/browser.py screenshot $(NIGHT2_OUT)/report.html reports/preview/night2-desktop.png --width 1400
 	@$(PYTHON) scripts/browser.py screenshot reports/index.html reports/preview/index.png --width 1200
+
+bench: install ## Benchmark vs the floor and SQL by hand (BENCH_ROWS=1000000, BENCH_FORMAT=stripe, BENCH_REPEAT=3)
+	@BENCH_ROWS="$(BENCH_ROWS)" BENCH_FORMAT="$(BENCH_FORMAT)" BENCH_REPEAT="$(BENCH_REPEAT)" bash bench/run.sh
 
 clean-reports: ## Delete generated reports (keeps reports/README.md)
 	find reports -mindepth 1 -not -name README.md -delete
