@@ -44,7 +44,7 @@ public struct LedgerSource: Sendable {
 
     public init(
         provider: String, windowQuery: String = Self.canonicalWindowQuery,
-        lookupQuery: String = Self.canonicalLookupQuery, lookupBatchSize: Int = 10_000, queueBytes: Int = 16 << 20
+        lookupQuery: String = Self.canonicalLookupQuery, lookupBatchSize: Int = 10_000, queueBytes: Int = 8 << 20
     ) {
         self.provider = provider
         self.windowQuery = windowQuery
@@ -333,7 +333,7 @@ public final class LedgerStream: Sendable {
     ///
     /// - Returns: the rows taken.
     @discardableResult
-    public func drainAvailable(into reconciler: inout Reconciler, deferredLimit: Int = 32 << 20) -> Int {
+    public func drainAvailable(into reconciler: inout Reconciler, deferredLimit: Int = 8 << 20) -> Int {
         var taken = 0
         while terminal.withLock({ $0 == nil }), deferred.withLock({ $0.bytes.count }) < deferredLimit,
             let message = queue.tryPop()
