@@ -251,6 +251,8 @@ public struct ReconciliationRun: Sendable {
         let history = History(
             runID: runID, window: window, supersedes: supersedes, amountTolerance: options.amountToleranceMinor
         ).advance(breaks: result.breaks, previous: previous, settledKeys: settledKeys, ledger: itemFacts, resolvedLater: resolvedLater)
+        // The index (most of the run's memory) is needed no more: let it go before the reports are rendered.
+        settledKeys = { _ in false }
         let sums = try digests.wait()
         for number in fileReports.indices { fileReports[number].sha256 = sums[number] }
         note(

@@ -242,6 +242,8 @@ public final class LedgerStream: Sendable {
     private let terminal = Mutex<Message?>(nil)
     /// Rows taken early whose key was not indexed yet, replayed by ``drain(into:progress:)``.
     private let deferred = Mutex<LedgerBatch>(LedgerBatch(reservingBytes: 0))
+    /// Early rows past the in-memory allowance, on disk (page cache) until ``drain(into:progress:)``.
+    private let overflow = LedgerOverflow()
     private let received = RowCounter()
 
     /// Rows PostgreSQL has delivered so far (for progress; matched or not).
@@ -285,6 +287,9 @@ public final class LedgerStream: Sendable {
         let early = deferred.withLock { batch in
             defer { batch = LedgerBatch(reservingBytes: 0) }
             return batch
+        }
+        try overflow.replay { batch in
+            batch.forEachRow { LedgerSource.feed($0, into: &reconciler, lookedUp: false) }
         }
         early.forEachRow { LedgerSource.feed($0, into: &reconciler, lookedUp: false) }
         try drainBatches { batch in
@@ -347,7 +352,16 @@ public final class LedgerStream: Sendable {
                     }
                 }
                 taken += batch.rows
-                if keep.rows > 0 { deferred.withLock { $0.append(contentsOf: keep) } }
+                if keep.rows > 0 {
+                    // Past the allowance the early rows go to the overflow file and the allowance is
+                    // free again; if the file fails, the allowance just stays full (the stream waits).
+                    deferred.withLock { held in
+                        held.append(contentsOf: keep)
+                        if held.bytes.count >= deferredLimit, overflow.append(held) {
+                            held = LedgerBatch(reservingBytes: 0)
+                        }
+                    }
+                }
             case .end, .failure:
                 terminal.withLock { $0 = message }
             }
