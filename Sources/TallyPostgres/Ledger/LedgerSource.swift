@@ -338,7 +338,7 @@ public final class LedgerStream: Sendable {
     ///
     /// - Returns: the rows taken.
     @discardableResult
-    public func drainAvailable(into reconciler: inout Reconciler, deferredLimit: Int = 8 << 20) -> Int {
+    public func drainAvailable(into reconciler: inout Reconciler, deferredLimit: Int = 4 << 20) -> Int {
         var taken = 0
         while terminal.withLock({ $0 == nil }), deferred.withLock({ $0.bytes.count }) < deferredLimit,
             let message = queue.tryPop()
