@@ -214,6 +214,7 @@ public struct ReconciliationRun: Sendable {
                 throw error
             }
             progress(.phase("ledger"))
+            let setAside = stream.rowsSetAside
             do {
                 try stream.drain(into: &reconciler)
                 try source.lookUp(into: &reconciler, connection: ledgerConnection)
@@ -224,7 +225,7 @@ public struct ReconciliationRun: Sendable {
                 throw error
             }
             note(
-                "ledger: \(reconciler.ledgerRowsStreamed) rows streamed, \(reconciler.ledgerRowsLookedUp) found outside the window in \(Self.seconds(since: &clock))",
+                "ledger: \(reconciler.ledgerRowsStreamed) rows streamed (\(setAside) of them set aside on disk while the files were read), \(reconciler.ledgerRowsLookedUp) found outside the window in \(Self.seconds(since: &clock))",
                 phase: "ledger")
             progress(.phase("matching"))
             // --mask-pii: once, here, so the store, the reports and stdout all see the masked text
@@ -323,11 +324,11 @@ public struct ReconciliationRun: Sendable {
         clock: inout Timestamp
     ) throws -> (Reconciler, [RunReport.File]) {
         let expected = files.reduce(0) { $0 + $1.size } / 48
-        var sink = InterleavingSink(
+        var sink = IndexingSink(
             reconciler: Reconciler(
                 window: window, amountTolerance: options.amountToleranceMinor,
                 expectedTransactions: max(1024, options.memoryLimitBytes == nil ? expected : min(expected, 1 << 16))),
-            stream: stream, budget: options.memoryLimitBytes)
+            budget: options.memoryLimitBytes)
         let totalBytes = files.reduce(0) { $0 + $1.size }
         var bytesDone = 0
         var fileReports: [RunReport.File] = []

@@ -62,4 +62,39 @@ import Testing
         #expect(b.breaks.map { "\($0.breakClass) \($0.reference)" } == a.breaks.map { "\($0.breakClass) \($0.reference)" })
         #expect(a.breaks.count > 500)
     }
+
+    @Test func theStreamSetsRowsAsideOnDiskWhileNobodyDrains() throws {
+        let count = 20_000
+        let db = try PostgresConnection(url: FreshDatabase.url)
+        try db.execute("DROP TABLE IF EXISTS payments")
+        try TestLedger.create(db)
+        try TestLedger.insert(
+            (0..<count).map {
+                PaymentRow(id: $0 + 1, reference: "ch_\($0)", amountMinor: Int64(100 + $0), createdAt: "2026-03-10 12:00:00+00")
+            }, into: db)
+        let source = LedgerSource(provider: "acmepay", queueBytes: 4096)  // a queue of two batches
+
+        var plain = Reconciler(window: Self.window)
+        settle(&plain, count: count)
+        try source.read(into: &plain, connection: db)
+
+        var late = Reconciler(window: Self.window)
+        settle(&late, count: count)
+        let stream = try source.begin(window: Self.window, connection: db)
+        // Nobody drains: once the queue is full, the stream's thread sets batches aside.
+        var waited = 0
+        while stream.rowsSetAside == 0 && waited < 30_000 {
+            usleep(1_000)
+            waited += 1
+        }
+        #expect(stream.rowsSetAside > 0)
+        try stream.drain(into: &late)
+        try source.lookUp(into: &late, connection: db)
+        try source.commit(db)
+        let a = plain.finish()
+        let b = late.finish()
+        #expect(b.ledgerRowsStreamed == count)
+        #expect(b.matched == a.matched)
+        #expect(b.breaks.map { "\($0.breakClass) \($0.reference)" } == a.breaks.map { "\($0.breakClass) \($0.reference)" })
+    }
 }

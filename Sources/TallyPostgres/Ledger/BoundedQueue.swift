@@ -23,6 +23,14 @@ public final class BoundedQueue<Item: Sendable>: Sendable {
         filled.signal()
     }
 
+    /// Adds an item if a slot is free, without waiting; false when the queue is full.
+    public func tryPush(_ item: Item) -> Bool {
+        guard free.wait(timeout: .now()) == .success else { return false }
+        items.withLock { $0.append(item) }
+        filled.signal()
+        return true
+    }
+
     /// Takes the oldest item if there is one, without waiting.
     public func tryPop() -> Item? {
         guard filled.wait(timeout: .now()) == .success else { return nil }

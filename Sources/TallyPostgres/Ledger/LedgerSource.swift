@@ -220,6 +220,26 @@ public struct LedgerSource: Sendable {
     }
 }
 
+/// The stream thread's spill file, open to batches until the drain starts.
+final class StreamSpill: Sendable {
+    private let accepting = Mutex<Bool>(true)
+    private let file = LedgerOverflow()
+
+    /// Appends the batch while the drain has not started and the file works (the stream's thread).
+    func take(_ batch: LedgerBatch) -> Bool {
+        accepting.withLock { open in open && file.append(batch) }
+    }
+
+    /// Rows in the file so far.
+    var rows: Int { accepting.withLock { _ in file.rows } }
+
+    /// Stops taking batches and hands the file to the drain (the matcher's thread).
+    func close() -> LedgerOverflow {
+        accepting.withLock { $0 = false }
+        return file
+    }
+}
+
 /// A count shared between the stream's thread and the reader of progress.
 final class RowCounter: Sendable {
     let value = Mutex<Int>(0)
@@ -244,7 +264,13 @@ public final class LedgerStream: Sendable {
     private let deferred = Mutex<LedgerBatch>(LedgerBatch(reservingBytes: 0))
     /// Early rows past the in-memory allowance, on disk (page cache) until ``drain(into:progress:)``.
     private let overflow = LedgerOverflow()
+    /// Batches the stream's thread set aside on disk while the queue was full and nobody drained it
+    /// yet (the files still being read); closed to new batches when the drain starts.
+    private let spill = StreamSpill()
     private let received = RowCounter()
+
+    /// Rows the stream's thread has set aside in its temporary file while the queue was full.
+    public var rowsSetAside: Int { spill.rows }
 
     /// Rows PostgreSQL has delivered so far (for progress; matched or not).
     public var rowsReceived: Int { received.value.withLock { $0 } }
@@ -255,6 +281,7 @@ public final class LedgerStream: Sendable {
         let handoff = ConnectionHandoff(connection)
         let queue = self.queue
         let received = self.received
+        let spill = self.spill
         let thread = Thread {
             do {
                 var batch = LedgerBatch(reservingBytes: Self.batchBytes + 4096)
@@ -262,7 +289,10 @@ public final class LedgerStream: Sendable {
                     batch.append(row)
                     if batch.bytes.count >= Self.batchBytes {
                         received.value.withLock { $0 += batch.rows }
-                        queue.push(.batch(batch))
+                        // Never wait for the parser: a full queue sends the batch to the spill file.
+                        if !queue.tryPush(.batch(batch)) && !spill.take(batch) {
+                            queue.push(.batch(batch))
+                        }
                         batch = LedgerBatch(reservingBytes: Self.batchBytes + 4096)
                     }
                 }
@@ -287,6 +317,9 @@ public final class LedgerStream: Sendable {
         let early = deferred.withLock { batch in
             defer { batch = LedgerBatch(reservingBytes: 0) }
             return batch
+        }
+        try spill.close().replay { batch in
+            batch.forEachRow { LedgerSource.feed($0, into: &reconciler, lookedUp: false) }
         }
         try overflow.replay { batch in
             batch.forEachRow { LedgerSource.feed($0, into: &reconciler, lookedUp: false) }

@@ -1,15 +1,15 @@
 import TallyCore
-import TallyPostgres
 
-/// The sink of a run's file readers: forwards everything to the ``TallyCore/Reconciler`` and,
-/// every few thousand transactions, matches the ledger rows the stream has delivered meanwhile.
+/// The sink of a run's file readers: forwards everything to the ``TallyCore/Reconciler`` and
+/// watches the index against `--memory-limit`.
 ///
-/// Parsing and matching thus share one thread while PostgreSQL and libpq work on the other core;
-/// rows whose key has not been read yet wait, packed and bounded, until the files are done.
-struct InterleavingSink: SettlementSink {
+/// The ledger is not matched while the files are read: the parser and the matcher would share one
+/// thread anyway, and a row probed before its settlement line is indexed has to be probed again
+/// later. Instead the stream's own thread keeps PostgreSQL going (into a bounded queue, then into an
+/// unlinked temporary file; see ``TallyPostgres/LedgerStream``), and every row is matched once,
+/// after the last file.
+struct IndexingSink: SettlementSink {
     var reconciler: Reconciler
-    let stream: LedgerStream?
-    private var sinceDrain = 0
     /// Bytes the index may use (`--memory-limit`); past it transactions are only counted.
     let budget: Int?
     /// Set once the index passed the budget: the run will start over on disk.
@@ -17,12 +17,8 @@ struct InterleavingSink: SettlementSink {
     /// Transactions offered, indexed or not (to estimate what the whole index would need).
     private(set) var offered = 0
 
-    /// Transactions read between two looks at the stream.
-    static let cadence = 4096
-
-    init(reconciler: Reconciler, stream: LedgerStream?, budget: Int? = nil) {
+    init(reconciler: Reconciler, budget: Int? = nil) {
         self.reconciler = reconciler
-        self.stream = stream
         self.budget = budget
     }
 
@@ -32,15 +28,7 @@ struct InterleavingSink: SettlementSink {
         offered += 1
         guard !overBudget else { return }
         reconciler.addTransaction(reference, kind: kind, amount: amount, location: location)
-        if let budget, offered & 63 == 0, reconciler.index.footprintBytes > budget {
-            overBudget = true
-            return
-        }
-        sinceDrain += 1
-        if sinceDrain >= Self.cadence, let stream {
-            sinceDrain = 0
-            stream.drainAvailable(into: &reconciler)
-        }
+        if let budget, offered & 63 == 0, reconciler.index.footprintBytes > budget { overBudget = true }
     }
 
     /// Checks the budget now (at the end of a file).
