@@ -21,8 +21,8 @@ import Testing
         }
     }
 
-    @Test func earlyRowsSetAsideOnDiskGiveTheSameOutcome() throws {
-        let count = 3_000
+    /// A fresh ledger of `count` charges `ch_0…`, all in the window.
+    func ledger(_ count: Int) throws -> PostgresConnection {
         let db = try PostgresConnection(url: FreshDatabase.url)
         try db.execute("DROP TABLE IF EXISTS payments")
         try TestLedger.create(db)
@@ -30,6 +30,12 @@ import Testing
             (0..<count).map {
                 PaymentRow(id: $0 + 1, reference: "ch_\($0)", amountMinor: Int64(100 + $0), createdAt: "2026-03-10 12:00:00+00")
             }, into: db)
+        return db
+    }
+
+    @Test func earlyRowsSetAsideOnDiskGiveTheSameOutcome() throws {
+        let count = 3_000
+        let db = try ledger(count)
         let source = LedgerSource(provider: "acmepay", queueBytes: 4096)
 
         var plain = Reconciler(window: Self.window)
@@ -65,13 +71,7 @@ import Testing
 
     @Test func theStreamSetsRowsAsideOnDiskWhileNobodyDrains() throws {
         let count = 20_000
-        let db = try PostgresConnection(url: FreshDatabase.url)
-        try db.execute("DROP TABLE IF EXISTS payments")
-        try TestLedger.create(db)
-        try TestLedger.insert(
-            (0..<count).map {
-                PaymentRow(id: $0 + 1, reference: "ch_\($0)", amountMinor: Int64(100 + $0), createdAt: "2026-03-10 12:00:00+00")
-            }, into: db)
+        let db = try ledger(count)
         let source = LedgerSource(provider: "acmepay", queueBytes: 4096)  // a queue of two batches
 
         var plain = Reconciler(window: Self.window)
