@@ -267,8 +267,9 @@ public struct ReconciliationRun: Sendable {
             files: fileReports, lookbackDays: options.lookbackDays, lookaheadDays: options.lookaheadDays,
             amountToleranceMinor: options.amountToleranceMinor, result: result, supersedes: supersedes,
             history: history, earlierWindows: earlierWindows)
-        // Render first, store second, write last: a report on disk always belongs to a stored run.
-        let rendered = try ReportWriter.render(report)
+        // Render, store, then write: a report on disk always belongs to a stored run. The reports
+        // are rendered on another thread while the store writes the breaks and open items.
+        let renderer = BackgroundRender(report)
         var alertWrites = AlertWrites()
         if let store {
             if let alerts = options.alerts {
@@ -283,8 +284,9 @@ public struct ReconciliationRun: Sendable {
                 runID: runID, provider: options.provider, finishedAt: report.finishedAt,
                 summaryJSON: try RunSummaryJSON.summary(report), filesJSON: try RunSummaryJSON.files(report),
                 supersedes: supersedes, breaks: history.breaks, filePaths: files.map(\.path), outcome: history,
-                reports: rendered.files, alerts: alertWrites)
+                reports: { try renderer.wait().files }, alerts: alertWrites)
         }
+        let rendered = try renderer.wait()
         let paths: [String]
         do {
             paths = try ReportWriter(directory: options.resolvedOutDirectory).write(rendered)

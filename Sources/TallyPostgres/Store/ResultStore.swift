@@ -155,10 +155,11 @@ public struct ResultStore {
     /// Writes a finished run in one transaction: its row, its breaks, the provider's open items
     /// after it, its resolutions, the supersede link, and its alerts (outbox rows and the items
     /// the endpoints are now told about), so an alert exists exactly when its run does.
+    /// - Parameter reports: the rendered reports, asked for last so they can be rendered meanwhile.
     public func commit(
         runID: String, provider: String, finishedAt: Timestamp, summaryJSON: String, filesJSON: String,
         supersedes: String?, breaks: [DatedBreak], filePaths: [String], outcome: History.Outcome,
-        reports: [(name: String, bytes: [UInt8])] = [],
+        reports: () throws -> [(name: String, bytes: [UInt8])] = { [] },
         alerts: AlertWrites = AlertWrites()
     ) throws {
         try connection.execute("BEGIN")
@@ -177,7 +178,7 @@ public struct ResultStore {
             try connection.execute("DELETE FROM tally.open_items WHERE provider = $1", [provider])
             try insertOpenItems(provider: provider, items: outcome.open)
             try insertResolutions(runID: runID, provider: provider, resolved: outcome.resolved)
-            for report in reports {
+            for report in try reports() {
                 try connection.execute(
                     "INSERT INTO tally.run_reports (run_id, name, content) VALUES ($1::uuid, $2, decode($3, 'base64'))",
                     [runID, report.name, Data(report.bytes).base64EncodedString()])
