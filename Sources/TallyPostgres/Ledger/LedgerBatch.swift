@@ -44,12 +44,6 @@ public struct LedgerBatch: Sendable {
         rows += 1
     }
 
-    /// Appends every row of another batch.
-    mutating func append(contentsOf other: LedgerBatch) {
-        bytes.append(contentsOf: other.bytes)
-        rows += other.rows
-    }
-
     private mutating func appendLength(_ length: Int32) {
         withUnsafeBytes(of: length.littleEndian) { bytes.append(contentsOf: $0) }
     }

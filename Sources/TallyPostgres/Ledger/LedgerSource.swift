@@ -175,38 +175,28 @@ public struct LedgerSource: Sendable {
     }
 
     /// Parses one row in place (no String unless the row becomes a break or a reject).
-    ///
-    /// - Parameter onlyIfKnown: match the row only when its key is already indexed.
-    /// - Returns: false when `onlyIfKnown` declined the row (the caller keeps it for later).
-    @discardableResult
-    public static func feed(_ row: LedgerFields, into reconciler: inout Reconciler, lookedUp: Bool, onlyIfKnown: Bool = false)
-        -> Bool
-    {
+    public static func feed(_ row: LedgerFields, into reconciler: inout Reconciler, lookedUp: Bool) {
         let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         let reference = row[0] ?? empty
         guard let kind = TransactionKind(bytes: row[1] ?? empty) else {
             reconciler.addLedgerReject(
                 "ledger row \(row.text(0)) has kind '\(row.text(1))', expected charge, refund or chargeback")
-            return true
+            return
         }
         guard let currency = Currency(bytes: row[3] ?? empty) else {
             reconciler.addLedgerReject("ledger row \(row.text(0)) has currency '\(row.text(3))', not an ISO 4217 code")
-            return true
+            return
         }
         guard let amount = try? MoneyParser.parseInteger(row[2] ?? empty), amount != .min else {
             reconciler.addLedgerReject("ledger row \(row.text(0)) has an unreadable amount_minor '\(row.text(2))'")
-            return true
+            return
         }
         guard let createdAt = Timestamp.parse(row[5] ?? empty) else {
             reconciler.addLedgerReject("ledger row \(row.text(0)) has an unreadable created_at '\(row.text(5))'")
-            return true
+            return
         }
         let status = LedgerStatus(bytes: row[4] ?? empty)
         let money = Money(minor: abs(amount), currency: currency)
-        if onlyIfKnown {
-            return reconciler.addLedgerRowIfKnown(
-                reference, kind: kind, amount: money, status: status, createdAt: createdAt)
-        }
         if lookedUp {
             reconciler.addLookedUpRow(
                 LedgerRecord(
@@ -216,7 +206,6 @@ public struct LedgerSource: Sendable {
             reconciler.addLedgerRow(
                 reference, kind: kind, amount: money, status: status, createdAt: createdAt, merchantReference: row[6])
         }
-        return true
     }
 }
 
@@ -258,12 +247,6 @@ public final class LedgerStream: Sendable {
     private let queue: BoundedQueue<Message>
     private let canceller: PostgresCanceller
     private let finished = Mutex<Bool>(false)
-    /// The end or failure message when ``drainAvailable(into:deferred:deferredLimit:)`` took it.
-    private let terminal = Mutex<Message?>(nil)
-    /// Rows taken early whose key was not indexed yet, replayed by ``drain(into:progress:)``.
-    private let deferred = Mutex<LedgerBatch>(LedgerBatch(reservingBytes: 0))
-    /// Early rows past the in-memory allowance, on disk (page cache) until ``drain(into:progress:)``.
-    private let overflow = LedgerOverflow()
     /// Batches the stream's thread set aside on disk while the queue was full and nobody drained it
     /// yet (the files still being read); closed to new batches when the drain starts.
     private let spill = StreamSpill()
@@ -314,17 +297,9 @@ public final class LedgerStream: Sendable {
     /// - Throws: the stream's ``PostgresError`` if the query failed.
     public func drain(into reconciler: inout Reconciler, progress: (Int) -> Void = { _ in }) throws {
         var seen = 0
-        let early = deferred.withLock { batch in
-            defer { batch = LedgerBatch(reservingBytes: 0) }
-            return batch
-        }
         try spill.close().replay { batch in
             batch.forEachRow { LedgerSource.feed($0, into: &reconciler, lookedUp: false) }
         }
-        try overflow.replay { batch in
-            batch.forEachRow { LedgerSource.feed($0, into: &reconciler, lookedUp: false) }
-        }
-        early.forEachRow { LedgerSource.feed($0, into: &reconciler, lookedUp: false) }
         try drainBatches { batch in
             batch.forEachRow { LedgerSource.feed($0, into: &reconciler, lookedUp: false) }
             seen += batch.rows
@@ -335,7 +310,7 @@ public final class LedgerStream: Sendable {
     /// Takes every queued batch, in order, until the stream ends or fails.
     private func drainBatches(_ body: (LedgerBatch) throws -> Void) throws {
         while true {
-            switch terminal.withLock({ $0 }) ?? queue.pop() {
+            switch queue.pop() {
             case .batch(let batch):
                 CrashPoint.hit("ledger-stream")
                 try body(batch)
@@ -364,48 +339,10 @@ public final class LedgerStream: Sendable {
         }
     }
 
-    /// Matches the rows that have already arrived, without waiting, while the settlement files are
-    /// still being read. Rows whose key is not indexed yet are kept (packed) for
-    /// ``drain(into:progress:)``; once `deferredLimit` bytes are kept it stops taking rows, so the
-    /// stream waits in the socket instead of in memory.
-    ///
-    /// - Returns: the rows taken.
-    @discardableResult
-    public func drainAvailable(into reconciler: inout Reconciler, deferredLimit: Int = 4 << 20) -> Int {
-        var taken = 0
-        while terminal.withLock({ $0 == nil }), deferred.withLock({ $0.bytes.count }) < deferredLimit,
-            let message = queue.tryPop()
-        {
-            switch message {
-            case .batch(let batch):
-                var keep = LedgerBatch(reservingBytes: 0)
-                batch.forEachRow { fields in
-                    if !LedgerSource.feed(fields, into: &reconciler, lookedUp: false, onlyIfKnown: true) {
-                        keep.append(fields)
-                    }
-                }
-                taken += batch.rows
-                if keep.rows > 0 {
-                    // Past the allowance the early rows go to the overflow file and the allowance is
-                    // free again; if the file fails, the allowance just stays full (the stream waits).
-                    deferred.withLock { held in
-                        held.append(contentsOf: keep)
-                        if held.bytes.count >= deferredLimit, overflow.append(held) {
-                            held = LedgerBatch(reservingBytes: 0)
-                        }
-                    }
-                }
-            case .end, .failure:
-                terminal.withLock { $0 = message }
-            }
-        }
-        return taken
-    }
-
     /// Stops the stream after a failure elsewhere: cancels the query and waits for the thread to
     /// give the connection back.
     public func abandon() {
-        guard !finished.withLock({ $0 }), terminal.withLock({ $0 == nil }) else { return }
+        guard !finished.withLock({ $0 }) else { return }
         canceller.cancel()
         while true {
             switch queue.pop() {
