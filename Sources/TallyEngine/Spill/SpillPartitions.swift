@@ -11,15 +11,16 @@ import Glibc
 /// land in the same partition, which is then reconciled on its own.
 ///
 /// Settlement records are `[u32 reference length][reference][u8 kind][u32 currency][i64 amount]
-/// [i32 file][i64 line]`; ledger rows are ``TallyPostgres/LedgerBatch`` chunks `[u32 rows][u32 bytes]
-/// [bytes]`. Each side of each partition buffers at most ``bufferBytes`` before a `write(2)`, so
-/// the buffers stay small whatever the file size. The folder is removed when the run ends.
+/// [i32 file][i64 line]`; ledger rows go in ``TallyPostgres/LedgerBatch`` chunks to an unlinked
+/// ``TallyPostgres/LedgerOverflow`` file per partition. Each side of each partition buffers at most
+/// ``bufferBytes`` before a `write(2)`, so the buffers stay small whatever the file size. The folder
+/// is removed when the run ends.
 final class SpillPartitions {
     static let bufferBytes = 16 << 10
     let count: Int
     let directory: URL
     private var settlement: [Writer]
-    private var ledger: [Writer]
+    private var ledger: [LedgerOverflow]
     private var ledgerBatches: [LedgerBatch]
     /// Settlement records per partition (to size each partition's index).
     private(set) var settlementCounts: [Int]
@@ -30,7 +31,7 @@ final class SpillPartitions {
         directory = folder
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         settlement = try (0..<count).map { try Writer(path: folder.appendingPathComponent("s\($0)").path) }
-        ledger = try (0..<count).map { try Writer(path: folder.appendingPathComponent("l\($0)").path) }
+        ledger = (0..<count).map { _ in LedgerOverflow(directory: folder) }
         ledgerBatches = (0..<count).map { _ in LedgerBatch(reservingBytes: 0) }
         settlementCounts = Array(repeating: 0, count: count)
     }
@@ -78,13 +79,11 @@ final class SpillPartitions {
     }
 
     private func flushLedger(_ number: Int) throws {
-        let batch = ledgerBatches[number]
-        guard batch.rows > 0 else { return }
-        let writer = ledger[number]
-        writer.append(UInt32(batch.rows))
-        writer.append(UInt32(batch.bytes.count))
-        writer.buffer.append(contentsOf: batch.bytes)
-        try writer.flush()
+        guard ledger[number].append(ledgerBatches[number]) else {
+            throw RunError(
+                code: .internalFailure,
+                message: "cannot write a spill file under \(directory.path): \(String(cString: strerror(errno)))")
+        }
         ledgerBatches[number] = LedgerBatch(reservingBytes: 0)
     }
 
@@ -96,12 +95,9 @@ final class SpillPartitions {
         }
     }
 
-    /// Writes out the ledger rows still buffered and closes those files.
+    /// Writes out the ledger rows still buffered.
     func finishLedger() throws {
-        for number in 0..<count {
-            try flushLedger(number)
-            ledger[number].close()
-        }
+        for number in 0..<count { try flushLedger(number) }
     }
 
     /// Calls `body` with each settlement record of a partition, in the order they were written.
@@ -127,32 +123,10 @@ final class SpillPartitions {
 
     /// Calls `body` with each chunk of ledger rows of a partition, one chunk in memory at a time.
     func forEachLedgerBatch(_ number: Int, _ body: (LedgerBatch) -> Void) throws {
-        let path = directory.appendingPathComponent("l\(number)").path
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw SpillCorrupt() }
-        defer { close(descriptor) }
-        func readExactly(_ count: Int) throws -> [UInt8]? {
-            var bytes = [UInt8](repeating: 0, count: count)
-            var done = 0
-            while done < count {
-                let got = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + done, count - done) }
-                if got < 0 && errno == EINTR { continue }
-                if got <= 0 { break }
-                done += got
-            }
-            if done == 0 { return nil }
-            guard done == count else { throw SpillCorrupt() }
-            return bytes
-        }
-        while let header = try readExactly(8) {
-            let rows = Int(header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 0, as: UInt32.self).littleEndian })
-            let size = Int(header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 4, as: UInt32.self).littleEndian })
-            guard let bytes = try readExactly(size) else { throw SpillCorrupt() }
-            body(LedgerBatch(bytes: bytes, rows: rows))
-        }
+        try ledger[number].replay(body)
     }
 
-    /// One side of one partition: an append-only file with a small buffer.
+    /// The settlement side of one partition: an append-only file with a small buffer.
     final class Writer {
         let descriptor: Int32
         var buffer: [UInt8] = []

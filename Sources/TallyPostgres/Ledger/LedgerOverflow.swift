@@ -4,26 +4,29 @@ import Foundation
 import Glibc
 #endif
 
-/// Ledger rows that arrived before their settlement line was read, set aside in an unlinked
-/// temporary file once the in-memory allowance is used up, so the stream keeps flowing while the
-/// files are still parsed without the process's memory growing with the ledger.
+/// Ledger batches set aside in an unlinked temporary file: by the stream's thread while the queue is
+/// full and the files are still parsed (so the stream never waits and memory does not grow with the
+/// ledger), and by a spilled run for each disk partition.
 ///
 /// The file is unlinked as soon as it is created: it lives in the page cache, never counts in the
 /// process's RSS, and disappears with the descriptor whatever happens to the run. Chunks are
 /// ``LedgerBatch`` bytes behind `[u32 rows][u32 bytes]`.
-final class LedgerOverflow: @unchecked Sendable {
-    // Only the matcher's thread touches it (drainAvailable, then drain).
+public final class LedgerOverflow: @unchecked Sendable {
+    // One thread at a time: the writer (under StreamSpill's lock, or the spilled run), then the replay.
     private var descriptor: Int32 = -1
-    private(set) var rows = 0
+    private let directory: URL
+    public private(set) var rows = 0
+
+    /// - Parameter directory: where the (unlinked) file is created; the system's temporary folder by default.
+    public init(directory: URL = FileManager.default.temporaryDirectory) { self.directory = directory }
 
     deinit { if descriptor >= 0 { close(descriptor) } }
 
-    /// Appends a batch; false when the file cannot be created or written (the caller then stops
-    /// taking rows early, as before).
-    func append(_ batch: LedgerBatch) -> Bool {
+    /// Appends a batch; false when the file cannot be created or written.
+    public func append(_ batch: LedgerBatch) -> Bool {
         guard batch.rows > 0 else { return true }
         if descriptor < 0 {
-            let template = FileManager.default.temporaryDirectory.appendingPathComponent("tally-ledger-XXXXXX").path
+            let template = directory.appendingPathComponent("tally-ledger-XXXXXX").path
             var path = Array(template.utf8CString)
             descriptor = path.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
             guard descriptor >= 0 else { return false }
@@ -49,7 +52,7 @@ final class LedgerOverflow: @unchecked Sendable {
     }
 
     /// Calls `body` with every batch set aside, in order, one in memory at a time, then forgets them.
-    func replay(_ body: (LedgerBatch) -> Void) throws {
+    public func replay(_ body: (LedgerBatch) -> Void) throws {
         guard descriptor >= 0 else { return }
         defer {
             close(descriptor)
@@ -79,6 +82,6 @@ final class LedgerOverflow: @unchecked Sendable {
     }
 
     private func overflowError(_ what: String) -> PostgresError {
-        PostgresError(code: .stream, message: "the temporary file of early ledger rows \(what)")
+        PostgresError(code: .stream, message: "the temporary file of ledger rows \(what)")
     }
 }
