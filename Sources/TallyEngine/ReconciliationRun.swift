@@ -97,7 +97,7 @@ public struct ReconciliationRun: Sendable {
         for file in files { try file.checkReadable() }
 
         // The digests are not needed until the report: compute them on another core meanwhile.
-        let digests = FileDigests(files)
+        let digests = BackgroundWork(name: "tally-digests") { try files.map { try $0.sha256() } }
         let ledgerConnection = try PostgresConnection(url: options.databaseURL, password: options.databasePassword)
         defer { ledgerConnection.close() }
         let source = try ledgerSource(ledgerConnection)
@@ -190,7 +190,7 @@ public struct ReconciliationRun: Sendable {
     }
 
     private func reconcile(
-        runID: String, startedAt: Timestamp, window: ReconciliationWindow, files: [SettlementFile], digests: FileDigests,
+        runID: String, startedAt: Timestamp, window: ReconciliationWindow, files: [SettlementFile], digests: BackgroundWork<[String]>,
         ledgerConnection: PostgresConnection, source: LedgerSource, store: ResultStore?, supersedes: String?,
         previous: [OpenItem], resolvedLater: Set<ItemKey>, earlierWindows: [RunReport.WindowBreaks],
         reader: any SettlementReader
@@ -269,7 +269,7 @@ public struct ReconciliationRun: Sendable {
             history: history, earlierWindows: earlierWindows)
         // Render, store, then write: a report on disk always belongs to a stored run. The reports
         // are rendered on another thread while the store writes the breaks and open items.
-        let renderer = BackgroundRender(report)
+        let renderer = BackgroundWork(name: "tally-render") { try ReportWriter.render(report) }
         var alertWrites = AlertWrites()
         if let store {
             if let alerts = options.alerts {
