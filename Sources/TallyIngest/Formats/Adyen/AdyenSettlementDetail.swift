@@ -32,40 +32,27 @@ public struct AdyenSettlementDetail: SettlementReader {
         let descriptor = try file.open()
         defer { close(descriptor) }
         var reader = CSVReader(fileDescriptor: descriptor, maxFieldBytes: options.maxFieldBytes)
-        var layout: AdyenLayout?
-        var headerError: IngestError?
         var balance = AdyenBatchBalance()
         var lineCount = 0
-        do {
-            try reader.forEachRecord { record in
-                guard let columns = layout else {
-                    do throws(HeaderProblem) {
-                        layout = try AdyenLayout(header: record)
-                    } catch {
-                        let failure = IngestError(code: .malformed, message: error.message, path: file.path, line: record.line)
-                        headerError = failure
-                        throw failure
-                    }
-                    return
-                }
-                lineCount += 1
-                if lineCount & 0x3FFF == 0 { progress(record.bytesRead) }
-                let location = SourceLocation(file: file.index, line: record.line)
-                switch AdyenRow.read(record, columns) {
-                case .failure(let problem):
-                    sink.addReject(Reject(location: location, reason: problem.reason))
-                case .success(let row):
-                    row.emit(record, columns, location, into: &sink)
-                    if let net = row.net { balance.add(net: net.minor, currency: net.currency, payout: row.type == .payout) }
-                    if let batch = columns.batchNumber { balance.noteBatch(record[batch]) }
+        let layout = try reader.forEachRow(
+            of: file, bind: { header throws(IngestError) in
+                do throws(HeaderProblem) { return try AdyenLayout(header: header) } catch {
+                    throw IngestError(code: .malformed, message: error.message, path: file.path, line: header.line)
                 }
             }
-        } catch let error as IngestError {
-            throw error
-        } catch {
-            throw IngestError(code: .unreadable, message: "\(error)", path: file.path)
+        ) { record, columns in
+            lineCount += 1
+            if lineCount & 0x3FFF == 0 { progress(record.bytesRead) }
+            let location = SourceLocation(file: file.index, line: record.line)
+            switch AdyenRow.read(record, columns) {
+            case .failure(let problem):
+                sink.addReject(Reject(location: location, reason: problem.reason))
+            case .success(let row):
+                row.emit(record, columns, location, into: &sink)
+                if let net = row.net { balance.add(net: net.minor, currency: net.currency, payout: row.type == .payout) }
+                if let batch = columns.batchNumber { balance.noteBatch(record[batch]) }
+            }
         }
-        if let headerError { throw headerError }
         guard layout != nil else {
             throw IngestError(
                 code: .malformed, message: "the file is empty; expected an Adyen settlement details report with a header row",

@@ -22,35 +22,13 @@ public struct MappedCSVReader: SettlementReader {
         let descriptor = try file.open()
         defer { close(descriptor) }
         var reader = CSVReader(fileDescriptor: descriptor, delimiter: mapping.delimiter, maxFieldBytes: maxFieldBytes)
-        var skipped = 0
-        var columns: [String: Int]?
-        var headerCount = 0
-        var failure: IngestError?
-        do {
-            try reader.forEachRecord { record in
-                if skipped < mapping.skipRows {
-                    skipped += 1
-                    return
-                }
-                guard let bound = columns else {
-                    do throws(IngestError) {
-                        columns = try bind(record, file: file)
-                        headerCount = record.count
-                    } catch {
-                        failure = error
-                        throw error
-                    }
-                    return
-                }
-                readRow(record, bound, headerCount, file, &sink)
-            }
-        } catch let error as IngestError {
-            throw error
-        } catch {
-            throw IngestError(code: .unreadable, message: "\(error)", path: file.path)
+        let bound = try reader.forEachRow(
+            of: file, skipping: mapping.skipRows,
+            bind: { header throws(IngestError) in (try bind(header, file: file), header.count) }
+        ) { record, columns in
+            readRow(record, columns.0, columns.1, file, &sink)
         }
-        if let failure { throw failure }
-        guard columns != nil else {
+        guard bound != nil else {
             throw IngestError(
                 code: .malformed,
                 message: "no header row after skipping \(mapping.skipRows) row\(mapping.skipRows == 1 ? "" : "s")",

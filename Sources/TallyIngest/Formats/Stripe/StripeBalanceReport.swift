@@ -24,32 +24,18 @@ public struct StripeBalanceReport: SettlementReader {
         let descriptor = try file.open()
         defer { close(descriptor) }
         var reader = CSVReader(fileDescriptor: descriptor, maxFieldBytes: options.maxFieldBytes)
-        var layout: Layout?
-        var headerError: IngestError?
         var linesOff = 0
         var lineCount = 0
-        do {
-            try reader.forEachRecord { record in
-                guard let columns = layout else {
-                    do throws(IngestError) {
-                        layout = try Layout(header: record, file: file, referenceColumn: options.referenceColumn)
-                    } catch {
-                        headerError = error
-                        throw error
-                    }
-                    return
-                }
-                lineCount += 1
-                if lineCount & 0x3FFF == 0 { progress(record.bytesRead) }
-                if !readRow(record, columns, file, &sink) { linesOff += 1 }
+        let bound = try reader.forEachRow(
+            of: file, bind: { header throws(IngestError) in
+                try Layout(header: header, file: file, referenceColumn: options.referenceColumn)
             }
-        } catch let error as IngestError {
-            throw error
-        } catch {
-            throw IngestError(code: .unreadable, message: "\(error)", path: file.path)
+        ) { record, columns in
+            lineCount += 1
+            if lineCount & 0x3FFF == 0 { progress(record.bytesRead) }
+            if !readRow(record, columns, file, &sink) { linesOff += 1 }
         }
-        if let headerError { throw headerError }
-        guard let layout else {
+        guard let layout = bound else {
             throw IngestError(
                 code: .malformed, message: "the file is empty; expected a Stripe report with a header row",
                 path: file.path)
