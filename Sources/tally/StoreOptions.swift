@@ -14,46 +14,44 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "Config file whose databases to use (default: TALLY_CONFIG, then ./tally.yml when present).")
     var config: String?
 
-    /// The databases of a command that reads both the store and the ledger: flags, then the config
-    /// file (with passwords from the environment or files), then the environment.
+    /// The databases of a command: each URL from its flag, else the config file, else the
+    /// environment (`DATABASE_URL`, `TALLY_RESULTS_URL`); a password only from the config's
+    /// `password_env` or `password_file`, and only for a URL that is not a flag. `tally run` resolves
+    /// its databases the same way.
     struct Databases {
         var databaseURL: String?
         var databasePassword: String?
         var resultsURL: String?
         var resultsPassword: String?
         var config: TallyConfig?
+
+        static func resolve(
+            databaseFlag: String?, resultsFlag: String?, config: TallyConfig?,
+            environment: [String: String] = ProcessInfo.processInfo.environment
+        ) throws -> Databases {
+            Databases(
+                databaseURL: databaseFlag ?? config?.database?.url ?? environment["DATABASE_URL"],
+                databasePassword: databaseFlag == nil ? try config?.database?.password(key: "database") : nil,
+                resultsURL: resultsFlag ?? config?.results?.url ?? environment["TALLY_RESULTS_URL"],
+                resultsPassword: resultsFlag == nil ? try config?.results?.password(key: "results") : nil,
+                config: config)
+        }
+
+        /// The connection to the `tally` schema: the results database, else the payments database.
+        func connectStore() throws -> PostgresConnection {
+            if let resultsURL { return try PostgresConnection(url: resultsURL, password: resultsPassword) }
+            return try PostgresConnection(url: databaseURL, password: databasePassword)
+        }
     }
 
     func databases() throws -> Databases {
-        let environment = ProcessInfo.processInfo.environment
         let loaded = try TallyConfig.locate(flag: config).map { try TallyConfig.load(path: $0) }
-        let flagged = databaseURL != nil
-        return Databases(
-            databaseURL: databaseURL ?? loaded?.database?.url ?? environment["DATABASE_URL"],
-            databasePassword: flagged ? nil : try loaded?.database?.password(key: "database"),
-            resultsURL: resultsURL ?? environment["TALLY_RESULTS_URL"] ?? (flagged ? nil : loaded?.results?.url),
-            resultsPassword: resultsURL != nil || flagged ? nil : try loaded?.results?.password(key: "results"),
-            config: loaded)
+        return try Databases.resolve(databaseFlag: databaseURL, resultsFlag: resultsURL, config: loaded)
     }
 
-    /// Opens the store's connection: the flags, else the config's results or payments database
-    /// (with its password from the environment or a file), else the environment.
+    /// Opens the store's connection (see ``Databases``).
     func connect() throws -> PostgresConnection {
-        let environment = ProcessInfo.processInfo.environment
-        if let url = resultsURL ?? environment["TALLY_RESULTS_URL"] ?? databaseURL {
-            return try PostgresConnection(url: url)
-        }
-        if let path = TallyConfig.locate(flag: config) {
-            let loaded = try TallyConfig.load(path: path)
-            if let results = loaded.results {
-                return try PostgresConnection(url: results.url, password: try results.password(key: "results"))
-            }
-            if let database = loaded.database {
-                return try PostgresConnection(
-                    url: database.url ?? environment["DATABASE_URL"], password: try database.password(key: "database"))
-            }
-        }
-        return try PostgresConnection(url: environment["DATABASE_URL"])
+        try databases().connectStore()
     }
 }
 

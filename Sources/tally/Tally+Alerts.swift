@@ -104,7 +104,8 @@ extension Tally {
 
             func run() throws {
                 try withExitStatus {
-                    let config = try TallyConfig.locate(flag: store.config).map { try TallyConfig.load(path: $0) }
+                    let databases = try store.databases()
+                    let config = databases.config
                     guard
                         let settings = try AlertOptions.settings(
                             file: alerts, webhook: webhook, configured: config?.alerts,
@@ -116,7 +117,7 @@ extension Tally {
                             message:
                                 "give --alerts FILE, --webhook URL or a config with alerts: delivery needs the endpoints' URLs and secrets, which are never stored.")
                     }
-                    let connection = try store.connect()
+                    let connection = try databases.connectStore()
                     try Migrations.migrate(connection)
                     guard let counts = settings.deliver(store: connection, log: { Console.error("tally: \($0)") }) else {
                         throw ExitCode(ExitStatus.unavailable.rawValue)

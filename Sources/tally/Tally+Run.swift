@@ -306,7 +306,8 @@ extension Tally {
             provider: String, format: SettlementFormat, configured: TallyConfig.Provider?, config: TallyConfig?,
             environment: [String: String]
         ) throws -> RunPlan {
-            let resultsURL = self.resultsURL ?? config?.results?.url ?? environment["TALLY_RESULTS_URL"]
+            let databases = try StoreOptions.Databases.resolve(
+                databaseFlag: databaseURL, resultsFlag: resultsURL, config: config, environment: environment)
             return RunPlan(
                 provider: provider, format: format, files: files, filePattern: filePattern ?? configured?.filePattern,
                 mapping: mapping ?? configured?.mapping,
@@ -318,10 +319,8 @@ extension Tally {
                 maxRejects: maxRejects ?? configured?.maxRejects ?? 1000,
                 failOn: failOn ?? configured?.failOn.flatMap(FailLevel.init(rawValue:)) ?? .never,
                 ledgerQuery: configured?.ledgerQuery,
-                databaseURL: databaseURL ?? config?.database?.url ?? environment["DATABASE_URL"],
-                databasePassword: databaseURL == nil ? try config?.database?.password(key: "database") : nil,
-                resultsURL: resultsURL,
-                resultsPassword: self.resultsURL == nil ? try config?.results?.password(key: "results") : nil,
+                databaseURL: databases.databaseURL, databasePassword: databases.databasePassword,
+                resultsURL: databases.resultsURL, resultsPassword: databases.resultsPassword,
                 out: out, reportsDirectory: config?.reportsDirectory,
                 memoryLimit: memoryLimit.flatMap(ByteSize.parse) ?? configured?.memoryLimit ?? config?.memoryLimit,
                 maskPII: maskPII || (configured?.maskPII ?? config?.maskPII ?? false),
