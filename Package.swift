@@ -21,7 +21,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
-        .target(name: "TallyCore"),
+        .target(name: "CTallyPrefetch"),
+        .target(name: "TallyCore", dependencies: ["CTallyPrefetch"]),
         .target(
             name: "TallyIngest",
             dependencies: [
@@ -82,7 +83,7 @@ let package = Package(
     ]
 )
 
-for target in package.targets where target.type != .system {
+for target in package.targets where target.type != .system && target.name != "CTallyPrefetch" {
     target.swiftSettings = (target.swiftSettings ?? []) + [
         .enableUpcomingFeature("ExistentialAny"),
         .enableUpcomingFeature("MemberImportVisibility"),

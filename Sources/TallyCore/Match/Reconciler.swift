@@ -111,6 +111,12 @@ public struct Reconciler: Sendable, SettlementSink {
         return true
     }
 
+    /// Starts the memory loads that adding these rows' keys will need (see
+    /// ``SettlementIndex/prefetch(_:key:)``); call it for a group of rows just before adding them.
+    public func prefetch(_ count: Int, key: (Int) -> (UnsafeBufferPointer<UInt8>, TransactionKind)) {
+        index.prefetch(count, key: key)
+    }
+
     @discardableResult
     private mutating func countStreamedRow(_ createdAt: Timestamp) -> Bool {
         ledgerRowsStreamed += 1

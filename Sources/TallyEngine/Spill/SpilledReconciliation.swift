@@ -106,7 +106,7 @@ extension ReconciliationRun {
                     reconciler.addTransaction(reference, kind: kind, amount: amount, location: location)
                 }
                 try partitions.forEachLedgerBatch(number) { batch in
-                    batch.forEachRow { LedgerSource.feed($0, into: &reconciler, lookedUp: false) }
+                    LedgerSource.feed(batch, into: &reconciler)
                 }
                 try source.lookUp(into: &reconciler, connection: ledgerConnection)
                 for key in previousKeys[number] ?? [] {

@@ -31,6 +31,14 @@ public final class BoundedQueue<Item: Sendable>: Sendable {
         return true
     }
 
+    /// Takes the oldest item if there is one, without waiting.
+    public func tryPop() -> Item? {
+        guard filled.wait(timeout: .now()) == .success else { return nil }
+        let item = items.withLock { $0.removeFirst() }
+        free.signal()
+        return item
+    }
+
     /// Takes the oldest item, waiting while the queue is empty.
     public func pop() -> Item {
         filled.wait()

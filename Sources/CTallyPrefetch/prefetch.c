@@ -1,0 +1,2 @@
+// The module is header-only (static inline); SwiftPM wants one source file per C target.
+#include "CTallyPrefetch.h"

@@ -1,0 +1,133 @@
+import Foundation
+import TallyCore
+import TallyTestSupport
+import Testing
+
+@testable import TallyPostgres
+
+/// The two ways the ledger window is streamed (a binary COPY of the canonical table, single-row
+/// mode for a configured ledger query) read the same rows, and the rows set aside on disk are read
+/// back while the stream is still adding to them.
+@Suite(.freshDatabase, .serialized) struct LedgerStreamTests {
+    static let window = ReconciliationWindow(
+        from: CivilDate(iso: "1999-12-31")!, to: CivilDate(iso: "2026-03-10")!,
+        start: Timestamp.parse("1999-12-31 00:00:00+00")!, end: Timestamp.parse("2026-03-11 00:00:00+00")!,
+        streamStart: Timestamp.parse("1999-12-30 00:00:00+00")!, streamEnd: Timestamp.parse("2026-03-12 00:00:00+00")!)
+
+    /// Rows whose binary forms are worth a look: before PostgreSQL's 2000 epoch (a negative
+    /// timestamp), microseconds, a negative and a huge amount, NULL and awkward merchant references,
+    /// an unknown status, and rows that must become rejects (an unknown kind or currency).
+    func ledger() throws -> PostgresConnection {
+        let db = try PostgresConnection(url: FreshDatabase.url)
+        try db.execute("DROP TABLE IF EXISTS payments")
+        try TestLedger.create(db)
+        try TestLedger.insert(
+            [
+                PaymentRow(id: 1, reference: "ch_old", amountMinor: 100, createdAt: "1999-12-31 23:59:59.999999+00"),
+                PaymentRow(id: 2, reference: "ch_micro", amountMinor: -250, createdAt: "2026-03-10 12:00:00.000001+00"),
+                PaymentRow(
+                    id: 3, reference: "ch_big", amountMinor: 9_007_199_254_740_993, currency: "JPY",
+                    createdAt: "2026-03-10 23:59:59+00", merchantReference: "order\t7\n\\x"),
+                PaymentRow(id: 4, reference: "ch_odd", amountMinor: 5, status: "on_hold", createdAt: "2026-03-09 00:00:00+00"),
+                PaymentRow(id: 5, reference: "ch_kind", kind: "payout", amountMinor: 5, createdAt: "2026-03-09 00:00:00+00"),
+                PaymentRow(id: 6, reference: "ch_ccy", amountMinor: 5, currency: "XYZ", createdAt: "2026-03-09 00:00:00+00"),
+                PaymentRow(id: 7, provider: "other", reference: "ch_other", amountMinor: 5, createdAt: "2026-03-09 00:00:00+00"),
+            ], into: db)
+        return db
+    }
+
+    func reconcile(_ source: LedgerSource, _ db: PostgresConnection) throws -> ReconciliationResult {
+        var reconciler = Reconciler(window: Self.window)
+        for (line, reference, minor) in [(2, "ch_micro", Int64(250)), (3, "ch_odd", 5)] {
+            reconciler.addTransaction(
+                SettlementTransaction(
+                    reference: reference, kind: .charge, amount: Money(minor: minor, currency: .eur),
+                    location: SourceLocation(file: 0, line: line)))
+        }
+        try source.read(into: &reconciler, connection: db)
+        return reconciler.finish()
+    }
+
+    @Test func aBinaryCopyAndSingleRowModeReadTheSameRows() throws {
+        let db = try ledger()
+        let copy = LedgerSource(provider: "acmepay")
+        #expect(copy.windowCopy != nil)
+        let configured = LedgerSource(
+            provider: "acmepay",
+            ledgerQuery: "SELECT * FROM payments WHERE provider = $1 AND created_at >= $2 AND created_at < $3",
+            hasMerchantReference: true)
+        #expect(configured.windowCopy == nil)
+
+        let binary = try reconcile(copy, db)
+        let text = try reconcile(configured, db)
+        #expect(binary.breaks == text.breaks)
+        #expect(binary.rejects.map(\.reason) == text.rejects.map(\.reason))
+        #expect(binary.matched == 1 && binary.ledgerRowsStreamed == 4)
+        #expect(binary.rejects.count == 2)
+
+        let ledger = Dictionary(uniqueKeysWithValues: binary.breaks.compactMap { item in item.ledger.map { (item.reference, $0) } })
+        #expect(ledger["ch_old"]?.createdAt == Timestamp.parse("1999-12-31 23:59:59.999999+00"))
+        #expect(ledger["ch_big"]?.amount == Money(minor: 9_007_199_254_740_993, currency: .jpy))
+        #expect(ledger["ch_big"]?.merchantReference == "order\t7\n\\x")
+        #expect(ledger["ch_odd"]?.status == .other("on_hold"))  // a status_mismatch
+        #expect(ledger["ch_old"]?.merchantReference == nil)
+    }
+
+    @Test func binaryFieldsDecodeAndBadHeadersAreRefused() throws {
+        func field(_ value: Int64) -> [UInt8] { withUnsafeBytes(of: value.bigEndian) { Array($0) } }
+        for (raw, expected) in [
+            (Int64.max, nil), (Int64.min, nil), (0, Timestamp.parse("2000-01-01 00:00:00+00")),
+            (-1, Timestamp.parse("1999-12-31 23:59:59.999999+00")),
+        ] as [(Int64, Timestamp?)] {
+            let bytes = field(raw)
+            bytes.withUnsafeBufferPointer { buffer in
+                var fields = LedgerFields()
+                fields.binaryValues = true
+                fields[5] = buffer
+                #expect(fields.createdAt() == expected, "\(raw)")
+            }
+        }
+        var framing = CopyBinaryFraming()
+        let notCopy = Array("PGCOPY\nnot binary at all".utf8)
+        #expect(throws: PostgresError.self) { try notCopy.withUnsafeBufferPointer { _ = try framing.tuple(in: $0) } }
+    }
+
+    @Test func rowsSetAsideAreReadWhileTheWriterGoesOn() throws {
+        let overflow = LedgerOverflow()
+        let batches = 200
+        @Sendable func batch(_ number: Int) -> LedgerBatch {
+            var batch = LedgerBatch(reservingBytes: 0)
+            let text = Array("ch_\(number)".utf8)
+            text.withUnsafeBufferPointer { reference in
+                var fields = LedgerFields()
+                fields[0] = reference
+                for _ in 0...(number % 5) { batch.append(fields) }
+            }
+            return batch
+        }
+        let writer = Thread {
+            for number in 0..<batches {
+                _ = overflow.append(batch(number))
+                if number % 10 == 0 { usleep(200) }
+            }
+        }
+        writer.start()
+        var read: [(Int, String)] = []
+        var idle = 0
+        while read.count < batches && idle < 20_000 {
+            guard let next = try overflow.next() else {
+                idle += 1
+                usleep(100)
+                continue
+            }
+            var first = ""
+            next.forEachRow { if first.isEmpty { first = String(decoding: $0[0]!, as: UTF8.self) } }
+            read.append((next.rows, first))
+        }
+        #expect(read.count == batches)
+        #expect(read.map(\.0) == (0..<batches).map { $0 % 5 + 1 })
+        #expect(read.map(\.1) == (0..<batches).map { "ch_\($0)" })
+        #expect(try overflow.next() == nil)
+        #expect(overflow.unreadRows == 0)
+    }
+}
