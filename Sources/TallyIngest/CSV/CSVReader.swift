@@ -16,11 +16,15 @@ public struct CSVRecord {
     public let bytesRead: Int
     let bytes: UnsafeBufferPointer<UInt8>
     let ends: UnsafeBufferPointer<Int>
+    /// Bytes between one field's end and the next one's start: 0 when the fields were copied out
+    /// back to back, 1 when the record is read in place from the input (the delimiters stay).
+    let gap: Int
 
     /// The unescaped bytes of field `index` (surrounding quotes removed, `""` turned into `"`).
+    @inline(__always)
     public subscript(index: Int) -> UnsafeBufferPointer<UInt8> {
-        let start = index == 0 ? 0 : ends[index - 1]
-        return UnsafeBufferPointer(rebasing: bytes[start..<ends[index]])
+        let start = index == 0 ? 0 : ends[index - 1] &+ gap
+        return UnsafeBufferPointer(start: bytes.baseAddress.map { $0 + start }, count: ends[index] &- start)
     }
 
     /// Field `index` decoded as UTF-8, or `nil` when it is not valid UTF-8.
@@ -77,24 +81,48 @@ public struct CSVReader: ~Copyable {
     private var crInQuoted = false
     private var quoteOpenedLine = 1
     private var atStart = true
+    private let readsInPlace: Bool
+    /// Field ends of a record read in place (``readInPlace(_:from:_:)``); at most `inPlaceFields`.
+    private let inPlaceEnds: UnsafeMutablePointer<Int>
+    private static let inPlaceFields = 256
 
     /// Reads from an open file descriptor (not closed by the reader).
     public init(fileDescriptor: Int32, delimiter: UInt8 = UInt8(ascii: ","), maxFieldBytes: Int = 16 << 20) {
-        self.descriptor = fileDescriptor
-        self.memory = nil
-        self.delimiter = delimiter
-        self.maxFieldBytes = maxFieldBytes
-        self.chunk = [UInt8](repeating: 0, count: 256 << 10)
+        self.init(
+            fileDescriptor: fileDescriptor, delimiter: delimiter, maxFieldBytes: maxFieldBytes, chunkBytes: 256 << 10,
+            readsInPlace: true)
     }
 
     /// Reads from bytes in memory (tests, small inputs).
     public init(bytes: [UInt8], delimiter: UInt8 = UInt8(ascii: ","), maxFieldBytes: Int = 16 << 20) {
+        self.init(bytes: bytes, delimiter: delimiter, maxFieldBytes: maxFieldBytes, readsInPlace: true)
+    }
+
+    /// - Parameters:
+    ///   - chunkBytes: bytes per `read(2)` (tests use tiny chunks to cut records anywhere).
+    ///   - readsInPlace: whether whole plain records take the in-place fast path; tests compare
+    ///     the reader with and without it.
+    init(fileDescriptor: Int32, delimiter: UInt8, maxFieldBytes: Int, chunkBytes: Int, readsInPlace: Bool) {
+        self.descriptor = fileDescriptor
+        self.memory = nil
+        self.delimiter = delimiter
+        self.maxFieldBytes = maxFieldBytes
+        self.chunk = [UInt8](repeating: 0, count: chunkBytes)
+        self.readsInPlace = readsInPlace
+        self.inPlaceEnds = .allocate(capacity: Self.inPlaceFields)
+    }
+
+    init(bytes: [UInt8], delimiter: UInt8, maxFieldBytes: Int, readsInPlace: Bool) {
         self.descriptor = -1
         self.memory = bytes
         self.delimiter = delimiter
         self.maxFieldBytes = maxFieldBytes
         self.chunk = []
+        self.readsInPlace = readsInPlace
+        self.inPlaceEnds = .allocate(capacity: Self.inPlaceFields)
     }
+
+    deinit { inPlaceEnds.deallocate() }
 
     /// Calls `body` once per record, in order, until the input ends.
     ///
@@ -137,6 +165,12 @@ public struct CSVReader: ~Copyable {
         let lf = UInt8(ascii: "\n")
         let delimiter = self.delimiter
         while index < count {
+            if readsInPlace && state == .fieldStart && !recordStarted && !pendingCR,
+                let next = try readInPlace(input, from: index, body)
+            {
+                index = next
+                continue
+            }
             let byte = input[index]
             if pendingCR {
                 pendingCR = false
@@ -244,6 +278,61 @@ public struct CSVReader: ~Copyable {
         }
     }
 
+    /// The fast path for the common record: one that lies whole in the chunk, has no quote and no
+    /// field over the size limit, and ends in LF, CRLF or a lone CR followed by more input. It is
+    /// handed to `body` in place, without copying a byte, and the position after its line end is
+    /// returned. Anything else returns `nil` before consuming a byte, and the state machine below
+    /// reads the record instead.
+    @inline(__always)
+    private mutating func readInPlace(
+        _ input: UnsafeBufferPointer<UInt8>, from start: Int, _ body: (CSVRecord) throws -> Void
+    ) throws -> Int? {
+        let base = input.baseAddress!
+        let count = input.count
+        let delimiter = self.delimiter
+        let quote = UInt8(ascii: "\"")
+        let cr = UInt8(ascii: "\r")
+        let lf = UInt8(ascii: "\n")
+        // one comparison rules out most ordinary bytes: every special byte is at most `highest`
+        let highest = max(delimiter, quote)
+        var index = start
+        var fields = 0
+        var fieldStart = start
+        while index < count {
+            let byte = base[index]
+            if byte > highest || (byte != delimiter && byte != quote && byte != cr && byte != lf) {
+                index &+= 1
+                continue
+            }
+            if byte == quote { return nil }
+            if index - fieldStart > maxFieldBytes || fields == Self.inPlaceFields { return nil }
+            if byte == delimiter {
+                inPlaceEnds[fields] = index - start
+                fields &+= 1
+                index &+= 1
+                fieldStart = index
+                continue
+            }
+            // a line end: a blank line, or a CR whose LF may be in the next chunk, goes the slow way
+            if index == start { return nil }
+            var next = index + 1
+            if byte == cr {
+                guard next < count else { return nil }
+                if base[next] == lf { next += 1 }
+            }
+            inPlaceEnds[fields] = index - start
+            fields &+= 1
+            let record = CSVRecord(
+                line: line, count: fields, problem: nil, bytesRead: bytesRead,
+                bytes: UnsafeBufferPointer(start: base + start, count: index - start),
+                ends: UnsafeBufferPointer(start: inPlaceEnds, count: fields), gap: 1)
+            line += 1
+            try body(record)
+            return next
+        }
+        return nil
+    }
+
     private mutating func finish(_ body: (CSVRecord) throws -> Void) throws {
         switch state {
         case .quoted:
@@ -301,7 +390,9 @@ public struct CSVReader: ~Copyable {
         try record.withUnsafeBufferPointer { bytes in
             try ends.withUnsafeBufferPointer { ends in
                 try body(
-                    CSVRecord(line: line, count: ends.count, problem: problem, bytesRead: consumed, bytes: bytes, ends: ends))
+                    CSVRecord(
+                        line: line, count: ends.count, problem: problem, bytesRead: consumed, bytes: bytes, ends: ends,
+                        gap: 0))
             }
         }
         record.removeAll(keepingCapacity: record.capacity <= 1 << 20)
