@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TallyReport
 
 /// A value computed on a thread of its own while the run goes on (the files' SHA-256 while they are
 /// parsed, the reports while the store writes), waited for where it is needed.
@@ -22,5 +23,25 @@ final class BackgroundWork<Value: Sendable>: Sendable {
         done.wait()
         done.signal()
         return try result.withLock { $0! }.get()
+    }
+}
+
+/// The three reports rendered on two threads: `report.json` (the longest, Foundation's
+/// `JSONEncoder`) on one, `report.html` and `breaks.csv` on the other, in the same files and
+/// order as ``ReportWriter/render(_:)``.
+final class ParallelRendering: Sendable {
+    private let json: BackgroundWork<[UInt8]>
+    private let pages: BackgroundWork<ReportWriter.Rendered>
+
+    init(_ report: RunReport) {
+        json = BackgroundWork(name: "tally-render-json") { try JSONReport.render(report) }
+        pages = BackgroundWork(name: "tally-render-html") {
+            ReportWriter.Rendered(files: [("report.html", HTMLReport.render(report)), ("breaks.csv", BreaksCSV.render(report))])
+        }
+    }
+
+    /// Blocks until both are done.
+    func wait() throws -> ReportWriter.Rendered {
+        ReportWriter.Rendered(files: [("report.json", try json.wait())] + (try pages.wait()).files)
     }
 }

@@ -269,7 +269,7 @@ public struct ReconciliationRun: Sendable {
             history: history, earlierWindows: earlierWindows)
         // Render, store, then write: a report on disk always belongs to a stored run. The reports
         // are rendered on another thread while the store writes the breaks and open items.
-        let renderer = BackgroundWork(name: "tally-render") { try ReportWriter.render(report) }
+        let renderer = ParallelRendering(report)
         var alertWrites = AlertWrites()
         if let store {
             if let alerts = options.alerts {
