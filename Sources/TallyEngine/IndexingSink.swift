@@ -28,12 +28,12 @@ struct IndexingSink: SettlementSink {
         offered += 1
         guard !overBudget else { return }
         reconciler.addTransaction(reference, kind: kind, amount: amount, location: location)
-        if let budget, offered & 63 == 0, reconciler.index.footprintBytes > budget { overBudget = true }
+        if let budget, offered & 63 == 0, reconciler.indexFootprintBytes > budget { overBudget = true }
     }
 
     /// Checks the budget now (at the end of a file).
     mutating func checkBudget() {
-        if let budget, reconciler.index.footprintBytes > budget { overBudget = true }
+        if let budget, reconciler.indexFootprintBytes > budget { overBudget = true }
     }
 
     mutating func addNonTransaction(_ line: NonTransactionLine) { reconciler.addNonTransaction(line) }

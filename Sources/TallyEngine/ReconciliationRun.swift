@@ -347,7 +347,7 @@ public struct ReconciliationRun: Sendable {
             bytesDone += size
             if sink.overBudget {
                 // what the index holds, scaled to every transaction offered and to the files not read yet
-                let perTransaction = Double(sink.reconciler.index.footprintBytes) / Double(max(1, sink.reconciler.index.count))
+                let perTransaction = Double(sink.reconciler.indexFootprintBytes) / Double(max(1, sink.reconciler.indexCount))
                 let estimate = perTransaction * Double(sink.offered) * Double(max(totalBytes, 1)) / Double(max(bytesDone, 1))
                 throw SpillRequired(estimatedBytes: Int(min(estimate, Double(Int.max / 4))))
             }
@@ -358,6 +358,7 @@ public struct ReconciliationRun: Sendable {
             fileReports.append(RunReport.File(path: file.path, sha256: "", records: records + rejected, rejected: rejected))
             note("read \(file.path): \(records) records, \(rejected) rejected in \(Self.seconds(since: &clock))", phase: "read")
         }
+        sink.reconciler.settleTransactions()
         return (sink.reconciler, fileReports)
     }
 

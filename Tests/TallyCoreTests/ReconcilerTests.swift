@@ -179,6 +179,52 @@ private func reconcile(
         #expect(result.settlementTransactions == 3)
     }
 
+    /// Keys go into the table one call late (the slot's cache miss overlaps the next line); a
+    /// duplicate on the very last line, or on two lines in a row, is still caught, with or without
+    /// ledger rows after the files and with or without an explicit settle.
+    @Test(arguments: [false, true])
+    func deferredInsertsCatchEveryDuplicate(settleFirst: Bool) {
+        var reconciler = Reconciler(window: utcWindow())
+        for (line, reference) in [(2, "a"), (3, "b"), (4, "a"), (5, "c"), (6, "c"), (7, "c")] {
+            reconciler.addTransaction(settlement(reference, line: line))
+        }
+        if settleFirst { reconciler.settleTransactions() }
+        #expect(reconciler.index.count == 3)
+        let result = reconciler.finish()
+        #expect(result.settlementTransactions == 6)
+        let duplicates = result.breaks.filter { $0.breakClass == .duplicateInProvider }
+        #expect(duplicates.map(\.reference).sorted() == ["a", "c", "c"])
+        #expect(duplicates.compactMap(\.provider?.location.line).sorted() == [4, 6, 7])
+        #expect(result.breaks.filter { $0.breakClass == .missingInternally }.map(\.reference).sorted() == ["a", "b", "c"])
+    }
+
+    @Test func deferredAndImmediateInsertsBuildTheSameIndex() {
+        var immediate = SettlementIndex()
+        var deferred = SettlementIndex()
+        var state: UInt64 = 7
+        var duplicates = (immediate: [Int](), deferred: [Int]())
+        for line in 0..<20_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            var reference = "ref_\(state >> 50)"  // about 16k distinct keys: many duplicates
+            let kind: TransactionKind = state & 1 == 0 ? .charge : .refund
+            let location = SourceLocation(file: 0, line: line)
+            reference.withUTF8 { bytes in
+                if immediate.insert(bytes, kind: kind, amount: eur(Int64(line)), location: location) == nil {
+                    duplicates.immediate.append(line)
+                }
+                if let duplicate = deferred.insertDeferred(bytes, kind: kind, amount: eur(Int64(line)), location: location) {
+                    duplicates.deferred.append(duplicate.location.line)
+                }
+            }
+        }
+        if let duplicate = deferred.settle() { duplicates.deferred.append(duplicate.location.line) }
+        #expect(duplicates.immediate == duplicates.deferred)
+        #expect(immediate.count == deferred.count)
+        #expect(immediate.entries.indices.allSatisfy { immediate.reference(of: $0) == deferred.reference(of: $0) })
+        #expect(immediate.entries.map(\.line) == deferred.entries.map(\.line))
+        #expect(immediate.footprintBytes == deferred.footprintBytes)
+    }
+
     @Test func duplicateInternalIsDeterministic() {
         let early = ledger(eur(1_000), created: "2026-03-10 08:00:00+00")
         let late = ledger(eur(1_500), created: "2026-03-10 09:00:00+00")

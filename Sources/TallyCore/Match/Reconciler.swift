@@ -20,7 +20,21 @@ public struct Reconciler: Sendable, SettlementSink {
     /// Largest absolute difference in minor units that still counts as equal.
     public let amountTolerance: Int64
 
-    public private(set) var index: SettlementIndex
+    /// The index of the settlement transactions, with any transaction still staged in it settled.
+    public var index: SettlementIndex {
+        guard settlementIndex.hasStaged else { return settlementIndex }
+        var settled = settlementIndex
+        _ = settled.settle()
+        return settled
+    }
+
+    private var settlementIndex: SettlementIndex
+
+    /// Bytes held by the index so far (for the memory budget; no copy, unlike ``index``).
+    public var indexFootprintBytes: Int { settlementIndex.footprintBytes }
+
+    /// Transactions in the index so far (one may still be staged).
+    public var indexCount: Int { settlementIndex.count }
     public private(set) var settlementTransactions = 0
     public private(set) var ledgerRowsInWindow = 0
     public private(set) var ledgerRowsStreamed = 0
@@ -37,7 +51,7 @@ public struct Reconciler: Sendable, SettlementSink {
     public init(window: ReconciliationWindow, amountTolerance: Int64 = 0, expectedTransactions: Int = 1024) {
         self.window = window
         self.amountTolerance = amountTolerance
-        self.index = SettlementIndex(expectedCount: expectedTransactions)
+        self.settlementIndex = SettlementIndex(expectedCount: expectedTransactions)
     }
 
     // MARK: Settlement side
@@ -47,13 +61,21 @@ public struct Reconciler: Sendable, SettlementSink {
         _ reference: UnsafeBufferPointer<UInt8>, kind: TransactionKind, amount: Money, location: SourceLocation
     ) {
         settlementTransactions += 1
-        if index.insert(reference, kind: kind, amount: amount, location: location) == nil {
-            providerDuplicates.append(
-                (
-                    String(decoding: reference, as: UTF8.self), kind,
-                    Break.ProviderSide(amount: amount, location: location)
-                ))
-        }
+        // One call late (see SettlementIndex.insertDeferred): the table's cache miss overlaps the
+        // parsing of the next line.
+        record(settlementIndex.insertDeferred(reference, kind: kind, amount: amount, location: location))
+    }
+
+    /// Puts the last transaction's key into the index. The ledger-side calls do it themselves; a
+    /// driver calls it once the files are read, before it reads ``index``, to avoid a copy.
+    public mutating func settleTransactions() {
+        record(settlementIndex.settle())
+    }
+
+    private mutating func record(_ duplicate: SettlementIndex.Duplicate?) {
+        guard let duplicate else { return }
+        providerDuplicates.append(
+            (duplicate.reference, duplicate.kind, Break.ProviderSide(amount: duplicate.amount, location: duplicate.location)))
     }
 
     /// String convenience for tests and small readers.
@@ -99,10 +121,11 @@ public struct Reconciler: Sendable, SettlementSink {
         _ reference: UnsafeBufferPointer<UInt8>, kind: TransactionKind, amount: Money, status: LedgerStatus,
         createdAt: Timestamp
     ) -> Bool {
-        guard let entry = index.find(reference, kind) else { return false }
+        if settlementIndex.hasStaged { settleTransactions() }
+        guard let entry = settlementIndex.find(reference, kind) else { return false }
         countStreamedRow(createdAt)
-        if index.entries[entry].ledgerSource == 0 {
-            index.setLedger(entry, amount: amount, status: status, createdAt: createdAt, source: 1)
+        if settlementIndex.entries[entry].ledgerSource == 0 {
+            settlementIndex.setLedger(entry, amount: amount, status: status, createdAt: createdAt, source: 1)
         } else {
             claim(
                 entry, LedgerRecord(reference: "", kind: kind, amount: amount, status: status, createdAt: createdAt),
@@ -114,7 +137,7 @@ public struct Reconciler: Sendable, SettlementSink {
     /// Starts the memory loads that adding these rows' keys will need (see
     /// ``SettlementIndex/prefetch(_:key:)``); call it for a group of rows just before adding them.
     public func prefetch(_ count: Int, key: (Int) -> (UnsafeBufferPointer<UInt8>, TransactionKind)) {
-        index.prefetch(count, key: key)
+        settlementIndex.prefetch(count, key: key)
     }
 
     @discardableResult
@@ -151,6 +174,7 @@ public struct Reconciler: Sendable, SettlementSink {
     /// References of settlement transactions that no streamed ledger row claimed, sorted and unique:
     /// the input of the one batched out-of-window lookup.
     public func unclaimedReferences() -> [String] {
+        let index = self.index
         var references = Set<String>()
         for (number, entry) in index.entries.enumerated() where entry.ledgerSource == 0 {
             references.insert(index.reference(of: number))
@@ -161,10 +185,11 @@ public struct Reconciler: Sendable, SettlementSink {
     /// Adds a row found by the out-of-window lookup. Rows inside the streamed range are ignored
     /// (they were seen already), as are rows whose key has no unclaimed settlement transaction.
     public mutating func addLookedUpRow(_ row: LedgerRecord) {
+        settleTransactions()
         guard !window.streams(row.createdAt) else { return }
         var reference = row.reference
         reference.withUTF8 { bytes in
-            guard let entry = index.find(bytes, row.kind), index.entries[entry].ledgerSource != 1 else { return }
+            guard let entry = settlementIndex.find(bytes, row.kind), settlementIndex.entries[entry].ledgerSource != 1 else { return }
             ledgerRowsLookedUp += 1
             claim(entry, row, source: 2, reference: bytes)
         }
@@ -176,9 +201,9 @@ public struct Reconciler: Sendable, SettlementSink {
     private mutating func claim(
         _ entry: Int, _ row: LedgerRecord, source: UInt8, reference: UnsafeBufferPointer<UInt8>
     ) {
-        let current = index.entries[entry]
+        let current = settlementIndex.entries[entry]
         guard current.ledgerSource != 0 else {
-            index.setLedger(entry, amount: row.amount, status: row.status, createdAt: row.createdAt, source: source)
+            settlementIndex.setLedger(entry, amount: row.amount, status: row.status, createdAt: row.createdAt, source: source)
             return
         }
         var incoming = row
@@ -188,7 +213,7 @@ public struct Reconciler: Sendable, SettlementSink {
             (incoming.createdAt, incoming.amount.minor, incoming.amount.currency.packed, incoming.status.text)
             < (existing.createdAt, existing.amount.minor, existing.amount.currency.packed, existing.status.text)
         if keepIncoming {
-            index.setLedger(
+            settlementIndex.setLedger(
                 entry, amount: incoming.amount, status: incoming.status, createdAt: incoming.createdAt, source: source)
             extraLedgerRows.append(existing)
         } else {
@@ -197,21 +222,26 @@ public struct Reconciler: Sendable, SettlementSink {
     }
 
     private func ledger(of entry: Int) -> LedgerRecord? {
-        let packed = index.entries[entry].ledgerCurrencyPacked
+        let packed = settlementIndex.entries[entry].ledgerCurrencyPacked
         guard let currency = Currency(packed: packed) else { return nil }
-        return index.ledgerRecord(of: entry, ledgerCurrency: currency)
+        return settlementIndex.ledgerRecord(of: entry, ledgerCurrency: currency)
     }
 
     // MARK: Outcome
 
     /// Classifies every settlement transaction and every unmatched ledger row.
     public func finish() -> ReconciliationResult {
+        if settlementIndex.hasStaged {
+            var settled = self
+            settled.settleTransactions()
+            return settled.finish()
+        }
         var breaks: [Break] = []
         var matched = 0
         var settledAmounts = CurrencySums()
         var matchedAmounts = CurrencySums()
-        for number in index.entries.indices {
-            let entry = index.entries[number]
+        for number in settlementIndex.entries.indices {
+            let entry = settlementIndex.entries[number]
             settledAmounts.add(entry.currencyPacked, entry.amountMinor)
             // The clean match, by far the most common outcome, is decided on the entry's own fields:
             // no String, no record, no dictionary per transaction.
@@ -232,7 +262,7 @@ public struct Reconciler: Sendable, SettlementSink {
             guard let ledger = ledger(of: number) else {
                 breaks.append(
                     Break(
-                        breakClass: .missingInternally, reference: index.reference(of: number), kind: entry.kind,
+                        breakClass: .missingInternally, reference: settlementIndex.reference(of: number), kind: entry.kind,
                         provider: provider, ledger: nil))
                 continue
             }
@@ -253,7 +283,7 @@ public struct Reconciler: Sendable, SettlementSink {
             var ledgerRow: LedgerRecord?
             var reference = duplicate.reference
             reference.withUTF8 { bytes in
-                if let entry = index.find(bytes, duplicate.kind) { ledgerRow = ledger(of: entry) }
+                if let entry = settlementIndex.find(bytes, duplicate.kind) { ledgerRow = ledger(of: entry) }
             }
             breaks.append(
                 Break(

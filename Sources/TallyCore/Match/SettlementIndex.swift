@@ -27,7 +27,27 @@ public struct SettlementIndex: Sendable {
         public var ledgerStatus: LedgerStatusCode = .succeeded
     }
 
+    /// A transaction whose reference bytes are at the end of the arena but whose key is not in the
+    /// table yet (``insertDeferred(_:kind:amount:location:)``).
+    struct Staged {
+        var offset: Int
+        var length: Int
+        var kind: TransactionKind
+        var amount: Money
+        var location: SourceLocation
+        var hash: UInt32
+    }
+
+    /// A staged transaction whose key turned out to be in the index already.
+    public struct Duplicate: Sendable {
+        public var reference: String
+        public var kind: TransactionKind
+        public var amount: Money
+        public var location: SourceLocation
+    }
+
     public private(set) var entries: [Entry] = []
+    private var staged: Staged?
     private var arena: [UInt8] = []
     private var slots: [UInt64]
     private var mask: Int
@@ -135,19 +155,70 @@ public struct SettlementIndex: Sendable {
     public mutating func insert(
         _ reference: UnsafeBufferPointer<UInt8>, kind: TransactionKind, amount: Money, location: SourceLocation
     ) -> Int? {
+        precondition(staged == nil, "insert after insertDeferred without settle")
         let h = Self.hash(reference, kind)
         let (found, slot) = probe(reference, kind, hash: h)
         if found != nil { return nil }
+        let offset = arena.count
+        arena.append(contentsOf: reference)
+        return addEntry(
+            Staged(offset: offset, length: reference.count, kind: kind, amount: amount, location: location, hash: h), slot: slot)
+    }
+
+    /// Appends the entry of a transaction whose reference bytes are in the arena, and takes its slot.
+    private mutating func addEntry(_ transaction: Staged, slot: Int) -> Int {
         let index = entries.count
         entries.append(
             Entry(
-                referenceOffset: arena.count, referenceLength: Int32(reference.count), line: Int32(clamping: location.line),
-                amountMinor: amount.minor, currencyPacked: amount.currency.packed, file: UInt16(clamping: location.file),
-                kind: kind))
-        arena.append(contentsOf: reference)
-        slots[slot] = UInt64(h) << 32 | UInt64(index + 1)
+                referenceOffset: transaction.offset, referenceLength: Int32(transaction.length),
+                line: Int32(clamping: transaction.location.line), amountMinor: transaction.amount.minor,
+                currencyPacked: transaction.amount.currency.packed, file: UInt16(clamping: transaction.location.file),
+                kind: transaction.kind))
+        slots[slot] = UInt64(transaction.hash) << 32 | UInt64(index + 1)
         if entries.count * 10 > slots.count * 7 { grow() }
         return index
+    }
+
+    /// Whether a transaction waits in ``insertDeferred(_:kind:amount:location:)`` for its key to
+    /// go into the table (see ``settle()``).
+    public var hasStaged: Bool { staged != nil }
+
+    /// Adds a transaction one call late, for the parser's loop: its slot is prefetched and its
+    /// reference stored now, and its key goes into the table at the next call (or ``settle()``),
+    /// so the cache miss on a table of a million slots overlaps the parsing of the next line
+    /// instead of stalling it. Keys still go in in the order given, so duplicates are the same as
+    /// with ``insert(_:kind:amount:location:)``.
+    ///
+    /// - Returns: the transaction staged by the previous call if its key was already present.
+    public mutating func insertDeferred(
+        _ reference: UnsafeBufferPointer<UInt8>, kind: TransactionKind, amount: Money, location: SourceLocation
+    ) -> Duplicate? {
+        let h = Self.hash(reference, kind)
+        slots.withUnsafeBufferPointer { tally_prefetch($0.baseAddress! + (Int(h) & mask)) }
+        let duplicate = settle()
+        staged = Staged(offset: arena.count, length: reference.count, kind: kind, amount: amount, location: location, hash: h)
+        arena.append(contentsOf: reference)
+        return duplicate
+    }
+
+    /// Puts the staged transaction's key into the table, if one is staged.
+    ///
+    /// - Returns: the staged transaction if its key was already present (its bytes leave the arena).
+    public mutating func settle() -> Duplicate? {
+        guard let pending = staged else { return nil }
+        staged = nil
+        let found = arena.withUnsafeBufferPointer { bytes in
+            probe(UnsafeBufferPointer(rebasing: bytes[pending.offset..<pending.offset + pending.length]), pending.kind, hash: pending.hash)
+        }
+        if found.found != nil {
+            let reference = arena.withUnsafeBufferPointer {
+                String(decoding: UnsafeBufferPointer(rebasing: $0[pending.offset...]), as: UTF8.self)
+            }
+            arena.removeLast(pending.length)
+            return Duplicate(reference: reference, kind: pending.kind, amount: pending.amount, location: pending.location)
+        }
+        _ = addEntry(pending, slot: found.slot)
+        return nil
     }
 
     private mutating func grow() {

@@ -105,6 +105,7 @@ extension ReconciliationRun {
                 try partitions.forEachSettlement(number) { reference, kind, amount, location in
                     reconciler.addTransaction(reference, kind: kind, amount: amount, location: location)
                 }
+                reconciler.settleTransactions()
                 try partitions.forEachLedgerBatch(number) { batch in
                     LedgerSource.feed(batch, into: &reconciler)
                 }
