@@ -126,6 +126,15 @@ public final class PostgresConnection {
 
     /// The names of the columns a query returns, without fetching a row (`LIMIT 0` around it).
     public func columnNames(of sql: String, _ parameters: [String?] = []) throws(PostgresError) -> [String] {
+        try describe(sql, parameters) { result in (0..<PQnfields(result)).map { String(cString: PQfname(result, $0)) } }
+    }
+
+    /// The type OIDs of the columns a query returns, without fetching a row.
+    public func columnTypes(of sql: String, _ parameters: [String?] = []) throws(PostgresError) -> [UInt32] {
+        try describe(sql, parameters) { result in (0..<PQnfields(result)).map { UInt32(PQftype(result, $0)) } }
+    }
+
+    private func describe<T>(_ sql: String, _ parameters: [String?], _ read: (OpaquePointer?) -> T) throws(PostgresError) -> T {
         let connection = try handle()
         let wrapped = "SELECT * FROM (\n\(sql)\n) AS tally_described LIMIT 0"
         let result = withParameters(parameters) { count, pointers in
@@ -133,7 +142,7 @@ public final class PostgresConnection {
         }
         defer { PQclear(result) }
         try check(result, connection: connection)
-        return (0..<PQnfields(result)).map { String(cString: PQfname(result, $0)) }
+        return read(result)
     }
 
     /// Runs a statement that returns no rows (or whose rows are not needed).
@@ -261,10 +270,22 @@ public final class PostgresConnection {
         }
     }
 
+    /// Quotes a value as an SQL string literal with libpq (`'it''s'`), for the one statement that
+    /// cannot take parameters (COPY); see ``LedgerSource``.
+    public func quoteLiteral(_ value: String) throws(PostgresError) -> String {
+        try quote(value) { PQescapeLiteral($0, $1, $2) }
+    }
+
     /// Quotes an identifier from configuration with libpq (`"Payments""; DROP …"`).
     public func quoteIdentifier(_ identifier: String) throws(PostgresError) -> String {
+        try quote(identifier) { PQescapeIdentifier($0, $1, $2) }
+    }
+
+    private func quote(
+        _ text: String, _ escape: (OpaquePointer, String, Int) -> UnsafeMutablePointer<CChar>?
+    ) throws(PostgresError) -> String {
         let connection = try handle()
-        guard let quoted = PQescapeIdentifier(connection, identifier, identifier.utf8.count) else {
+        guard let quoted = escape(connection, text, text.utf8.count) else {
             throw PostgresError(code: .query, message: Self.oneLine(PQerrorMessage(connection)))
         }
         defer { PQfreemem(quoted) }
