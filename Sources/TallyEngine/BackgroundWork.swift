@@ -2,8 +2,9 @@ import Foundation
 import Synchronization
 import TallyReport
 
-/// A value computed on a thread of its own while the run goes on (the files' SHA-256 while they are
-/// parsed, the reports while the store writes), waited for where it is needed.
+/// A value computed on a thread of its own while the run goes on (what is left of the files'
+/// SHA-256 while the run classifies, the reports while the store writes), waited for where it is
+/// needed.
 final class BackgroundWork<Value: Sendable>: Sendable {
     private let result = Mutex<Result<Value, any Error>?>(nil)
     private let done = DispatchSemaphore(value: 0)

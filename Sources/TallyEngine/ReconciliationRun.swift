@@ -96,8 +96,8 @@ public struct ReconciliationRun: Sendable {
         let files = options.files.enumerated().map { SettlementFile(path: $0.element, index: $0.offset) }
         for file in files { try file.checkReadable() }
 
-        // The digests are not needed until the report: compute them on another core meanwhile.
-        let digests = BackgroundWork(name: "tally-digests") { try files.map { try $0.sha256() } }
+        // The digests are not needed until the report: hashed while the matcher waits for rows.
+        let digests = FileDigests(files)
         let ledgerConnection = try PostgresConnection(url: options.databaseURL, password: options.databasePassword)
         defer { ledgerConnection.close() }
         let source = try ledgerSource(ledgerConnection)
@@ -190,7 +190,7 @@ public struct ReconciliationRun: Sendable {
     }
 
     private func reconcile(
-        runID: String, startedAt: Timestamp, window: ReconciliationWindow, files: [SettlementFile], digests: BackgroundWork<[String]>,
+        runID: String, startedAt: Timestamp, window: ReconciliationWindow, files: [SettlementFile], digests: FileDigests,
         ledgerConnection: PostgresConnection, source: LedgerSource, store: ResultStore?, supersedes: String?,
         previous: [OpenItem], resolvedLater: Set<ItemKey>, earlierWindows: [RunReport.WindowBreaks],
         reader: any SettlementReader
@@ -216,7 +216,8 @@ public struct ReconciliationRun: Sendable {
             progress(.phase("ledger"))
             let setAside = stream.rowsSetAside
             do {
-                try stream.drain(into: &reconciler)
+                try stream.drain(into: &reconciler, whileWaiting: digests.step)
+                digests.finishInBackground()
                 try source.lookUp(into: &reconciler, connection: ledgerConnection)
                 itemFacts = try source.facts(for: previous.map(\.key), connection: ledgerConnection)
                 try source.commit(ledgerConnection)

@@ -82,6 +82,37 @@ import Testing
         #expect(ledger["ch_old"]?.merchantReference == nil)
     }
 
+    /// The work done while the drain waits for rows (the file digests) changes nothing, and once
+    /// it says it has nothing left it is not asked again.
+    @Test func workWhileWaitingLeavesTheOutcomeAlone() throws {
+        let db = try PostgresConnection(url: FreshDatabase.url)
+        try db.execute("DROP TABLE IF EXISTS payments")
+        try TestLedger.create(db)
+        try TestLedger.insert(
+            (0..<30_000).map {
+                PaymentRow(id: $0 + 1, reference: "ch_\($0)", amountMinor: Int64(100 + $0), createdAt: "2026-03-10 12:00:00+00")
+            }, into: db)
+        let source = LedgerSource(provider: "acmepay", queueBytes: 4096)
+        var plain = Reconciler(window: Self.window)
+        try source.read(into: &plain, connection: db)
+
+        var busy = Reconciler(window: Self.window)
+        let stream = try source.begin(window: Self.window, connection: db)
+        var calls = 0
+        try stream.drain(
+            into: &busy,
+            whileWaiting: {
+                calls += 1
+                return calls < 5
+            })
+        try source.lookUp(into: &busy, connection: db)
+        try source.commit(db)
+        #expect(calls <= 5)
+        let (a, b) = (plain.finish(), busy.finish())
+        #expect(b.ledgerRowsStreamed == 30_000)
+        #expect(a.breaks == b.breaks)
+    }
+
     @Test func binaryFieldsDecodeAndBadHeadersAreRefused() throws {
         func field(_ value: Int64) -> [UInt8] { withUnsafeBytes(of: value.bigEndian) { Array($0) } }
         for (raw, expected) in [

@@ -49,22 +49,50 @@ public struct SettlementFile: Sendable, Hashable {
 
     /// SHA-256 of the whole file as lower-case hex, read in 1 MiB chunks.
     public func sha256() throws(IngestError) -> String {
-        let descriptor = try open()
-        defer { close(descriptor) }
-        var hasher = SHA256()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw IngestError(code: .unreadable, message: "read failed: \(String(cString: strerror(errno)))", path: path)
-            }
-            if count == 0 { break }
-            buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        let digester = try Digester(self)
+        while try digester.step() {}
+        return digester.hex
+    }
+
+    /// The SHA-256 of a file computed a slice at a time, so that a thread can hash it whenever it
+    /// would otherwise wait (see ``TallyPostgres/LedgerStream``).
+    public final class Digester {
+        public let file: SettlementFile
+        private let descriptor: Int32
+        private var hasher = SHA256()
+        private var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        /// The digest in lower-case hex, once ``step()`` returned false.
+        public private(set) var hex = ""
+
+        public init(_ file: SettlementFile) throws(IngestError) {
+            self.file = file
+            descriptor = try file.open()
         }
-        return hasher.finalize().map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+
+        deinit { close(descriptor) }
+
+        /// Hashes the next 1 MiB (or what is left).
+        ///
+        /// - Returns: false once the whole file is hashed (``hex`` is then set).
+        public func step() throws(IngestError) -> Bool {
+            guard hex.isEmpty else { return false }
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw IngestError(
+                        code: .unreadable, message: "read failed: \(String(cString: strerror(errno)))", path: file.path)
+                }
+                if count > 0 {
+                    buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+                    return true
+                }
+                hex = hasher.finalize().map { byte in
+                    let hex = String(byte, radix: 16)
+                    return byte < 16 ? "0" + hex : hex
+                }.joined()
+                return false
+            }
+        }
     }
 }

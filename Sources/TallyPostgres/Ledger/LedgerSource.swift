@@ -375,11 +375,16 @@ public final class LedgerStream: Sendable {
 
     /// Matches every streamed row until the stream ends.
     ///
-    /// - Parameter progress: called after each batch with the rows matched so far.
+    /// - Parameters:
+    ///   - progress: called after each batch with the rows matched so far.
+    ///   - whileWaiting: called instead of waiting when no rows are ready; it does a slice of other
+    ///     work and returns true, or returns false when it has none (the drain then waits).
     /// - Throws: the stream's ``PostgresError`` if the query failed.
-    public func drain(into reconciler: inout Reconciler, progress: (Int) -> Void = { _ in }) throws {
+    public func drain(
+        into reconciler: inout Reconciler, progress: (Int) -> Void = { _ in }, whileWaiting: () -> Bool = { false }
+    ) throws {
         var seen = 0
-        try drainBatches { batch in
+        try drainBatches(whileWaiting: whileWaiting) { batch in
             LedgerSource.feed(batch, into: &reconciler)
             seen += batch.rows
             progress(seen)
@@ -391,8 +396,9 @@ public final class LedgerStream: Sendable {
     /// finds room again at once; the file is read while the queue is empty, and waited on only when
     /// both are. Batches therefore do not come in the stream's order (the outcome does not depend
     /// on it), and the stream never waits for the matcher.
-    private func drainBatches(_ body: (LedgerBatch) throws -> Void) throws {
+    private func drainBatches(whileWaiting: () -> Bool = { false }, _ body: (LedgerBatch) throws -> Void) throws {
         var ended = false
+        var idleWork = true
         while true {
             let message: Message
             if let queued = queue.tryPop() {
@@ -403,7 +409,10 @@ public final class LedgerStream: Sendable {
                 // The end came after the stream's last batch was set aside: nothing is left.
                 finished.withLock { $0 = true }
                 return
+            } else if idleWork && whileWaiting() {
+                continue
             } else {
+                idleWork = false
                 message = queue.pop()
             }
             switch message {
