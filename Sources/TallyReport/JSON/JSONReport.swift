@@ -9,9 +9,7 @@ public enum JSONReport {
     public static let schemaVersion = 1
 
     public static func render(_ report: RunReport) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        var bytes = Array(try encoder.encode(ReportDocument(report)))
+        var bytes = try ReportDocument(report).encodedJSON()
         bytes.append(UInt8(ascii: "\n"))
         return bytes
     }
