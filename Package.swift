@@ -57,7 +57,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "tally-bench", dependencies: ["TallyCore", "TallyIngest"]),
+        .executableTarget(name: "tally-bench", dependencies: ["TallyCore", "TallyIngest", "TallyPostgres"]),
         .target(
             name: "TallyTestSupport", dependencies: ["TallyCore", "TallyPostgres", "TallyReport"],
             path: "Tests/TallyTestSupport"

@@ -1,9 +1,11 @@
 import Foundation
 import TallyCore
 import TallyIngest
+import TallyPostgres
 
 /// `swift run -c release tally-bench`: the hot paths in isolation (CSV reader, money parsing,
-/// timestamp parsing, the settlement index), so a regression shows up as a number.
+/// timestamp parsing, the settlement index, the COPY binary parser and the matching of ledger
+/// rows), so a regression shows up as a number.
 ///
 /// Each case runs a fixed amount of work five times and prints the best time; results are
 /// consumed so the optimiser cannot drop the work.
@@ -15,6 +17,7 @@ enum Microbenchmarks {
         moneyParsing()
         timestampParsing()
         settlementIndex()
+        ledgerMatching()
     }
 
     static func best(_ label: String, unit: String, count: Int, _ body: () -> Int) {
@@ -87,6 +90,18 @@ enum Microbenchmarks {
             }
             return inserted
         }
+        best("SettlementIndex.insertDeferred x1M", unit: "op", count: references.count) {
+            var deferred = SettlementIndex(expectedCount: references.count)
+            var duplicates = 0
+            for (number, reference) in references.enumerated() {
+                reference.withUnsafeBufferPointer {
+                    if deferred.insertDeferred($0, kind: .charge, amount: money, location: SourceLocation(file: 0, line: number)) != nil {
+                        duplicates += 1
+                    }
+                }
+            }
+            return duplicates + (deferred.settle() == nil ? 0 : 1)
+        }
         best("SettlementIndex.find x1M (hits)", unit: "op", count: references.count) {
             var found = 0
             for reference in references.reversed() {
@@ -95,5 +110,67 @@ enum Microbenchmarks {
             return found
         }
         print("SettlementIndex footprint: \(index.footprintBytes / references.count) bytes per entry")
+    }
+
+    /// One `COPY … (FORMAT binary)` tuple of the canonical columns, as the server sends it.
+    static func copyTuple(_ reference: [UInt8], amount: Int64, createdAt: Int64) -> [UInt8] {
+        var bytes: [UInt8] = []
+        func field(_ value: [UInt8]?) {
+            guard let value else { return withUnsafeBytes(of: Int32(-1).bigEndian) { bytes += $0 } }
+            withUnsafeBytes(of: Int32(value.count).bigEndian) { bytes += $0 }
+            bytes += value
+        }
+        withUnsafeBytes(of: Int16(7).bigEndian) { bytes += $0 }
+        field(reference)
+        field(Array("charge".utf8))
+        field(withUnsafeBytes(of: amount.bigEndian) { Array($0) })
+        field(Array("EUR".utf8))
+        field(Array("succeeded".utf8))
+        field(withUnsafeBytes(of: createdAt.bigEndian) { Array($0) })
+        field(nil)
+        return bytes
+    }
+
+    /// The matcher's loop: COPY binary batches of 1M ledger rows parsed and probed against an index
+    /// of the same 1M keys, 16 rows at a time after prefetching (`LedgerSource.feed`); each round
+    /// starts from a copy of the settled index, and its first write copies the entries.
+    static func ledgerMatching() {
+        let count = 1_000_000
+        let references = (0..<count).map { Array(String(UInt64($0) &* 0x9E37_79B9_7F4A_7C15, radix: 16, uppercase: true).utf8) }
+        let created: Int64 = 757_382_400_000_000  // 2024-01-01 in PostgreSQL's epoch (2000)
+        var batches: [LedgerBatch] = []
+        var bytes: [UInt8] = []
+        var rows = 0
+        for (number, reference) in references.enumerated().reversed() {
+            bytes += copyTuple(reference, amount: 1_234, createdAt: created + Int64(number))
+            rows += 1
+            if bytes.count >= 256 << 10 {
+                batches.append(LedgerBatch(bytes: bytes, rows: rows, layout: .copyBinary))
+                (bytes, rows) = ([], 0)
+            }
+        }
+        batches.append(LedgerBatch(bytes: bytes, rows: rows, layout: .copyBinary))
+        best("LedgerBatch.forEachRow (COPY) x1M", unit: "row", count: count) {
+            var total = 0
+            for batch in batches { batch.forEachRow { total &+= $0[0]?.count ?? 0 } }
+            return total
+        }
+        let day = CivilDate(iso: "2024-01-01")!
+        let window = ReconciliationWindow(
+            from: day, to: day.adding(days: 29), start: Timestamp(date: day), end: Timestamp(date: day.adding(days: 30)),
+            streamStart: Timestamp(date: day.adding(days: -3)), streamEnd: Timestamp(date: day.adding(days: 32)))
+        var settled = Reconciler(window: window, expectedTransactions: count)
+        for (number, reference) in references.enumerated() {
+            reference.withUnsafeBufferPointer {
+                settled.addTransaction(
+                    $0, kind: .charge, amount: Money(minor: 1_234, currency: .eur), location: SourceLocation(file: 0, line: number))
+            }
+        }
+        settled.settleTransactions()
+        best("match 1M COPY rows (+ index copy)", unit: "row", count: count) {
+            var reconciler = settled
+            for batch in batches { LedgerSource.feed(batch, into: &reconciler) }
+            return reconciler.ledgerRowsStreamed
+        }
     }
 }
