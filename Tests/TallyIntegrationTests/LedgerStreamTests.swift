@@ -113,6 +113,31 @@ import Testing
         #expect(a.breaks == b.breaks)
     }
 
+    /// A spilled run partitions the streamed rows with `drainRows`: rows the stream set aside on
+    /// disk reach it too (before, only the queue's did, so a full queue could lose rows there).
+    @Test func drainRowsReadsTheRowsSetAside() throws {
+        let db = try PostgresConnection(url: FreshDatabase.url)
+        try db.execute("DROP TABLE IF EXISTS payments")
+        try TestLedger.create(db)
+        let count = 20_000
+        try TestLedger.insert(
+            (0..<count).map {
+                PaymentRow(id: $0 + 1, reference: "ch_\($0)", amountMinor: 100, createdAt: "2026-03-10 12:00:00+00")
+            }, into: db)
+        let source = LedgerSource(provider: "acmepay", queueBytes: 4096)  // a queue of two batches
+        let stream = try source.begin(window: Self.window, connection: db)
+        var waited = 0
+        while stream.rowsSetAside == 0 && waited < 30_000 {
+            usleep(1_000)
+            waited += 1
+        }
+        #expect(stream.rowsSetAside > 0)
+        var references = Set<String>()
+        try stream.drainRows { fields in references.insert(String(decoding: fields[0]!, as: UTF8.self)) }
+        try source.commit(db)
+        #expect(references.count == count)
+    }
+
     @Test func binaryFieldsDecodeAndBadHeadersAreRefused() throws {
         func field(_ value: Int64) -> [UInt8] { withUnsafeBytes(of: value.bigEndian) { Array($0) } }
         for (raw, expected) in [
