@@ -18,14 +18,22 @@ import Testing
     /// timestamp), microseconds, a negative and a huge amount, NULL and awkward merchant references,
     /// an unknown status, and rows that must become rejects (an unknown kind or currency).
     ///
-    /// - Parameter retyped: gives `amount_minor` and `created_at` other types than the canonical
-    ///   schema's (numeric, timestamp), so the COPY has to cast them.
-    func ledger(retyped: Bool = false) throws -> PostgresConnection {
+    /// - Parameter columns: `retyped` gives `amount_minor` and `created_at` other types than the
+    ///   canonical schema's (numeric, timestamp), so the COPY has to cast them; `padded` makes the
+    ///   text columns `char(n)`, whose padding binary COPY sends and the reader must drop.
+    func ledger(columns: String = "canonical") throws -> PostgresConnection {
         let db = try PostgresConnection(url: FreshDatabase.url)
         try db.execute("DROP TABLE IF EXISTS payments")
         try TestLedger.create(db)
-        if retyped {
+        if columns == "retyped" {
             try db.execute("ALTER TABLE payments ALTER COLUMN amount_minor TYPE numeric, ALTER COLUMN created_at TYPE timestamp")
+        } else if columns == "padded" {
+            try db.execute(
+                """
+                ALTER TABLE payments ALTER COLUMN provider_ref TYPE char(24), ALTER COLUMN kind TYPE char(12),
+                  ALTER COLUMN currency TYPE char(5), ALTER COLUMN status TYPE char(16),
+                  ALTER COLUMN merchant_ref TYPE char(30)
+                """)
         }
         try TestLedger.insert(
             [
@@ -54,11 +62,13 @@ import Testing
         return reconciler.finish()
     }
 
-    @Test(arguments: [false, true])
-    func aBinaryCopyAndSingleRowModeReadTheSameRows(retyped: Bool) throws {
-        let db = try ledger(retyped: retyped)
+    @Test(arguments: ["canonical", "retyped", "padded"])
+    func aBinaryCopyAndSingleRowModeReadTheSameRows(columns: String) throws {
+        let db = try ledger(columns: columns)
         let types = try db.columnTypes(of: LedgerSource.canonicalWindowQuery, ["acmepay", "-infinity", "infinity"])
-        #expect(LedgerSource.decodesWithoutCasts(types) == !retyped)
+        let padded = LedgerSource.paddedColumnsWithoutCasts(types)
+        #expect((padded == nil) == (columns == "retyped"))
+        #expect(padded == (columns == "padded" ? 0b101_1011 : columns == "canonical" ? 0b1000 : nil))
         let copy = LedgerSource(provider: "acmepay")
         #expect(copy.streamsWithCopy)
         let configured = LedgerSource(
@@ -155,6 +165,18 @@ import Testing
         var framing = CopyBinaryFraming()
         let notCopy = Array("PGCOPY\nnot binary at all".utf8)
         #expect(throws: PostgresError.self) { try notCopy.withUnsafeBufferPointer { _ = try framing.tuple(in: $0) } }
+    }
+
+    @Test func aSetAsideBatchKeepsItsLayoutAndPaddedColumns() throws {
+        let overflow = LedgerOverflow()
+        let tuple: [UInt8] = [0, 1, 0, 0, 0, 5] + Array("ab   ".utf8)  // one field, char(5) "ab"
+        let batch = LedgerBatch(bytes: tuple, rows: 1, layout: .copyBinary, paddedColumns: 1)
+        #expect(overflow.append(batch))
+        let back = try #require(try overflow.next())
+        #expect(back.layout == .copyBinary && back.paddedColumns == 1 && back.rows == 1 && back.bytes == tuple)
+        var reference = ""
+        back.forEachRow { reference = String(decoding: $0[0]!, as: UTF8.self) }
+        #expect(reference == "ab")
     }
 
     @Test func rowsSetAsideAreReadWhileTheWriterGoesOn() throws {

@@ -23,17 +23,22 @@ public struct LedgerBatch: Sendable {
     public private(set) var bytes: [UInt8] = []
     public private(set) var rows = 0
     public private(set) var layout: Layout
+    /// Columns (bit `1 << column`) of a ``Layout/copyBinary`` batch whose type is `char(n)`: binary
+    /// COPY sends their padding, and reading drops trailing spaces as the cast to `text` does.
+    public private(set) var paddedColumns: UInt8
 
-    public init(reservingBytes capacity: Int, layout: Layout = .packedText) {
+    public init(reservingBytes capacity: Int, layout: Layout = .packedText, paddedColumns: UInt8 = 0) {
         self.layout = layout
+        self.paddedColumns = paddedColumns
         bytes.reserveCapacity(capacity)
     }
 
     /// A batch read back from bytes this type wrote (a spill file's chunk).
-    public init(bytes: [UInt8], rows: Int, layout: Layout) {
+    public init(bytes: [UInt8], rows: Int, layout: Layout, paddedColumns: UInt8 = 0) {
         self.bytes = bytes
         self.rows = rows
         self.layout = layout
+        self.paddedColumns = paddedColumns
     }
 
     mutating func append(_ row: RowView) {
@@ -96,7 +101,13 @@ public struct LedgerBatch: Sendable {
                         offset += 4
                         if length >= 0 {
                             guard offset + length <= end else { return }
-                            if column < Self.columns { fields[column] = UnsafeBufferPointer(start: base + offset, count: length) }
+                            if column < Self.columns {
+                                var kept = length
+                                if paddedColumns & (1 << column) != 0 {
+                                    while kept > 0 && base[offset + kept - 1] == UInt8(ascii: " ") { kept -= 1 }
+                                }
+                                fields[column] = UnsafeBufferPointer(start: base + offset, count: kept)
+                            }
                             offset += length
                         }
                     }

@@ -11,8 +11,8 @@ import Glibc
 ///
 /// The file is unlinked as soon as it is created: it lives in the page cache, never counts in the
 /// process's RSS, and disappears with the descriptor whatever happens to the run. Chunks are
-/// ``LedgerBatch`` bytes behind `[u32 rows | layout << 24][u32 bytes]` (a batch holds far fewer
-/// than 2²⁴ rows).
+/// ``LedgerBatch`` bytes behind `[u32 rows | layout << 24][u32 bytes | padded columns << 24]` (a
+/// batch holds far fewer than 2²⁴ rows or bytes).
 ///
 /// One writer and one reader may work at the same time: the writer appends with `pwrite` at its
 /// own offset and then publishes the chunk, the reader takes published chunks with `pread` at its
@@ -61,7 +61,9 @@ public final class LedgerOverflow: @unchecked Sendable {
         }
         var header = [UInt8]()
         withUnsafeBytes(of: (UInt32(batch.rows) | UInt32(batch.layout.rawValue) << 24).littleEndian) { header.append(contentsOf: $0) }
-        withUnsafeBytes(of: UInt32(batch.bytes.count).littleEndian) { header.append(contentsOf: $0) }
+        withUnsafeBytes(of: (UInt32(batch.bytes.count) | UInt32(batch.paddedColumns) << 24).littleEndian) {
+            header.append(contentsOf: $0)
+        }
         guard write(header, descriptor), write(batch.bytes, descriptor) else { return false }
         let end = writeOffset
         published.withLock {
@@ -92,14 +94,15 @@ public final class LedgerOverflow: @unchecked Sendable {
         guard descriptor >= 0, readOffset < end else { return nil }
         let header = try readExactly(8, descriptor)
         let word = header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 0, as: UInt32.self).littleEndian }
-        let size = Int(header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 4, as: UInt32.self).littleEndian })
+        let sizeWord = header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 4, as: UInt32.self).littleEndian }
+        let size = Int(sizeWord & 0xFF_FFFF)
         guard let layout = LedgerBatch.Layout(rawValue: UInt8(word >> 24)), readOffset + size <= end else {
             throw overflowError("is corrupt")
         }
         let bytes = try readExactly(size, descriptor)
         let rows = Int(word & 0xFF_FFFF)
         readRows += rows
-        return LedgerBatch(bytes: bytes, rows: rows, layout: layout)
+        return LedgerBatch(bytes: bytes, rows: rows, layout: layout, paddedColumns: UInt8(sizeWord >> 24))
     }
 
     private func readExactly(_ count: Int, _ descriptor: Int32) throws -> [UInt8] {

@@ -55,18 +55,26 @@ public struct LedgerSource: Sendable {
     /// Sets the provider ``canonicalWindowCopy(start:end:casts:)`` reads, for the current transaction only.
     static let copyParameters = "SELECT set_config('tally.provider', $1, true)"
 
-    /// Type OIDs of the canonical columns in binary COPY: text-like (sent as their bytes), except
-    /// `amount_minor` (int8) and `created_at` (timestamptz).
-    static func decodesWithoutCasts(_ types: [UInt32]) -> Bool {
+    /// Whether the canonical columns, of these type OIDs, can be decoded from binary COPY as they
+    /// are: text-like (sent as their bytes), except `amount_minor` (int8) and `created_at`
+    /// (timestamptz).
+    ///
+    /// - Returns: the `char(n)` columns (bit `1 << column`), whose padding the reader drops, or
+    ///   `nil` when the columns need casts.
+    static func paddedColumnsWithoutCasts(_ types: [UInt32]) -> UInt8? {
         let text: Set<UInt32> = [25, 1043, 1042]  // text, varchar, bpchar
-        guard types.count == 7 else { return false }
-        return types.enumerated().allSatisfy { column, type in
+        guard types.count == 7 else { return nil }
+        var padded: UInt8 = 0
+        for (column, type) in types.enumerated() {
             switch column {
-            case 2: type == 20
-            case 5: type == 1184
-            default: text.contains(type)
+            case 2: guard type == 20 else { return nil }
+            case 5: guard type == 1184 else { return nil }
+            default:
+                guard text.contains(type) else { return nil }
+                if type == 1042 { padded |= 1 << column }
             }
         }
+        return padded
     }
 
     /// The out-of-window lookup: the provider as `$1`, the references as a text array in `$2`.
@@ -159,11 +167,12 @@ public struct LedgerSource: Sendable {
         let parameters: [String?] = [provider, window.streamStart.iso8601, window.streamEnd.iso8601]
         if streamsWithCopy {
             try connection.execute(Self.copyParameters, [provider])
-            let casts = !Self.decodesWithoutCasts(try connection.columnTypes(of: windowQuery, parameters))
+            let padded = Self.paddedColumnsWithoutCasts(try connection.columnTypes(of: windowQuery, parameters))
             let sql = Self.canonicalWindowCopy(
                 start: try connection.quoteLiteral(window.streamStart.iso8601),
-                end: try connection.quoteLiteral(window.streamEnd.iso8601), casts: casts)
-            return LedgerStream(connection: connection, query: .copyBinary(sql), queueBytes: queueBytes)
+                end: try connection.quoteLiteral(window.streamEnd.iso8601), casts: padded == nil)
+            return LedgerStream(
+                connection: connection, query: .copyBinary(sql, paddedColumns: padded ?? 0), queueBytes: queueBytes)
         }
         return LedgerStream(connection: connection, query: .rows(windowQuery, parameters), queueBytes: queueBytes)
     }
@@ -305,7 +314,7 @@ public final class LedgerStream: Sendable {
     /// What the stream's thread runs: a query in single-row mode, or a binary COPY.
     enum Query: Sendable {
         case rows(String, [String?])
-        case copyBinary(String)
+        case copyBinary(String, paddedColumns: UInt8)
     }
 
     static let batchBytes = 256 << 10
@@ -333,9 +342,10 @@ public final class LedgerStream: Sendable {
         let spill = self.spill
         let thread = Thread {
             do {
-                let layout: LedgerBatch.Layout
-                if case .copyBinary = query { layout = .copyBinary } else { layout = .packedText }
-                var batch = LedgerBatch(reservingBytes: Self.batchBytes + 4096, layout: layout)
+                var layout = LedgerBatch.Layout.packedText
+                var padded: UInt8 = 0
+                if case .copyBinary(_, let paddedColumns) = query { (layout, padded) = (.copyBinary, paddedColumns) }
+                var batch = LedgerBatch(reservingBytes: Self.batchBytes + 4096, layout: layout, paddedColumns: padded)
                 func handOver() {
                     guard batch.bytes.count >= Self.batchBytes else { return }
                     received.value.withLock { $0 += batch.rows }
@@ -343,7 +353,7 @@ public final class LedgerStream: Sendable {
                     if !queue.tryPush(.batch(batch)) && !spill.append(batch) {
                         queue.push(.batch(batch))
                     }
-                    batch = LedgerBatch(reservingBytes: Self.batchBytes + 4096, layout: layout)
+                    batch = LedgerBatch(reservingBytes: Self.batchBytes + 4096, layout: layout, paddedColumns: padded)
                 }
                 var rows = 0
                 switch query {
@@ -352,7 +362,7 @@ public final class LedgerStream: Sendable {
                         batch.append(row)
                         handOver()
                     }
-                case .copyBinary(let sql):
+                case .copyBinary(let sql, _):
                     var framing = CopyBinaryFraming()
                     try handoff.connection.copyOut(sql) { message in
                         guard let tuple = try framing.tuple(in: message) else { return }
