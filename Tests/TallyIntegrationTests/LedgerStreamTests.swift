@@ -26,7 +26,8 @@ import Testing
         try db.execute("DROP TABLE IF EXISTS payments")
         try TestLedger.create(db)
         if columns == "retyped" {
-            try db.execute("ALTER TABLE payments ALTER COLUMN amount_minor TYPE numeric, ALTER COLUMN created_at TYPE timestamp")
+            try db.execute(
+                "ALTER TABLE payments ALTER COLUMN amount_minor TYPE numeric(20, 2), ALTER COLUMN created_at TYPE timestamp")
         } else if columns == "padded" {
             try db.execute(
                 """
@@ -47,6 +48,10 @@ import Testing
                 PaymentRow(id: 6, reference: "ch_ccy", amountMinor: 5, currency: "XYZ", createdAt: "2026-03-09 00:00:00+00"),
                 PaymentRow(id: 7, provider: "other", reference: "ch_other", amountMinor: 5, createdAt: "2026-03-09 00:00:00+00"),
             ], into: db)
+        if columns == "retyped" {
+            // a fraction of a minor unit: a reject on either path, never rounded
+            try db.execute("UPDATE payments SET amount_minor = 5.5 WHERE provider_ref = 'ch_odd'")
+        }
         return db
     }
 
@@ -70,7 +75,7 @@ import Testing
         #expect((padded == nil) == (columns == "retyped"))
         #expect(padded == (columns == "padded" ? 0b101_1011 : columns == "canonical" ? 0b1000 : nil))
         let copy = LedgerSource(provider: "acmepay")
-        #expect(copy.streamsWithCopy)
+        #expect(copy.streamsWithCopy)  // unless the column types say otherwise (retyped)
         let configured = LedgerSource(
             provider: "acmepay",
             ledgerQuery: "SELECT * FROM payments WHERE provider = $1 AND created_at >= $2 AND created_at < $3",
@@ -81,14 +86,17 @@ import Testing
         let text = try reconcile(configured, db)
         #expect(binary.breaks == text.breaks)
         #expect(binary.rejects.map(\.reason) == text.rejects.map(\.reason))
-        #expect(binary.matched == 1 && binary.ledgerRowsStreamed == 4)
-        #expect(binary.rejects.count == 2)
+        #expect(binary.matched == 1 && binary.ledgerRowsStreamed == (columns == "retyped" ? 3 : 4))
+        #expect(binary.rejects.count == (columns == "retyped" ? 3 : 2))
+        if columns == "retyped" {
+            #expect(binary.rejects.contains { $0.reason.contains("ch_odd") && $0.reason.contains("'5.50'") }, "\(binary.rejects.map(\.reason))")
+        }
 
         let ledger = Dictionary(uniqueKeysWithValues: binary.breaks.compactMap { item in item.ledger.map { (item.reference, $0) } })
         #expect(ledger["ch_old"]?.createdAt == Timestamp.parse("1999-12-31 23:59:59.999999+00"))
         #expect(ledger["ch_big"]?.amount == Money(minor: 9_007_199_254_740_993, currency: .jpy))
         #expect(ledger["ch_big"]?.merchantReference == "order\t7\n\\x")
-        #expect(ledger["ch_odd"]?.status == .other("on_hold"))  // a status_mismatch
+        #expect(ledger["ch_odd"]?.status == (columns == "retyped" ? nil : .other("on_hold")))  // a status_mismatch
         #expect(ledger["ch_old"]?.merchantReference == nil)
     }
 

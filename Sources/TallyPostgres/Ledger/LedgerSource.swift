@@ -26,8 +26,9 @@ public struct LedgerSource: Sendable {
         """
 
     /// The canonical window as `COPY … TO STDOUT (FORMAT binary)`, the way the ledger is streamed
-    /// when no ledger query is configured: the client keeps no `PGresult` per row and parses no
-    /// text numbers or timestamps, and the server formats none.
+    /// when no ledger query is configured and the table has the canonical column types: the client
+    /// keeps no `PGresult` per row and parses no text numbers or timestamps, and the server formats
+    /// none.
     ///
     /// COPY takes no bind parameters. The provider, the one value that comes from outside, reaches
     /// it through `set_config` in the snapshot's transaction (``copyParameters``), read once by an
@@ -35,24 +36,18 @@ public struct LedgerSource: Sendable {
     /// microseconds; they are written as literals (quoted by libpq) so that the planner sees the
     /// range it scans: with the bounds as InitPlan values too, it assumed a tiny range and chose
     /// an index scan that took 35 ms more than the sequential scan over the 1M benchmark's window.
-    ///
-    /// - Parameter casts: cast every column to the type the binary decoding expects; needed only
-    ///   when the table's own types differ from the canonical schema's (casting costs the server a
-    ///   projection per row: 75 ms over the same window).
-    static func canonicalWindowCopy(start: String, end: String, casts: Bool) -> String {
-        let columns =
-            casts
-            ? "provider_ref::text, kind::text, amount_minor::bigint, currency::text, status::text, created_at::timestamptz, merchant_ref::text"
-            : "provider_ref, kind, amount_minor, currency, status, created_at, merchant_ref"
-        return """
-            COPY (SELECT \(columns) FROM payments
-                  WHERE provider = (SELECT current_setting('tally.provider'))
-                    AND created_at >= \(start)::timestamptz AND created_at < \(end)::timestamptz)
-            TO STDOUT (FORMAT binary)
-            """
+    /// The columns are copied as they are: any expression (even one cast) costs the server a
+    /// projection per row, 75 ms over the same window.
+    static func canonicalWindowCopy(start: String, end: String) -> String {
+        """
+        COPY (SELECT provider_ref, kind, amount_minor, currency, status, created_at, merchant_ref FROM payments
+              WHERE provider = (SELECT current_setting('tally.provider'))
+                AND created_at >= \(start)::timestamptz AND created_at < \(end)::timestamptz)
+        TO STDOUT (FORMAT binary)
+        """
     }
 
-    /// Sets the provider ``canonicalWindowCopy(start:end:casts:)`` reads, for the current transaction only.
+    /// Sets the provider ``canonicalWindowCopy(start:end:)`` reads, for the current transaction only.
     static let copyParameters = "SELECT set_config('tally.provider', $1, true)"
 
     /// Whether the canonical columns, of these type OIDs, can be decoded from binary COPY as they
@@ -60,7 +55,8 @@ public struct LedgerSource: Sendable {
     /// (timestamptz).
     ///
     /// - Returns: the `char(n)` columns (bit `1 << column`), whose padding the reader drops, or
-    ///   `nil` when the columns need casts.
+    ///   `nil` when another type needs the text stream (a `numeric` amount, say, whose fraction
+    ///   must be a reject, not rounded by a cast).
     static func paddedColumnsWithoutCasts(_ types: [UInt32]) -> UInt8? {
         let text: Set<UInt32> = [25, 1043, 1042]  // text, varchar, bpchar
         guard types.count == 7 else { return nil }
@@ -77,17 +73,37 @@ public struct LedgerSource: Sendable {
         return padded
     }
 
+    /// The columns as the text stream reads them, whatever their types in the table: text (so
+    /// `char(n)` padding goes and enums become their labels), `created_at` as `timestamptz`, and
+    /// the amount as text, whole numbers without a scale (`1234.00` → `1234`) while a fraction of a
+    /// minor unit stays in the text and becomes a reject, where a cast to `bigint` would round it.
+    static func textColumns(merchantReference: String) -> String {
+        """
+        provider_ref::text, kind::text,
+        CASE WHEN amount_minor::numeric = trunc(amount_minor::numeric) THEN trunc(amount_minor::numeric)::text
+             ELSE amount_minor::numeric::text END,
+        currency::text, status::text, created_at::timestamptz, \(merchantReference)
+        """
+    }
+
+    /// The canonical window as text, for a `payments` table whose column types binary COPY cannot
+    /// take as they are (``paddedColumnsWithoutCasts(_:)``).
+    static let canonicalTextWindowQuery = """
+        SELECT \(textColumns(merchantReference: "merchant_ref::text"))
+        FROM payments WHERE provider = $1 AND created_at >= $2 AND created_at < $3
+        """
+
     /// The out-of-window lookup: the provider as `$1`, the references as a text array in `$2`.
     public static let canonicalLookupQuery = """
-        SELECT provider_ref, kind, amount_minor, currency, status, created_at, merchant_ref
+        SELECT \(textColumns(merchantReference: "merchant_ref::text"))
         FROM payments WHERE provider = $1 AND provider_ref = ANY($2::text[])
         """
 
     public var provider: String
     public var windowQuery: String
-    /// Whether the window is streamed as a binary COPY (``canonicalWindowCopy(start:end:casts:)``);
-    /// false streams ``windowQuery`` in single-row mode (a configured ledger query, whose `$1`…`$3`
-    /// a COPY could not bind).
+    /// Whether the window may be streamed as a binary COPY (``canonicalWindowCopy(start:end:)``,
+    /// when the table's column types allow it); false streams ``windowQuery`` in single-row mode (a
+    /// configured ledger query, whose `$1`…`$3` a COPY could not bind).
     public var streamsWithCopy: Bool
     public var lookupQuery: String
     /// Whether the lookup query takes the window bounds too (`$2`, `$3` as ±infinity, the references
@@ -126,9 +142,7 @@ public struct LedgerSource: Sendable {
     ///
     /// - Parameter hasMerchantReference: whether the query returns `merchant_ref` (see ``describe(_:connection:)``).
     public init(provider: String, ledgerQuery: String, hasMerchantReference: Bool) {
-        let merchant = hasMerchantReference ? "merchant_ref::text" : "NULL::text"
-        let columns =
-            "provider_ref::text, kind::text, amount_minor::bigint, currency::text, status::text, created_at::timestamptz, \(merchant)"
+        let columns = Self.textColumns(merchantReference: hasMerchantReference ? "merchant_ref::text" : "NULL::text")
         self.init(
             provider: provider,
             windowQuery: "SELECT \(columns) FROM (\n\(ledgerQuery)\n) AS ledger",
@@ -165,16 +179,17 @@ public struct LedgerSource: Sendable {
     public func begin(window: ReconciliationWindow, connection: PostgresConnection) throws -> LedgerStream {
         try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         let parameters: [String?] = [provider, window.streamStart.iso8601, window.streamEnd.iso8601]
-        if streamsWithCopy {
-            try connection.execute(Self.copyParameters, [provider])
+        if streamsWithCopy,
             let padded = Self.paddedColumnsWithoutCasts(try connection.columnTypes(of: windowQuery, parameters))
+        {
+            try connection.execute(Self.copyParameters, [provider])
             let sql = Self.canonicalWindowCopy(
                 start: try connection.quoteLiteral(window.streamStart.iso8601),
-                end: try connection.quoteLiteral(window.streamEnd.iso8601), casts: padded == nil)
-            return LedgerStream(
-                connection: connection, query: .copyBinary(sql, paddedColumns: padded ?? 0), queueBytes: queueBytes)
+                end: try connection.quoteLiteral(window.streamEnd.iso8601))
+            return LedgerStream(connection: connection, query: .copyBinary(sql, paddedColumns: padded), queueBytes: queueBytes)
         }
-        return LedgerStream(connection: connection, query: .rows(windowQuery, parameters), queueBytes: queueBytes)
+        let query = streamsWithCopy ? Self.canonicalTextWindowQuery : windowQuery
+        return LedgerStream(connection: connection, query: .rows(query, parameters), queueBytes: queueBytes)
     }
 
     /// Looks up, by key and outside the streamed range, every reference no streamed row claimed.
@@ -265,6 +280,9 @@ public struct LedgerSource: Sendable {
 
     /// Parses one row in place (no String unless the row becomes a break or a reject).
     public static func feed(_ row: LedgerFields, into reconciler: inout Reconciler, lookedUp: Bool) {
+        // A looked-up row inside the streamed range was seen (and judged, or rejected) by the
+        // stream already: skip it before it could be rejected a second time.
+        if lookedUp, let createdAt = row.createdAt(), reconciler.window.streams(createdAt) { return }
         let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         let reference = row[0] ?? empty
         guard let kind = TransactionKind(bytes: row[1] ?? empty) else {
