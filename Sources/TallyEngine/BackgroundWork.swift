@@ -27,22 +27,19 @@ final class BackgroundWork<Value: Sendable>: Sendable {
     }
 }
 
-/// The three reports rendered on two threads: `report.json` (the longest, Foundation's
-/// `JSONEncoder`) on one, `report.html` and `breaks.csv` on the other, in the same files and
-/// order as ``ReportWriter/render(_:)``.
+/// The reports rendered on two threads: `report.json` (the longest) on one, the others on the
+/// other, put back in ``ReportWriter``'s order.
 final class ParallelRendering: Sendable {
-    private let json: BackgroundWork<[UInt8]>
-    private let pages: BackgroundWork<ReportWriter.Rendered>
+    private let json: BackgroundWork<ReportWriter.Rendered>
+    private let others: BackgroundWork<ReportWriter.Rendered>
 
     init(_ report: RunReport) {
-        json = BackgroundWork(name: "tally-render-json") { try JSONReport.render(report) }
-        pages = BackgroundWork(name: "tally-render-html") {
-            ReportWriter.Rendered(files: [("report.html", HTMLReport.render(report)), ("breaks.csv", BreaksCSV.render(report))])
-        }
+        json = BackgroundWork(name: "tally-render-json") { try ReportWriter.render(report) { $0 == "report.json" } }
+        others = BackgroundWork(name: "tally-render-html") { try ReportWriter.render(report) { $0 != "report.json" } }
     }
 
     /// Blocks until both are done.
     func wait() throws -> ReportWriter.Rendered {
-        ReportWriter.Rendered(files: [("report.json", try json.wait())] + (try pages.wait()).files)
+        ReportWriter.merged([try json.wait(), try others.wait()])
     }
 }

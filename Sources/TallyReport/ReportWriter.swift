@@ -15,13 +15,23 @@ public struct ReportWriter: Sendable {
         public init(files: [(name: String, bytes: [UInt8])]) { self.files = files }
     }
 
+    /// The reports of a run, in the order they are written: each file's name and its renderer.
+    static let reports: [(name: String, render: @Sendable (RunReport) throws -> [UInt8])] = [
+        ("report.json", JSONReport.render), ("report.html", HTMLReport.render), ("breaks.csv", BreaksCSV.render),
+    ]
+
     /// Renders `report.json`, `report.html` and `breaks.csv` in memory.
-    public static func render(_ report: RunReport) throws -> Rendered {
-        Rendered(files: [
-            ("report.json", try JSONReport.render(report)),
-            ("report.html", HTMLReport.render(report)),
-            ("breaks.csv", BreaksCSV.render(report)),
-        ])
+    ///
+    /// - Parameter include: which of them, by file name (all by default); a run renders them on two
+    ///   threads, and ``merged(_:)`` puts the parts back together.
+    public static func render(_ report: RunReport, only include: (String) -> Bool = { _ in true }) throws -> Rendered {
+        Rendered(files: try reports.filter { include($0.name) }.map { ($0.name, try $0.render(report)) })
+    }
+
+    /// Reports rendered in parts, back in the order they are written.
+    public static func merged(_ parts: [Rendered]) -> Rendered {
+        let files = parts.flatMap(\.files)
+        return Rendered(files: reports.compactMap { report in files.first { $0.name == report.name } })
     }
 
     /// Renders and writes the three reports.
