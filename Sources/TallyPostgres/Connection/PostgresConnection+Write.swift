@@ -1,9 +1,5 @@
 internal import CLibPQ
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Bulk writes: `COPY … FROM STDIN` for the run's rows, and a statement with one binary parameter
 /// for the rendered reports.
 extension PostgresConnection {
@@ -64,17 +60,14 @@ extension PostgresConnection {
     /// `bytes` sent in binary (a `bytea` goes over as it is, with no base64 or hex on either side).
     public func execute(_ sql: String, _ parameters: [String?], bytes: [UInt8]) throws(PostgresError) {
         let connection = try handle()
-        let copies: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.map { strdup($0) } }
-        defer { for pointer in copies { free(pointer) } }
         let payload = bytes.isEmpty ? [0] : bytes  // a valid pointer even for no bytes
-        let result = payload.withUnsafeBufferPointer { data -> OpaquePointer? in
-            var values = copies.map { UnsafePointer($0) }
-            values.append(UnsafeRawPointer(data.baseAddress!).assumingMemoryBound(to: CChar.self))
-            var lengths = [Int32](repeating: 0, count: parameters.count)
-            lengths.append(Int32(bytes.count))
-            var formats = [Int32](repeating: 0, count: parameters.count)
-            formats.append(1)
-            return PQexecParams(connection, sql, Int32(values.count), nil, values, lengths, formats, 0)
+        let result = withParameters(parameters) { count, text in
+            payload.withUnsafeBufferPointer { data -> OpaquePointer? in
+                let values = text + [UnsafeRawPointer(data.baseAddress!).assumingMemoryBound(to: CChar.self)]
+                let lengths = [Int32](repeating: 0, count: Int(count)) + [Int32(bytes.count)]
+                let formats = [Int32](repeating: 0, count: Int(count)) + [1]
+                return PQexecParams(connection, sql, count + 1, nil, values, lengths, formats, 0)
+            }
         }
         defer { PQclear(result) }
         try check(result, connection: connection)

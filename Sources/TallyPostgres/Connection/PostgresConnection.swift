@@ -326,7 +326,8 @@ private func withCStringArray<R>(_ strings: [String], _ body: ([UnsafePointer<CC
     return body(pointers.map { $0.map { UnsafePointer($0) } })
 }
 
-private func withParameters<R>(_ parameters: [String?], _ body: (Int32, [UnsafePointer<CChar>?]) -> R) -> R {
+/// Text parameters as C strings for `PQexecParams`, alive for the duration of `body`.
+func withParameters<R>(_ parameters: [String?], _ body: (Int32, [UnsafePointer<CChar>?]) -> R) -> R {
     let pointers: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.map { strdup($0) } }
     defer { for pointer in pointers { free(pointer) } }
     return body(Int32(parameters.count), pointers.map { $0.map { UnsafePointer($0) } })

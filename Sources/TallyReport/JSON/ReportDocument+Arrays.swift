@@ -194,6 +194,8 @@ struct JSONArrayWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
     private mutating func escape(_ byte: UInt8) {
         switch byte {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"):
@@ -205,10 +207,9 @@ struct JSONArrayWriter {
         case 0x0C: bytes.append(contentsOf: "\\f".utf8)
         case 0x0D: bytes.append(contentsOf: "\\r".utf8)
         case 0..<0x20:
-            let hex = "0123456789abcdef".utf8
             bytes.append(contentsOf: "\\u00".utf8)
-            bytes.append(hex[hex.index(hex.startIndex, offsetBy: Int(byte >> 4))])
-            bytes.append(hex[hex.index(hex.startIndex, offsetBy: Int(byte & 15))])
+            bytes.append(Self.hex[Int(byte >> 4)])
+            bytes.append(Self.hex[Int(byte & 15)])
         default: bytes.append(byte)
         }
     }
