@@ -21,21 +21,9 @@ import Testing
         }
     }
 
-    /// A fresh ledger of `count` charges `ch_0…`, all in the window.
-    func ledger(_ count: Int) throws -> PostgresConnection {
-        let db = try PostgresConnection(url: FreshDatabase.url)
-        try db.execute("DROP TABLE IF EXISTS payments")
-        try TestLedger.create(db)
-        try TestLedger.insert(
-            (0..<count).map {
-                PaymentRow(id: $0 + 1, reference: "ch_\($0)", amountMinor: Int64(100 + $0), createdAt: "2026-03-10 12:00:00+00")
-            }, into: db)
-        return db
-    }
-
     @Test func theStreamSetsRowsAsideOnDiskWhileNobodyDrains() throws {
         let count = 20_000
-        let db = try ledger(count)
+        let db = try TestLedger.charges(count)
         let source = LedgerSource(provider: "acmepay", queueBytes: 4096)  // a queue of two batches
 
         var plain = Reconciler(window: Self.window)
@@ -46,11 +34,7 @@ import Testing
         settle(&late, count: count)
         let stream = try source.begin(window: Self.window, connection: db)
         // Nobody drains: once the queue is full, the stream's thread sets batches aside.
-        var waited = 0
-        while stream.rowsSetAside == 0 && waited < 30_000 {
-            usleep(1_000)
-            waited += 1
-        }
+        stream.waitForRowsSetAside()
         #expect(stream.rowsSetAside > 0)
         try stream.drain(into: &late)
         try source.lookUp(into: &late, connection: db)

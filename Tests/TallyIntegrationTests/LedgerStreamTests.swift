@@ -103,13 +103,7 @@ import Testing
     /// The work done while the drain waits for rows (the file digests) changes nothing, and once
     /// it says it has nothing left it is not asked again.
     @Test func workWhileWaitingLeavesTheOutcomeAlone() throws {
-        let db = try PostgresConnection(url: FreshDatabase.url)
-        try db.execute("DROP TABLE IF EXISTS payments")
-        try TestLedger.create(db)
-        try TestLedger.insert(
-            (0..<30_000).map {
-                PaymentRow(id: $0 + 1, reference: "ch_\($0)", amountMinor: Int64(100 + $0), createdAt: "2026-03-10 12:00:00+00")
-            }, into: db)
+        let db = try TestLedger.charges(30_000)
         let source = LedgerSource(provider: "acmepay", queueBytes: 4096)
         var plain = Reconciler(window: Self.window)
         try source.read(into: &plain, connection: db)
@@ -134,21 +128,11 @@ import Testing
     /// A spilled run partitions the streamed rows with `drainRows`: rows the stream set aside on
     /// disk reach it too (before, only the queue's did, so a full queue could lose rows there).
     @Test func drainRowsReadsTheRowsSetAside() throws {
-        let db = try PostgresConnection(url: FreshDatabase.url)
-        try db.execute("DROP TABLE IF EXISTS payments")
-        try TestLedger.create(db)
         let count = 20_000
-        try TestLedger.insert(
-            (0..<count).map {
-                PaymentRow(id: $0 + 1, reference: "ch_\($0)", amountMinor: 100, createdAt: "2026-03-10 12:00:00+00")
-            }, into: db)
+        let db = try TestLedger.charges(count)
         let source = LedgerSource(provider: "acmepay", queueBytes: 4096)  // a queue of two batches
         let stream = try source.begin(window: Self.window, connection: db)
-        var waited = 0
-        while stream.rowsSetAside == 0 && waited < 30_000 {
-            usleep(1_000)
-            waited += 1
-        }
+        stream.waitForRowsSetAside()
         #expect(stream.rowsSetAside > 0)
         var references = Set<String>()
         try stream.drainRows { fields in references.insert(String(decoding: fields[0]!, as: UTF8.self)) }

@@ -1,3 +1,4 @@
+import Foundation
 import TallyPostgres
 
 /// One `payments` row for tests, in the canonical schema.
@@ -65,6 +66,33 @@ public enum TestLedger {
                     column(\.kind), column { String($0.amountMinor) }, column(\.currency), column(\.status), column(\.createdAt),
                 ])
             start += 5_000
+        }
+    }
+}
+
+extension TestLedger {
+    /// A fresh `payments` table in the test database holding `count` charges `ch_0…` of 100 + n
+    /// minor units, all on 2026-03-10 at noon.
+    public static func charges(_ count: Int) throws -> PostgresConnection {
+        let db = try PostgresConnection(url: FreshDatabase.url)
+        try db.execute("DROP TABLE IF EXISTS payments")
+        try create(db)
+        try insert(
+            (0..<count).map {
+                PaymentRow(id: $0 + 1, reference: "ch_\($0)", amountMinor: Int64(100 + $0), createdAt: "2026-03-10 12:00:00+00")
+            }, into: db)
+        return db
+    }
+}
+
+extension LedgerStream {
+    /// Waits (up to 30 s) until the stream's thread has set rows aside on disk: nobody drains, so
+    /// once the queue is full it must.
+    public func waitForRowsSetAside() {
+        var waited = 0
+        while rowsSetAside == 0 && waited < 30_000 {
+            usleep(1_000)
+            waited += 1
         }
     }
 }
