@@ -80,6 +80,33 @@ private func provider(_ amount: Money) -> Break.ProviderSide {
         #expect(later.breaks.isEmpty)
         #expect(later.open.isEmpty)
         #expect(later.newCount == 0)
+        // The record it used up comes back with the outcome, and a rerun that starts from it again
+        // gives the same (empty) answer instead of a missing_in_provider.
+        #expect(later.settledAhead.map(\.reference) == ["z"])
+        #expect(later.resolved.isEmpty)
+        let rerun = History(runID: "r3", window: window("2026-03-12"), supersedes: "r2").advance(
+            breaks: [Break(breakClass: .missingInProvider, reference: "z", kind: .charge, provider: nil, ledger: ahead)],
+            previous: later.open + later.settledAhead, settledKeys: { _ in false }, ledger: [:])
+        #expect(rerun.breaks.isEmpty)
+        #expect(rerun.settledAhead.map(\.reference) == ["z"])
+        // A rerun of the earlier window, once the later one used the record up, plants it no more.
+        let earlierAgain = History(runID: "r4", window: window("2026-03-10"), supersedes: "r1").advance(
+            breaks: [Break(breakClass: .timingDifference, reference: "z", kind: .charge, provider: provider(eur(5)), ledger: ahead, differences: [.createdAt])],
+            previous: later.open, settledKeys: { _ in true }, ledger: [:],
+            resolvedLater: [ItemKey(reference: "z", kind: .charge)])
+        #expect(earlierAgain.open.isEmpty)
+    }
+
+    @Test func aRerunReportsWhatItsFirstRunOpenedAsNew() {
+        let first = History(runID: "r1", window: window("2026-03-10"), supersedes: nil).advance(
+            breaks: [Break(breakClass: .missingInternally, reference: "a", kind: .charge, provider: provider(eur(5)), ledger: nil)],
+            previous: [], settledKeys: { _ in false }, ledger: [:])
+        let rerun = History(runID: "r2", window: window("2026-03-10"), supersedes: "r1").advance(
+            breaks: [Break(breakClass: .missingInternally, reference: "a", kind: .charge, provider: provider(eur(5)), ledger: nil)],
+            previous: first.open, settledKeys: { _ in false }, ledger: [:])
+        #expect(rerun.breaks == first.breaks)
+        #expect((rerun.newCount, rerun.persistingCount) == (1, 0))
+        #expect(rerun.open.map(\.firstRun) == ["r2"])
     }
 
     @Test func aRerunResolvesWhatItNoLongerFinds() {

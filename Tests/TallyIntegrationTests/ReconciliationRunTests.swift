@@ -193,24 +193,7 @@ import Testing
     @Test func samplesGiveTheExpectedBreaks() throws {
         let root = TestCluster.repositoryRoot.appendingPathComponent("samples")
         let db = try PostgresConnection(url: FreshDatabase.url)
-        try TestLedger.create(db)
-        // payments.csv through COPY FROM STDIN would need psql; parse it here instead (it is small)
-        let text = try String(contentsOf: root.appendingPathComponent("payments.csv"), encoding: .utf8)
-        var rows: [PaymentRow] = []
-        var reader = CSVReader(bytes: Array(text.utf8))
-        var header = true
-        try reader.forEachRecord { record in
-            if header {
-                header = false
-                return
-            }
-            rows.append(
-                PaymentRow(
-                    id: Int(record.string(0)!)!, provider: record.string(1)!, reference: record.string(2)!,
-                    kind: record.string(4)!, amountMinor: Int64(record.string(5)!)!, currency: record.string(6)!,
-                    status: record.string(7)!, createdAt: record.string(8)!, merchantReference: record.string(3)))
-        }
-        try TestLedger.insert(rows, into: db)
+        try SampleLedger.load(into: db)
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("tally-samples-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
         let options = RunOptions(
@@ -227,11 +210,7 @@ import Testing
         try SchemaValidation.validate(out.appendingPathComponent("report.json"))
 
         // The second night, after the overnight corrections: some items resolve, the rest age.
-        let corrections = try String(contentsOf: root.appendingPathComponent("night2.sql"), encoding: .utf8)
-        for statement in corrections.components(separatedBy: ";\n")
-        where statement.contains("UPDATE") || statement.contains("INSERT") {
-            try db.execute(statement)
-        }
+        try SampleLedger.applyNightTwoCorrections(to: db)
         let nightTwo = RunOptions(
             provider: "acmepay", format: .stripe, files: [root.appendingPathComponent("stripe/acmepay_2026-03-12.csv").path],
             from: CivilDate(iso: "2026-03-12")!, to: CivilDate(iso: "2026-03-12")!, databaseURL: FreshDatabase.url,

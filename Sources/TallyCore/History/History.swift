@@ -12,9 +12,12 @@
 ///   `timing_difference`;
 /// - an earlier amount, currency or status item whose ledger row now agrees resolves as `corrected`;
 ///   a `duplicate_internal` item whose key now has one row resolves as `deduplicated`;
-/// - an item opened by the run this one supersedes and not found again resolves as `rerun`;
+/// - an item opened by the run this one supersedes and not found again resolves as `rerun`; one found
+///   again is new again, as it was in the run replaced (a rerun gives the answer of its first run);
 /// - a `timing_difference` whose ledger row lies after this window is remembered silently, so that
-///   the row's own window does not report it as `missing_in_provider` again;
+///   the row's own window does not report it as `missing_in_provider` again; the window that uses
+///   the record up hands it back in ``Outcome/settledAhead``, stored with its run, so that a rerun of
+///   that window starts from it again (otherwise the rerun would report the row as missing);
 /// - items first seen after this window (a rerun of an earlier window) are left as they are, and
 ///   a break whose key a later window already resolved opens no item again.
 public struct History: Sendable {
@@ -34,6 +37,10 @@ public struct History: Sendable {
         public var persistingCount: Int
         /// Items first seen after this window: stale until those windows are rerun.
         public var laterItems: Int
+        /// The silent `timing_difference` records this run used up: ledger rows of this window whose
+        /// settlement line came in an earlier window. Not a resolution anyone sees; stored with the
+        /// run so that a rerun of this window restores them, like the items it resolved.
+        public var settledAhead: [OpenItem] = []
     }
 
     /// The ledger's current facts about a key, from the run's snapshot.
@@ -74,11 +81,13 @@ public struct History: Sendable {
         // Earlier missing_internally items explained by a ledger row that arrived in this window, and
         // ledger rows whose settlement line came in an earlier window (settled ahead).
         var settledAhead = Set<Int>()
+        var usedUp: [OpenItem] = []
         for index in breaks.indices where breaks[index].breakClass == .missingInProvider {
             let key = ItemKey(reference: breaks[index].reference, kind: breaks[index].kind)
             guard let item = items[key], item.firstSeen < window.from, let row = breaks[index].ledger else { continue }
             if item.breakClass == .timingDifference {
                 settledAhead.insert(index)
+                usedUp.append(item)
                 items[key] = nil
             } else if item.breakClass == .missingInternally, agrees(item, row) {
                 breaks[index].breakClass = .timingDifference
@@ -105,7 +114,11 @@ public struct History: Sendable {
                 dated.append(DatedBreak(item: item, firstSeen: day, ageDays: 0, isNew: true))
                 // Settled before the ledger row's own window: remember it, so that window does not
                 // report the row as missing in the provider.
-                if let ledger = item.ledger, ledger.createdAt >= window.end, items[key] == nil {
+                // Not when a later window already used the record up: a rerun of this earlier window
+                // must not plant it again (that later window is the one to rerun).
+                if let ledger = item.ledger, ledger.createdAt >= window.end, items[key] == nil,
+                    !resolvedLater.contains(key)
+                {
                     items[key] = OpenItem(
                         reference: item.reference, kind: item.kind, breakClass: .timingDifference, firstSeen: day,
                         lastSeen: day, firstRun: runID, lastRun: runID, providerAmount: item.provider?.amount,
@@ -115,7 +128,12 @@ public struct History: Sendable {
                 continue
             }
             if var existing = items[key], existing.firstSeen <= day {
-                if seen.insert(key).inserted { persistingCount += 1 }
+                // Opened by the run this one replaces: new here as it was there, so that the same
+                // window run twice in a row gives the same breaks.
+                let reopened = supersedes != nil && existing.firstRun == supersedes
+                if seen.insert(key).inserted {
+                    if reopened { newCount += 1 } else { persistingCount += 1 }
+                }
                 existing.breakClass = item.breakClass
                 existing.lastSeen = max(existing.lastSeen, day)
                 existing.lastRun = runID
@@ -124,7 +142,8 @@ public struct History: Sendable {
                 existing.ledgerAmount = item.ledger?.amount ?? existing.ledgerAmount
                 existing.ledgerStatus = item.ledger?.status.text ?? existing.ledgerStatus
                 items[key] = existing
-                dated.append(DatedBreak(item: item, firstSeen: existing.firstSeen, ageDays: existing.age(on: day), isNew: false))
+                dated.append(
+                    DatedBreak(item: item, firstSeen: existing.firstSeen, ageDays: existing.age(on: day), isNew: reopened))
             } else if resolvedLater.contains(key) {
                 seen.insert(key)
                 dated.append(DatedBreak(item: item, firstSeen: day, ageDays: 0, isNew: false))
@@ -163,9 +182,10 @@ public struct History: Sendable {
             items[key] = item
         }
         resolved.sort { ItemKey(reference: $0.reference, kind: $0.kind) < ItemKey(reference: $1.reference, kind: $1.kind) }
+        usedUp.sort { $0.key < $1.key }
         return Outcome(
             breaks: dated, open: items.values.sorted { $0.key < $1.key }, resolved: resolved, newCount: newCount,
-            persistingCount: persistingCount, laterItems: later)
+            persistingCount: persistingCount, laterItems: later, settledAhead: usedUp)
     }
 
     /// Whether an earlier item is explained now; nil when it stays open.

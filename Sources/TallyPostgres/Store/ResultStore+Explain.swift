@@ -88,9 +88,9 @@ extension ResultStore {
             SELECT s.provider, s.run_id::text, r.window_from::text, r.window_to::text, s.kind, s.class, s.first_seen::text,
                    s.resolved_as
             FROM tally.resolutions s JOIN tally.runs r ON r.id = s.run_id
-            WHERE s.reference = $1 AND ($2::text IS NULL OR s.provider = $2)
+            WHERE s.reference = $1 AND ($2::text IS NULL OR s.provider = $2) AND s.resolved_as <> $3
             ORDER BY r.window_to, r.started_at, s.kind
-            """, [reference, provider]
+            """, [reference, provider, Self.settledAheadMarker]
         ).compactMap { row in
             guard let provider = row[0], let runID = row[1], let from = row[2].flatMap({ CivilDate(iso: $0) }),
                 let to = row[3].flatMap({ CivilDate(iso: $0) }), let kind = row[4].flatMap({ TransactionKind(name: $0) }),

@@ -46,8 +46,8 @@ extension ResultStore {
     /// The resolutions a run made.
     public func resolutions(runID: String) throws -> [ResolvedItem] {
         try connection.query(
-            "SELECT reference, kind, class, first_seen::text, resolved_as FROM tally.resolutions WHERE run_id = $1::uuid ORDER BY reference, kind",
-            [runID]
+            "SELECT reference, kind, class, first_seen::text, resolved_as FROM tally.resolutions WHERE run_id = $1::uuid AND resolved_as <> $2 ORDER BY reference, kind",
+            [runID, Self.settledAheadMarker]
         ).compactMap { row in
             guard let reference = row[0], let kind = row[1].flatMap({ TransactionKind(name: $0) }),
                 let breakClass = row[2].flatMap({ BreakClass(rawValue: $0) }),

@@ -177,7 +177,7 @@ public struct ResultStore {
             try insertBreaks(runID: runID, breaks: breaks, filePaths: filePaths)
             try connection.execute("DELETE FROM tally.open_items WHERE provider = $1", [provider])
             try insertOpenItems(provider: provider, items: outcome.open)
-            try insertResolutions(runID: runID, provider: provider, resolved: outcome.resolved)
+            try insertResolutions(runID: runID, provider: provider, outcome: outcome)
             try compressReportsWithLZ4()
             for report in try reports() {
                 try connection.execute(
@@ -256,24 +256,34 @@ public struct ResultStore {
             ])
     }
 
-    private func insertResolutions(runID: String, provider: String, resolved: [ResolvedItem]) throws {
+    /// The run's resolutions, and the silent settled-ahead records it used up (`resolved_as`
+    /// ``settledAheadMarker``): both are what a rerun of the window restores (``itemsResolved(by:)``).
+    private func insertResolutions(runID: String, provider: String, outcome: History.Outcome) throws {
+        typealias Row = (reference: String, kind: TransactionKind, breakClass: BreakClass, firstSeen: CivilDate,
+            resolvedAs: String, item: OpenItem?)
+        let rows: [Row] =
+            outcome.resolved.map { ($0.reference, $0.kind, $0.breakClass, $0.firstSeen, $0.resolvedAs.rawValue, $0.item) }
+            + outcome.settledAhead.map { ($0.reference, $0.kind, $0.breakClass, $0.firstSeen, Self.settledAheadMarker, $0) }
         try insertColumns(
             "tally.resolutions",
             [
                 "run_id", "provider", "reference", "kind", "class", "first_seen", "resolved_as", "last_seen", "first_run",
                 "provider_amount_minor", "provider_currency", "ledger_amount_minor", "ledger_currency", "ledger_status",
             ],
-            rows: resolved.count,
+            rows: rows.count,
             [
-                { _ in runID }, { _ in provider }, { resolved[$0].reference }, { resolved[$0].kind.name },
-                { resolved[$0].breakClass.rawValue }, { resolved[$0].firstSeen.description },
-                { resolved[$0].resolvedAs.rawValue },
-                { (resolved[$0].item?.lastSeen ?? resolved[$0].firstSeen).description },
-                { resolved[$0].item?.firstRun ?? runID },
-                { resolved[$0].item?.providerAmount.map { String($0.minor) } },
-                { resolved[$0].item?.providerAmount?.currency.code },
-                { resolved[$0].item?.ledgerAmount.map { String($0.minor) } },
-                { resolved[$0].item?.ledgerAmount?.currency.code }, { resolved[$0].item?.ledgerStatus },
+                { _ in runID }, { _ in provider }, { rows[$0].reference }, { rows[$0].kind.name },
+                { rows[$0].breakClass.rawValue }, { rows[$0].firstSeen.description }, { rows[$0].resolvedAs },
+                { (rows[$0].item?.lastSeen ?? rows[$0].firstSeen).description },
+                { rows[$0].item?.firstRun ?? runID },
+                { rows[$0].item?.providerAmount.map { String($0.minor) } },
+                { rows[$0].item?.providerAmount?.currency.code },
+                { rows[$0].item?.ledgerAmount.map { String($0.minor) } },
+                { rows[$0].item?.ledgerAmount?.currency.code }, { rows[$0].item?.ledgerStatus },
             ])
     }
+
+    /// `tally.resolutions.resolved_as` of a settled-ahead record a run used up: kept for reruns,
+    /// never shown as a resolution (the queries that list resolutions leave it out).
+    static let settledAheadMarker = "settled_ahead"
 }
