@@ -215,11 +215,14 @@ public struct ReconciliationRun: Sendable {
             }
             progress(.phase("ledger"))
             let setAside = stream.rowsSetAside
+            let finished: ReconciliationResult
             do {
                 try stream.drain(into: &reconciler, whileWaiting: digests.step)
                 digests.finishInBackground()
                 try source.lookUp(into: &reconciler, connection: ledgerConnection)
                 itemFacts = try source.facts(for: previous.map(\.key), connection: ledgerConnection)
+                // classified here, while the snapshot is open, so the breaks get their merchant_ref
+                finished = try source.withMerchantReferences(reconciler.finish(), connection: ledgerConnection)
                 try source.commit(ledgerConnection)
             } catch {
                 try? ledgerConnection.execute("ROLLBACK")
@@ -230,7 +233,7 @@ public struct ReconciliationRun: Sendable {
                 phase: "ledger")
             progress(.phase("matching"))
             // --mask-pii: once, here, so the store, the reports and stdout all see the masked text
-            result = options.maskPII ? reconciler.finish().maskingPII() : reconciler.finish()
+            result = options.maskPII ? finished.maskingPII() : finished
             let index = reconciler.index
             settledKeys = { key in
                 var reference = key.reference

@@ -114,7 +114,7 @@ extension ReconciliationRun {
                     var reference = key.reference
                     if reference.withUTF8({ reconciler.index.find($0, key.kind) }) != nil { settled.insert(key) }
                 }
-                parts.append(reconciler.finish())
+                parts.append(try source.withMerchantReferences(reconciler.finish(), connection: ledgerConnection))
             }
             itemFacts = try source.facts(for: previous.map(\.key), connection: ledgerConnection)
             try source.commit(ledgerConnection)

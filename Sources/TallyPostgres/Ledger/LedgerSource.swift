@@ -113,6 +113,9 @@ public struct LedgerSource: Sendable {
     public var lookupBatchSize: Int
     /// Most bytes of streamed rows waiting for the matcher (the pipeline's memory bound).
     public var queueBytes: Int
+    /// Whether the ledger has a `merchant_ref` column to read (false for a configured ledger query
+    /// that returns none).
+    public var hasMerchantReference = true
 
     public init(
         provider: String, windowQuery: String = Self.canonicalWindowQuery,
@@ -148,6 +151,7 @@ public struct LedgerSource: Sendable {
             windowQuery: "SELECT \(columns) FROM (\n\(ledgerQuery)\n) AS ledger",
             lookupQuery: "SELECT \(columns) FROM (\n\(ledgerQuery)\n) AS ledger WHERE provider_ref = ANY($4::text[])")
         lookupTakesBounds = true
+        self.hasMerchantReference = hasMerchantReference
     }
 
     /// Checks that a configured ledger query runs and returns the required columns.
@@ -207,22 +211,28 @@ public struct LedgerSource: Sendable {
 
     /// The ledger's rows for the keys of earlier open items, looked up in the same snapshot.
     public func facts(for keys: [ItemKey], connection: PostgresConnection) throws -> [ItemKey: History.LedgerFacts] {
-        let references = Array(Set(keys.map(\.reference))).sorted()
         let wanted = Set(keys)
         var found: [ItemKey: History.LedgerFacts] = [:]
+        try records(of: keys.map(\.reference), connection: connection) { record in
+            let key = ItemKey(reference: record.reference, kind: record.kind)
+            guard wanted.contains(key) else { return }
+            found[key, default: History.LedgerFacts(rows: [])].rows.append(record)
+        }
+        return found
+    }
+
+    /// Every readable ledger row of the provider holding one of `references`, whatever its date,
+    /// through the lookup query in batches (in the run's snapshot while it is open).
+    func records(of references: [String], connection: PostgresConnection, _ each: (LedgerRecord) -> Void) throws {
+        let references = Array(Set(references)).sorted()
         var start = 0
         while start < references.count {
             let batch = Array(references[start..<min(start + lookupBatchSize, references.count)])
             try connection.stream(lookupQuery, lookupParameters(batch)) { row in
-                let fields = LedgerFields(row)
-                guard let record = Self.record(fields) else { return }
-                let key = ItemKey(reference: record.reference, kind: record.kind)
-                guard wanted.contains(key) else { return }
-                found[key, default: History.LedgerFacts(rows: [])].rows.append(record)
+                if let record = Self.record(LedgerFields(row)) { each(record) }
             }
             start += lookupBatchSize
         }
-        return found
     }
 
     /// A whole ledger row as a value, or nil when it cannot be read.
