@@ -81,7 +81,7 @@ func withExitStatus(_ body: () throws -> Void) throws {
 /// Pretty, key-sorted JSON for `--json` outputs.
 func printJSON(_ object: Any) throws {
     let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-    Console.out(String(decoding: data, as: UTF8.self))
+    Console.json(String(decoding: data, as: UTF8.self))
 }
 
 /// Fails with exit 64 and a hint when the schema has never been created.

@@ -37,7 +37,7 @@ struct TallyLogHandler: LogHandler {
             case .trace, .debug: prefix = "debug: "
             default: prefix = ""
             }
-            text = "tally: \(prefix)\(message)\n"
+            text = TerminalText.escaped("tally: \(prefix)\(message)") + "\n"
         case .json:
             var object: [String: Any] = [
                 "time": ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withInternetDateTime, .withFractionalSeconds]),
@@ -45,7 +45,7 @@ struct TallyLogHandler: LogHandler {
             ]
             for (key, value) in all { object[key] = "\(value)" }
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-            text = String(decoding: data, as: UTF8.self) + "\n"
+            text = Console.jsonEscaped(String(decoding: data, as: UTF8.self)) + "\n"
         }
         ProgressLine.shared.clear()
         FileHandle.standardError.write(Data(text.utf8))
@@ -89,7 +89,7 @@ final class ProgressLine: Sendable {
             }
             state.lastDraw = now
             let text = progress.final ? "" : progress.render(elapsed: now.timeIntervalSince(state.phaseStart))
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + TerminalText.escaped(text, keepingLayout: false)).utf8))
             state.drawn = !text.isEmpty
         }
     }
