@@ -39,7 +39,7 @@ extension Tally {
         @Flag(help: "Print JSON.") var json = false
 
         func validate() throws {
-            if let runID, runID.count < 6 { throw ValidationError("give at least 6 characters of the run id.") }
+            if let runID, RunIDPrefix(runID) == nil { throw ValidationError("--run: " + RunIDPrefix.rule + ".") }
             guard !reference.isEmpty else { throw ValidationError("give the reference to explain.") }
         }
 

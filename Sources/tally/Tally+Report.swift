@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TallyCore
 import TallyPostgres
 import TallyReport
 
@@ -38,7 +39,7 @@ extension Tally {
         @Option(help: "Folder to write to (default: reports/<provider>/<from>_<to>).") var out: String?
 
         func validate() throws {
-            guard runID.count >= 6 else { throw ValidationError("give at least 6 characters of the run id.") }
+            guard RunIDPrefix(runID) != nil else { throw ValidationError(RunIDPrefix.rule + ".") }
         }
 
         func run() throws {

@@ -63,7 +63,7 @@ extension Tally {
             @Flag(help: "Print JSON.") var json = false
 
             func validate() throws {
-                guard runID.count >= 6 else { throw ValidationError("give at least 6 characters of the run id.") }
+                guard RunIDPrefix(runID) != nil else { throw ValidationError(RunIDPrefix.rule + ".") }
             }
 
             func run() throws {

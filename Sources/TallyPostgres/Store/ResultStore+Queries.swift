@@ -14,12 +14,15 @@ extension ResultStore {
         ).map(Self.runRow)
     }
 
-    /// One run by id (a full UUID or a unique prefix of at least 6 characters).
+    /// One run by id (a full UUID or a unique prefix of at least 6 characters); nil when none or
+    /// several match, or when `id` is no ``RunIDPrefix`` at all (then nothing is queried). The
+    /// prefix is compared as text (`starts_with`), never as a LIKE pattern.
     public func run(id: String) throws -> RunRow? {
+        guard let prefix = RunIDPrefix(id) else { return nil }
         let rows = try connection.query(
-            "SELECT \(Self.runColumns) FROM tally.runs WHERE id::text LIKE $1 || '%' ORDER BY started_at LIMIT 2",
-            [id.lowercased()])
-        guard rows.count == 1 || rows.first?[0] == id.lowercased() else { return nil }
+            "SELECT \(Self.runColumns) FROM tally.runs WHERE starts_with(id::text, $1) ORDER BY started_at LIMIT 2",
+            [prefix.text])
+        guard rows.count == 1 || rows.first?[0] == prefix.text else { return nil }
         return rows.first.map(Self.runRow)
     }
 
