@@ -244,7 +244,8 @@ public struct AlertOutbox {
         ).isEmpty
     }
 
-    /// Rows, newest first, optionally in one state.
+    /// Rows, newest first (by the numeric id: a bare `ORDER BY id` would sort the selected
+    /// `id::text` column, 9 before 10), optionally in one state.
     public func list(state: String? = nil, limit: Int = 200) throws -> [Row] {
         try connection.query(
             """
@@ -252,7 +253,7 @@ public struct AlertOutbox {
                    to_char(next_attempt_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), last_status::text, last_error,
                    to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
                    to_char(delivered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
-            FROM tally.alert_outbox WHERE ($1::text IS NULL OR state = $1) ORDER BY id DESC LIMIT $2::int
+            FROM tally.alert_outbox o WHERE ($1::text IS NULL OR o.state = $1) ORDER BY o.id DESC LIMIT $2::int
             """, [state, String(limit)]
         ).map { row in
             Row(
