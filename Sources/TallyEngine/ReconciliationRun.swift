@@ -105,6 +105,7 @@ public struct ReconciliationRun: Sendable {
             url: options.resultsURL ?? options.databaseURL,
             password: options.resultsURL == nil ? options.databasePassword : options.resultsPassword)
         defer { storeConnection.close() }
+        CrashPoint.hit("connected")
         let store = ResultStore(connection: storeConnection)
         if !options.dryRun {
             let applied = try Migrations.migrate(storeConnection)
@@ -127,12 +128,14 @@ public struct ReconciliationRun: Sendable {
             }
         }
 
+        CrashPoint.hit("migrated")
         let lock = ProviderLock(provider: options.provider)
         try lock.acquire(storeConnection, waitSeconds: options.waitSeconds) {
             guard hasStore, let holder = try? store.runningRun(provider: options.provider) else { return nil }
             return "run \(holder.id) for \(holder.from)..\(holder.to), started \(holder.startedAt)"
         }
         defer { lock.release(storeConnection) }
+        CrashPoint.hit("locked")
 
         var supersedes: String?
         var previous: [OpenItem] = []
@@ -179,7 +182,10 @@ public struct ReconciliationRun: Sendable {
     /// The canonical `payments` table, or the configured ledger query once it is checked to return
     /// the required columns (before anything is stored).
     private func ledgerSource(_ connection: PostgresConnection) throws -> LedgerSource {
-        guard let query = options.ledgerQuery else { return LedgerSource(provider: options.provider) }
+        guard let query = options.ledgerQuery else {
+            try LedgerSource.checkPaymentsTable(connection)
+            return LedgerSource(provider: options.provider)
+        }
         let hasMerchantReference: Bool
         do {
             hasMerchantReference = try LedgerSource.describe(query, connection: connection)
@@ -224,6 +230,7 @@ public struct ReconciliationRun: Sendable {
                 // classified here, while the snapshot is open, so the breaks get their merchant_ref
                 finished = try source.withMerchantReferences(reconciler.finish(), connection: ledgerConnection)
                 try source.commit(ledgerConnection)
+                CrashPoint.hit("ledger-read")
             } catch {
                 try? ledgerConnection.execute("ROLLBACK")
                 throw error
@@ -275,6 +282,7 @@ public struct ReconciliationRun: Sendable {
         // are rendered on another thread while the store writes the breaks and open items.
         let renderer = ParallelRendering(report)
         var alertWrites = AlertWrites()
+        CrashPoint.hit("classified")
         if let store {
             if let alerts = options.alerts {
                 let told = try AlertOutbox(connection: store.connection).alertedItems(provider: options.provider)

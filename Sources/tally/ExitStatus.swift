@@ -19,7 +19,13 @@ enum ExitStatus: Int32, CaseIterable {
         switch error {
         case let error as IngestError:
             self = error.code == .fileMissing ? .noInput : error.code == .unsupported ? .usage : .dataError
-        case let error as PostgresError: self = error.isConnectionFailure ? .unavailable : .software
+        case let error as PostgresError:
+            // PostgresError.classification is the one reading of libpq failures (README "Exit status")
+            switch error.classification {
+            case .unavailable: self = .unavailable
+            case .configuration: self = .usage
+            case .other: self = .software
+            }
         case let error as RunError:
             switch error.code {
             case .usage: self = .usage

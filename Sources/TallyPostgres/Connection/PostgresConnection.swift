@@ -21,9 +21,14 @@ public final class PostgresConnection {
     /// environment variables alone. Sets `fallback_application_name=tally`, a 10 s connect timeout
     /// unless one is given, and pins the session to `TimeZone=UTC`, `DateStyle=ISO`.
     ///
+    /// The string is parsed by ``ConnectionString`` and libpq gets its keywords and values only
+    /// (`expand_dbname = 0`), so no libpq error can quote the string or the password in it.
+    ///
     /// - Parameter password: a password kept out of the URL (from an environment variable or a
     ///   secret file named in the config); it overrides any in the URL and is never logged.
-    /// - Throws: ``PostgresError`` with code `.connection` (exit status 69) when libpq cannot connect.
+    /// - Throws: ``PostgresError`` with code `.configuration` (exit status 64) for a malformed
+    ///   string, an unknown database or role, or a refused password; `.connection` (69) when the
+    ///   server cannot be reached.
     public init(url: String?, password: String? = nil, applicationName: String = "tally") throws(PostgresError) {
         var keywords = ["fallback_application_name"]
         var values = [applicationName]
@@ -31,34 +36,62 @@ public final class PostgresConnection {
             keywords.append("connect_timeout")
             values.append("10")
         }
+        var secrets: [String] = []
         if let url, !url.isEmpty {
-            keywords.append("dbname")
-            values.append(url)
+            for parameter in try ConnectionString.parse(url).parameters {
+                keywords.append(parameter.keyword)
+                values.append(parameter.value)
+                if parameter.keyword == "password" { secrets.append(parameter.value) }
+            }
         }
-        // after dbname, so that it overrides what the expanded URL says
+        // last, so that it overrides what the URL says
         if let password {
             keywords.append("password")
             values.append(password)
+            secrets.append(password)
         }
         let connection = withCStringArray(keywords) { keywordPointers in
             withCStringArray(values) { valuePointers in
-                PQconnectdbParams(keywordPointers, valuePointers, 1)
+                PQconnectdbParams(keywordPointers, valuePointers, 0)
             }
         }
         guard let connection else {
             throw PostgresError(code: .connection, message: "cannot connect to PostgreSQL: out of memory")
         }
         guard PQstatus(connection) == CONNECTION_OK else {
-            let message = Self.oneLine(PQerrorMessage(connection))
+            let message = Self.redacting(secrets, in: Self.oneLine(PQerrorMessage(connection)))
             let target = Self.describeTarget(connection)
+            let refusal = PQconnectionNeedsPassword(connection) == 1 ? ConnectRefusal.noPassword : ConnectRefusal(message)
             PQfinish(connection)
+            guard let refusal else {
+                throw PostgresError(code: .connection, message: "cannot connect to PostgreSQL \(target): \(message)")
+            }
             throw PostgresError(
-                code: .connection, message: "cannot connect to PostgreSQL \(target): \(message)")
+                code: .configuration,
+                message: "cannot connect to PostgreSQL \(target): \(message): \(refusal.hint)", sqlState: refusal.sqlState)
         }
         raw = connection
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
         try execute("SET TIME ZONE 'UTC'")
         try execute("SET DateStyle TO ISO")
+    }
+
+    /// The connection keywords this libpq knows (`host`, `sslmode`, …), for ``ConnectionString``.
+    public static let keywords: Set<String> = {
+        guard let defaults = PQconndefaults() else { return [] }
+        defer { PQconninfoFree(defaults) }
+        var names: Set<String> = []
+        var option = defaults
+        while let keyword = option.pointee.keyword {
+            names.insert(String(cString: keyword))
+            option += 1
+        }
+        return names
+    }()
+
+    /// `text` with every non-empty secret replaced: a last guard should libpq ever quote one.
+    static func redacting(_ secrets: [String], in text: String) -> String {
+        secrets.filter { !$0.isEmpty }.reduce(text) { $0.replacing($1, with: "***") }
     }
 
     deinit { close() }
@@ -165,11 +198,16 @@ public final class PostgresConnection {
             PQsendQueryParams(connection, sql, count, nil, pointers, nil, nil, 0)
         }
         guard sent == 1 else {
-            throw PostgresError(code: .query, message: Self.oneLine(PQerrorMessage(connection)))
+            throw Self.failure(connection, .query, Self.oneLine(PQerrorMessage(connection)))
         }
         guard PQsetSingleRowMode(connection) == 1 else {
-            drain(connection)
-            throw PostgresError(code: .stream, message: "libpq refused single-row mode")
+            // libpq refuses when a result is already there: most often the error of a lost server
+            var refusal = PostgresError(code: .stream, message: "libpq refused single-row mode")
+            while let result = PQgetResult(connection) {
+                defer { PQclear(result) }
+                do throws(PostgresError) { try check(result, connection: connection) } catch { refusal = error }
+            }
+            throw refusal.code == .stream ? Self.failure(connection, .stream, refusal.message) : refusal
         }
         var rows = 0
         var failure: (any Error)?
@@ -227,7 +265,7 @@ public final class PostgresConnection {
     func startCopy(_ sql: String, _ state: ExecStatusType, _ what: String) throws(PostgresError) -> OpaquePointer {
         let connection = try handle()
         guard let started = PQexec(connection, sql) else {
-            throw PostgresError(code: .query, message: Self.oneLine(PQerrorMessage(connection)))
+            throw Self.failure(connection, .query, Self.oneLine(PQerrorMessage(connection)))
         }
         defer { PQclear(started) }
         guard PQresultStatus(started) == state else {
@@ -249,10 +287,6 @@ public final class PostgresConnection {
         if let failure { throw failure }
     }
 
-    private func drain(_ connection: OpaquePointer) {
-        while let result = PQgetResult(connection) { PQclear(result) }
-    }
-
     func check(_ result: OpaquePointer?, connection: OpaquePointer) throws(PostgresError) {
         let status = result.map(PQresultStatus) ?? PGRES_FATAL_ERROR
         switch status {
@@ -265,9 +299,18 @@ public final class PostgresConnection {
             let message =
                 result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "M"))) }.map { String(cString: $0) }
                 ?? Self.oneLine(PQerrorMessage(connection))
-            let broken = PQstatus(connection) != CONNECTION_OK
-            throw PostgresError(code: broken ? .connection : .query, message: message, sqlState: sqlState)
+            throw Self.failure(connection, .query, message, sqlState: sqlState)
         }
+    }
+
+    /// An error of `code`, unless the connection is broken by now: then it is a lost server
+    /// (`.connection`, exit 69) whatever the call that noticed it, since a query, a COPY or a send
+    /// on a dead socket reports no SQLSTATE.
+    static func failure(
+        _ connection: OpaquePointer, _ code: PostgresError.Code, _ message: String, sqlState: String? = nil
+    ) -> PostgresError {
+        let broken = PQstatus(connection) != CONNECTION_OK
+        return PostgresError(code: broken ? .connection : code, message: message, sqlState: sqlState)
     }
 
     /// Quotes a value as an SQL string literal with libpq (`'it''s'`), for the one statement that
@@ -286,7 +329,7 @@ public final class PostgresConnection {
     ) throws(PostgresError) -> String {
         let connection = try handle()
         guard let quoted = escape(connection, text, text.utf8.count) else {
-            throw PostgresError(code: .query, message: Self.oneLine(PQerrorMessage(connection)))
+            throw Self.failure(connection, .query, Self.oneLine(PQerrorMessage(connection)))
         }
         defer { PQfreemem(quoted) }
         return String(cString: quoted)
