@@ -15,8 +15,8 @@ extension Tally {
             static let configuration = CommandConfiguration(
                 abstract: "Validate a config file and print every problem with its key path.",
                 discussion: """
-                    Unknown keys are errors. Passwords must come from password_env or password_file, never \\
-                    from the file itself; both are checked to be available. Exit status 0 when the file is \\
+                    Unknown keys are errors. Passwords must come from password_env or password_file, never \
+                    from the file itself; both are checked to be available. Exit status 0 when the file is \
                     valid, 64 when it is not.
 
                     Examples:

@@ -10,10 +10,10 @@ extension Tally {
         static let configuration = CommandConfiguration(
             abstract: "Write a stored run's reports again (report.html, report.json, breaks.csv).",
             discussion: """
-                Every run (but --dry-run) stores the reports it wrote in the tally schema, in the same \\
-                transaction as its results; this writes them again, byte for byte, e.g. after the \\
-                reports folder was cleaned or for a run whose folder was overwritten by a rerun. \\
-                Exit status: 0 written; 64 unknown run or a run stored before reports were kept; \\
+                Every run (but --dry-run) stores the reports it wrote in the tally schema, in the same \
+                transaction as its results; this writes them again, byte for byte, e.g. after the \
+                reports folder was cleaned or for a run whose folder was overwritten by a rerun. \
+                Exit status: 0 written; 64 unknown run or a run stored before reports were kept; \
                 69 database unavailable; 73 the folder cannot be written.
 
                 Examples:
