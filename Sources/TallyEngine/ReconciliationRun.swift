@@ -103,7 +103,8 @@ public struct ReconciliationRun: Sendable {
         let source = try ledgerSource(ledgerConnection)
         let storeConnection = try PostgresConnection(
             url: options.resultsURL ?? options.databaseURL,
-            password: options.resultsURL == nil ? options.databasePassword : options.resultsPassword)
+            password: options.resultsURL == nil ? options.databasePassword : options.resultsPassword,
+            applicationName: ProviderLock.applicationName(runID: runID))
         defer { storeConnection.close() }
         CrashPoint.hit("connected")
         let store = ResultStore(connection: storeConnection)
