@@ -365,8 +365,12 @@ extension Tally {
                 }
                 if !missing.isEmpty && !allowMissing {
                     let message = "no settlement file for \(missing.map(\.description).joined(separator: ", ")) (\(pattern)); pass --allow-missing to run without them"
-                    Logger(label: "tally").error("\(plan.provider): \(message)")
-                    alertFailure(plan, status: .noInput, message: message, from: first, to: last, runID: UUID().uuidString.lowercased())
+                    var logger = Logger(label: "tally")
+                    let runID = UUID().uuidString.lowercased()
+                    logger[metadataKey: "provider"] = "\(plan.provider)"
+                    logger[metadataKey: "run_id"] = "\(runID)"
+                    logger.error("\(plan.provider): \(message)", metadata: ["phase": "failed", "exit_status": "66"])
+                    alertFailure(plan, status: .noInput, message: message, from: first, to: last, runID: runID, logger: logger)
                     return .noInput
                 }
                 files += present.map(\.path)
@@ -444,6 +448,8 @@ extension Tally {
             var logger = Logger(label: "tally")
             logger[metadataKey: "provider"] = "\(plan.provider)"
             var engine = ReconciliationRun(options: options(plan, files: files, from: from, to: to, out: out), logger: logger)
+            // the run's own lines carry it already; the failure line and the alert notices below too
+            logger[metadataKey: "run_id"] = "\(engine.runID)"
             let provider = plan.provider
             engine.progress = { ProgressLine.shared.show(RunProgressView(provider: provider, $0)) }
             do {
@@ -462,7 +468,11 @@ extension Tally {
                 logger.error(
                     "\(from == to ? "\(from)" : "\(from)..\(to)"): \(message)",
                     metadata: ["phase": "failed", "exit_status": "\(status.rawValue)"])
-                alertFailure(plan, status: status, message: message, from: from, to: to, runID: engine.runID)
+                // what the file says (a header, a namespace) goes to the terminal and the log, not to a webhook
+                let quoted: any Error = (error as? IngestError)?.withoutExcerpt ?? error
+                let alertMessage = plan.maskPII ? PIIMasker().maskMessage("\(quoted)") : "\(quoted)"
+                alertFailure(
+                    plan, status: status, message: alertMessage, from: from, to: to, runID: engine.runID, logger: logger)
                 metrics?.recordFailure(
                     provider: plan.provider, durationSeconds: Date().timeIntervalSince(started), exitStatus: status.rawValue)
                 return (status, nil)
@@ -470,7 +480,9 @@ extension Tally {
         }
 
         /// Sends the alert of a run that ends with `status` (never in a dry run, which sends nothing).
-        func alertFailure(_ plan: RunPlan, status: ExitStatus, message: String, from: CivilDate, to: CivilDate, runID: String) {
+        func alertFailure(
+            _ plan: RunPlan, status: ExitStatus, message: String, from: CivilDate, to: CivilDate, runID: String, logger: Logger
+        ) {
             guard let alerts = plan.alerts, !dryRun else { return }
             let failure = RunFailure(
                 runID: runID, provider: plan.provider, format: plan.format.rawValue, from: from.description, to: to.description,
@@ -479,7 +491,7 @@ extension Tally {
             FailureAlerts.send(
                 failure, settings: alerts, storeURL: plan.resultsURL ?? plan.databaseURL,
                 password: plan.resultsURL == nil ? plan.databasePassword : plan.resultsPassword,
-                log: { Logger(label: "tally").notice("\($0)") })
+                log: { logger.notice("\($0)", metadata: ["phase": "alerts"]) })
         }
 
         func failStatus(_ plan: RunPlan, _ outcome: ReconciliationRun.Outcome) -> ExitStatus {

@@ -20,7 +20,7 @@ struct HeaderNames {
             let key = Self.normalise(name)
             if key.isEmpty { continue }  // padding: an unnamed column cannot be asked for
             if positions[key] != nil {
-                throw HeaderProblem(message: "the header names column '\(name)' twice")
+                throw HeaderProblem(message: "the header names a column twice", excerpt: IngestError.excerpt([name]))
             }
             positions[key] = column
             written.append(name)
@@ -37,7 +37,8 @@ struct HeaderNames {
     func missing(_ required: [String]) -> [String] { required.filter { self[$0] == nil } }
 
     /// The first names of the header, for a message saying what was found instead.
-    var sample: String { written.prefix(12).joined(separator: ", ") }
+    /// The first names, as a short escaped excerpt for an error.
+    var sample: String { IngestError.excerpt(Array(written.prefix(12))) }
 
     static func normalise(_ name: String) -> String {
         name.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\u{A0}" }).joined(separator: " ").lowercased()
@@ -47,4 +48,6 @@ struct HeaderNames {
 /// Why a header row cannot be bound.
 struct HeaderProblem: Error {
     var message: String
+    /// What the header says, as ``IngestError/excerpt``.
+    var excerpt: String? = nil
 }

@@ -29,9 +29,8 @@ struct AdyenLayout {
         let missing = names.missing(Self.required)
         guard missing.isEmpty else {
             throw HeaderProblem(
-                message:
-                    "not an Adyen settlement details report: the header lacks \(missing.joined(separator: ", ")) (found: \(names.sample))"
-            )
+                message: "not an Adyen settlement details report: the header lacks \(missing.joined(separator: ", "))",
+                excerpt: names.sample)
         }
         count = header.count
         type = names["Type"]!

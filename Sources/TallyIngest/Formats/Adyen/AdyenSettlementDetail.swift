@@ -37,7 +37,8 @@ public struct AdyenSettlementDetail: SettlementReader {
         let layout = try reader.forEachRow(
             of: file, bind: { header throws(IngestError) in
                 do throws(HeaderProblem) { return try AdyenLayout(header: header) } catch {
-                    throw IngestError(code: .malformed, message: error.message, path: file.path, line: header.line)
+                    throw IngestError(
+                        code: .malformed, message: error.message, path: file.path, line: header.line, excerpt: error.excerpt)
                 }
             }
         ) { record, columns in

@@ -115,8 +115,8 @@ struct CamtParser: ~Copyable {
             throw IngestError(
                 code: .malformed,
                 message:
-                    "the \(message == .statement ? "BkToCstmrStmt" : "BkToCstmrDbtCdtNtfctn") element is in namespace '\(namespace)', expected urn:iso:std:iso:20022:tech:xsd:\(message.messageNumber).001.NN",
-                path: file.path, line: xml.nodeLine)
+                    "the \(message == .statement ? "BkToCstmrStmt" : "BkToCstmrDbtCdtNtfctn") element is in another namespace than urn:iso:std:iso:20022:tech:xsd:\(message.messageNumber).001.NN",
+                path: file.path, line: xml.nodeLine, excerpt: IngestError.excerpt([namespace]))
         }
         messageFound = true
     }

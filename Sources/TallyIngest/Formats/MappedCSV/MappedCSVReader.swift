@@ -48,8 +48,9 @@ public struct MappedCSVReader: SettlementReader {
         guard missing.isEmpty else {
             throw IngestError(
                 code: .malformed,
-                message: "the header lacks the mapped column\(missing.count == 1 ? "" : "s") \(missing.map { "'\($0)'" }.joined(separator: ", ")); found: \(positions.sorted { $0.value < $1.value }.prefix(15).map(\.key).joined(separator: ", "))",
-                path: file.path, line: header.line)
+                message: "the header lacks the mapped column\(missing.count == 1 ? "" : "s") \(missing.map { "'\($0)'" }.joined(separator: ", "))",
+                path: file.path, line: header.line,
+                excerpt: IngestError.excerpt(positions.sorted { $0.value < $1.value }.prefix(15).map(\.key)))
         }
         return positions
     }

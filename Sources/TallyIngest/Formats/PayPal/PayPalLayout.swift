@@ -30,7 +30,7 @@ struct PayPalLayout {
         let missing = names.missing(Self.required)
         guard missing.isEmpty else {
             throw HeaderProblem(
-                message: "the CH row lacks \(missing.joined(separator: ", ")) (found: \(names.sample))")
+                message: "the CH row lacks \(missing.joined(separator: ", "))", excerpt: names.sample)
         }
         count = names.namedCount
         transactionID = names["Transaction ID"]!

@@ -132,7 +132,8 @@ public struct PayPalSettlementReport: SettlementReader {
                 do throws(HeaderProblem) {
                     layout = try PayPalLayout(header: record)
                 } catch {
-                    throw IngestError(code: .malformed, message: error.message, path: file.path, line: record.line)
+                    throw IngestError(
+                        code: .malformed, message: error.message, path: file.path, line: record.line, excerpt: error.excerpt)
                 }
             case .sectionBody:
                 controls.countRecord()

@@ -147,8 +147,8 @@ public struct StripeBalanceReport: SettlementReader {
                 }
                 if positions[name] != nil {
                     throw IngestError(
-                        code: .malformed, message: "the header names column '\(name)' twice", path: file.path,
-                        line: header.line)
+                        code: .malformed, message: "the header names a column twice", path: file.path,
+                        line: header.line, excerpt: IngestError.excerpt([name]))
                 }
                 positions[name] = column
             }
@@ -156,12 +156,11 @@ public struct StripeBalanceReport: SettlementReader {
             func column(_ names: String...) -> Int? { names.lazy.compactMap { positions[$0] }.first }
             let missing = ["currency", "gross", "reporting_category"].filter { positions[$0] == nil }
             guard missing.isEmpty else {
-                let found = positions.sorted { $0.value < $1.value }.prefix(12).map(\.key).joined(separator: ", ")
+                let found = positions.sorted { $0.value < $1.value }.prefix(12).map(\.key)
                 throw IngestError(
                     code: .malformed,
-                    message:
-                        "not a Stripe balance report: the header lacks \(missing.joined(separator: ", ")) (found: \(found))",
-                    path: file.path, line: header.line)
+                    message: "not a Stripe balance report: the header lacks \(missing.joined(separator: ", "))",
+                    path: file.path, line: header.line, excerpt: IngestError.excerpt(found))
             }
             count = header.count
             currency = positions["currency"]!
