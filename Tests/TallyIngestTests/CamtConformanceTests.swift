@@ -10,7 +10,7 @@ import Testing
 /// the files (FORMATS.md §5.4 says which samples balance; the edited fixtures must fail their
 /// controls, not crash). Skipped when the samples folder is absent.
 @Suite struct CamtConformanceTests {
-    static let samples = TestCluster.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/provider-samples")
+    static let samples = SharedSamples.root
 
     /// (file, transactions "kind CCY count sum", listed lines "category CCY count gross_minor", rejects, controls in order)
     static let expectations: [(String, String, String, Int, String)] = [
@@ -43,7 +43,7 @@ import Testing
         ("camt054/valid_example.xml", "charge CHF 3 80.56", "reversal (RvslInd) CHF 2 -2153", 0, "ok"),
     ]
 
-    static var present: Bool { FileManager.default.fileExists(atPath: samples.appendingPathComponent("camt053").path) }
+    static var present: Bool { SharedSamples.enabled("camt053") && SharedSamples.enabled("camt054") }
 
     @Test(.enabled(if: present), arguments: expectations.map(\.0))
     func sample(_ name: String) throws {

@@ -8,7 +8,7 @@ import Testing
 /// `--format csv --mapping`: the mapping's validation and the reader on the shipped examples.
 @Suite struct MappedCSVTests {
     static let samples = TestCluster.repositoryRoot.appendingPathComponent("samples/mappings")
-    static let shared = TestCluster.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/provider-samples")
+    static let shared = SharedSamples.root
 
     func read(_ path: String, mapping: CSVMapping) throws -> CollectingSink {
         var sink = CollectingSink()
@@ -16,7 +16,7 @@ import Testing
         return sink
     }
 
-    @Test func checkoutComSettlementBreakdown() throws {
+    @Test(.enabled(if: SharedSamples.enabled("checkoutcom"))) func checkoutComSettlementBreakdown() throws {
         let mapping = try CSVMapping.load(path: Self.samples.appendingPathComponent("checkoutcom.yml").path)
         let sink = try read(
             Self.shared.appendingPathComponent("checkoutcom/settlement-breakdown_ent_testcheckoutfixture_20260702_00000003k599_1.csv").path,

@@ -44,17 +44,17 @@ struct SampleSummary: Equatable, CustomStringConvertible {
 }
 
 /// The public provider samples in ../shared/provider-samples (present in CI; their licences keep
-/// them out of this repository). Conformance tests are skipped when the folder is absent.
+/// them out of this repository). See ``SharedSamples`` for when their tests run.
 enum ProviderSamples {
-    static let root = TestCluster.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/provider-samples")
+    static let root = SharedSamples.root
 
     static func path(_ folder: String, _ name: String) -> String {
         root.appendingPathComponent(folder).appendingPathComponent(name).path
     }
 
-    static func available(_ folder: String) -> Bool {
-        FileManager.default.fileExists(atPath: root.appendingPathComponent(folder).path)
-    }
+    /// Whether the tests of `folder` run (``SharedSamples/enabled(_:)``: skipped loudly when the
+    /// folder is missing, failing then under `TALLY_REQUIRE_SAMPLES=1`).
+    static func available(_ folder: String) -> Bool { SharedSamples.enabled(folder) }
 
     /// Writes `bytes` to a temporary file, runs `body` on its path and removes it.
     static func withTemporaryFile<R>(_ bytes: [UInt8], suffix: String = ".csv", _ body: (String) throws -> R) throws -> R {

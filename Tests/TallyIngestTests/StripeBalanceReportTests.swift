@@ -7,7 +7,7 @@ import Testing
 
 /// The Stripe reader on inline files and on the real samples in ../shared/provider-samples/stripe.
 @Suite struct StripeBalanceReportTests {
-    static let samples = TestCluster.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/provider-samples/stripe")
+    static let samples = SharedSamples.root.appendingPathComponent("stripe")
 
     func read(_ text: String, options: ReaderOptions = ReaderOptions()) throws -> CollectingSink {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("stripe-\(UUID().uuidString).csv")
@@ -22,7 +22,7 @@ import Testing
         return sink
     }
 
-    @Test func readsTheDashboardExport() throws {
+    @Test(.enabled(if: SharedSamples.enabled("stripe"))) func readsTheDashboardExport() throws {
         let sink = try readFile(Self.samples.appendingPathComponent("stripe.csv").path)
         #expect(sink.transactions.map(\.reference) == ["txn_14G11HjubSIHf9IKrvJdwN", "txn_14G11HjHgubIH9ZvbPgYO7"])
         #expect(sink.transactions.map(\.kind) == [.charge, .refund])
@@ -32,7 +32,7 @@ import Testing
         #expect(sink.controls.map(\.ok) == [true])
     }
 
-    @Test func readsTheItemizedSettlementReport() throws {
+    @Test(.enabled(if: SharedSamples.enabled("stripe"))) func readsTheItemizedSettlementReport() throws {
         let sink = try readFile(Self.samples.appendingPathComponent("settlement_report.csv").path)
         // source_id first: ch_123, re_123, Re_1234; dispute_reversal, fee and payout are not transactions
         #expect(sink.transactions.map(\.reference) == ["ch_123", "re_123", "Re_1234"])
@@ -45,7 +45,7 @@ import Testing
         #expect(sink.controls.first?.actual == "1 line off")
     }
 
-    @Test func disputesAreChargebacks() throws {
+    @Test(.enabled(if: SharedSamples.enabled("stripe"))) func disputesAreChargebacks() throws {
         let sink = try readFile(Self.samples.appendingPathComponent("payments_activity.csv").path)
         #expect(sink.transactions.map(\.reference) == ["ch_aaa", "dp_bbb"])
         #expect(sink.transactions.map(\.kind) == [.charge, .chargeback])

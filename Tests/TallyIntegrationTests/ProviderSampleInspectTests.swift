@@ -7,8 +7,8 @@ import Testing
 /// the same values as the reader's conformance tables).
 @Suite struct ProviderSampleInspectTests {
     let cli = CommandLineTests()
-    static let shared = TestCluster.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/provider-samples")
-    static var present: Bool { FileManager.default.fileExists(atPath: shared.appendingPathComponent("paypal-stl").path) }
+    static let shared = SharedSamples.root
+    static var present: Bool { SharedSamples.enabled("paypal-stl") && SharedSamples.enabled("adyen-settlement-detail") }
 
     /// (folder, file, format, controls ok, controls failed, transactions).
     static let samples: [(String, String, String, Int, Int, Int)] = [
