@@ -32,14 +32,8 @@ extension Tally {
                     Console.error("tally: error: no config file: pass --config PATH, set TALLY_CONFIG, or create ./tally.yml")
                     throw ExitCode(ExitStatus.usage.rawValue)
                 }
-                var problems: [String] = []
-                var loaded: TallyConfig?
-                do throws(ConfigError) { loaded = try TallyConfig.load(path: path) } catch { problems = error.problems }
-                if let loaded {
-                    for (key, database) in [("database", loaded.database), ("results", loaded.results)] {
-                        do throws(ConfigError) { _ = try database?.password(key: key) } catch { problems += error.problems }
-                    }
-                }
+                let problems = TallyConfig.check(path: path)
+                let loaded = problems.isEmpty ? try? TallyConfig.load(path: path) : nil
                 guard let loaded, problems.isEmpty else {
                     Console.error(ConfigError(path: path, problems: problems).description)
                     throw ExitCode(ExitStatus.usage.rawValue)

@@ -140,6 +140,46 @@ import Testing
         #expect(found.count == 4, "\(found)")
     }
 
+    /// A file with a mistake of every kind lists them all in one pass: a bad format hides nothing
+    /// else of its provider, and unset passwords come with the rest (`tally config check`).
+    @Test func oneCheckListsEveryKindOfMistake() throws {
+        let unset = "TALLY_TEST_SURELY_UNSET_\(UInt32.random(in: 0...UInt32.max))"
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tally-check-\(UUID().uuidString).yml")
+        try """
+        timezone: Mars/Olympus
+        log_level: loud
+        memory_limit: lots
+        colour: blue
+        database:
+          url: postgresql://tally:hunter2@db/payments
+          password_env: \(unset)
+        results:
+          password_file: /nonexistent/secret
+        providers:
+          acmepay:
+            format: strype
+            lookback_days: -3
+            file_pattern: stripe.csv
+            fail_on: sometimes
+            amount_tolerance: ten
+            typo_key: 1
+          bank:
+            format: csv
+            mask_pii: maybe
+        """.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let found = TallyConfig.check(path: file.path).map { $0.prefix { $0 != ":" } }
+        #expect(
+            found.sorted() == [
+                "colour", "database.password_env", "database.url", "log_level", "memory_limit", "providers.acmepay.amount_tolerance",
+                "providers.acmepay.fail_on", "providers.acmepay.file_pattern", "providers.acmepay.format",
+                "providers.acmepay.lookback_days", "providers.acmepay.typo_key", "providers.bank.mapping",
+                "providers.bank.mask_pii", "results.password_file", "timezone",
+            ])
+        // a run checks the passwords when it connects, not when it reads the file
+        #expect(throws: ConfigError.self) { try TallyConfig.load(path: file.path) }
+    }
+
     @Test func notYAMLOrNotAMapping() {
         #expect(problems("providers: [unclosed").first?.hasPrefix("not valid YAML") == true)
         #expect(problems("- a\n- b") == ["expected a mapping of keys at the top level (database:, providers:, …)"])

@@ -20,18 +20,35 @@ extension TallyConfig {
     /// Reads and validates a config file.
     ///
     /// - Throws: ``ConfigError`` with every problem found, each with its key path.
-    public static func load(path: String) throws(ConfigError) -> TallyConfig {
+    /// - Parameter checkingSecrets: as for ``parse(_:path:checkingSecrets:)``.
+    public static func load(path: String, checkingSecrets: Bool = false) throws(ConfigError) -> TallyConfig {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(path: path, problems: ["cannot read the file (pass --config PATH, set TALLY_CONFIG, or create ./tally.yml)"])
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(path: path, problems: ["the file is not UTF-8"])
         }
-        return try parse(text, path: path)
+        return try parse(text, path: path, checkingSecrets: checkingSecrets)
+    }
+
+    /// Every problem of a config file in one pass, the availability of its passwords included
+    /// (`tally config check`): nothing stops at the first problem of a key, a provider or a stage.
+    public static func check(path: String) -> [String] {
+        do throws(ConfigError) {
+            _ = try load(path: path, checkingSecrets: true)
+            return []
+        } catch {
+            return error.problems
+        }
     }
 
     /// Validates a config given as YAML text. Relative paths in it are relative to the folder of `path`.
-    public static func parse(_ text: String, path: String = "tally.yml") throws(ConfigError) -> TallyConfig {
+    ///
+    /// - Parameter checkingSecrets: also check that every `password_env` is set and every
+    ///   `password_file` readable (a run checks them when it connects).
+    public static func parse(_ text: String, path: String = "tally.yml", checkingSecrets: Bool = false) throws(ConfigError)
+        -> TallyConfig
+    {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -48,6 +65,11 @@ extension TallyConfig {
         var config = TallyConfig(path: path)
         config.database = database(top, "database", reader)
         config.results = database(top, "results", reader)
+        if checkingSecrets {
+            for (key, database) in [("database", config.database), ("results", config.results)] {
+                do throws(ConfigError) { _ = try database?.password(key: key) } catch { problems += error.problems }
+            }
+        }
         config.timezone = reader.string(top, "timezone", at: "")
         if let zone = config.timezone, TimeZone(identifier: zone) == nil {
             problems.append("timezone: '\(zone)' is not an IANA time zone such as UTC or Europe/Berlin")
@@ -127,21 +149,22 @@ extension TallyConfig {
             return nil
         }
         reader.allow(map, keys: providerKeys, at: at)
-        guard let formatName = reader.string(map, "format", at: at) else {
-            if map["format"] == nil { reader.problem("\(at)format: missing; one of \(SettlementFormat.allCases.map(\.rawValue).joined(separator: ", "))") }
-            return nil
-        }
-        guard let format = SettlementFormat(rawValue: formatName) else {
+        // A missing or unknown format is reported, and the other keys are still checked (one pass
+        // shows every problem); the provider itself is dropped at the end.
+        let formatName = reader.string(map, "format", at: at)
+        let format = formatName.flatMap(SettlementFormat.init(rawValue:))
+        if formatName == nil, map["format"] == nil {
+            reader.problem("\(at)format: missing; one of \(SettlementFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        } else if let formatName, format == nil {
             reader.problem("\(at)format: '\(formatName)' is not one of \(SettlementFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-            return nil
         }
-        var provider = Provider(name: name, format: format)
+        var provider = Provider(name: name, format: format ?? .stripe)
         provider.mapping = reader.path(map, "mapping", at: at)
         if format == .csv && provider.mapping == nil {
             reader.problem("\(at)mapping: format csv needs a mapping file (see samples/mappings/)")
         }
         if let mapping = provider.mapping {
-            if format != .csv { reader.problem("\(at)mapping: only format csv takes a mapping") }
+            if let format, format != .csv { reader.problem("\(at)mapping: only format csv takes a mapping") }
             do throws(MappingError) { _ = try CSVMapping.load(path: mapping) } catch {
                 for problem in error.problems { reader.problem("\(at)mapping: \(mapping): \(problem)") }
             }
@@ -171,7 +194,7 @@ extension TallyConfig {
                 )
             }
         }
-        return provider
+        return format == nil ? nil : provider
     }
 }
 
