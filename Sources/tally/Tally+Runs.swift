@@ -90,7 +90,10 @@ extension Tally {
                     if let error = row.error { Console.out("error: \(error)") }
                     for item in breaks {
                         let fields = ["class", "reference", "kind", "first_seen", "age_days"].map { item[$0].flatMap { $0 } ?? "" }
-                        Console.out("  \(fields[0])  \(fields[1])  \(fields[2])  first seen \(fields[3]), \(fields[4]) d")
+                        let money = AmountText.sides(
+                            provider: ResultStore.money(item["provider_amount_minor"] ?? nil, item["provider_currency"] ?? nil),
+                            ledger: ResultStore.money(item["ledger_amount_minor"] ?? nil, item["ledger_currency"] ?? nil))
+                        Console.out("  \(fields[0])  \(fields[1])  \(fields[2])  \(money)  first seen \(fields[3]), \(fields[4]) d")
                     }
                     for item in resolved {
                         Console.out("  resolved \(item.reference) \(item.kind.name) (\(item.breakClass.rawValue) since \(item.firstSeen)) as \(item.resolvedAs.rawValue)")
@@ -138,8 +141,9 @@ extension Tally {
                     return
                 }
                 for (provider, item) in items {
+                    let money = AmountText.sides(provider: item.providerAmount, ledger: item.ledgerAmount)
                     Console.out(
-                        "\(provider)  \(item.breakClass.rawValue)  \(item.reference)  \(item.kind.name)  open since \(item.firstSeen), \(item.age(on: item.lastSeen)) d"
+                        "\(provider)  \(item.breakClass.rawValue)  \(item.reference)  \(item.kind.name)  \(money)  open since \(item.firstSeen), \(item.age(on: item.lastSeen)) d"
                     )
                 }
             }

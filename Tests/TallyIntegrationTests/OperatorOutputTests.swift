@@ -93,6 +93,16 @@ import Testing
         }
     }
 
+    /// The terminal listings carry the money: both sides' amounts with their currency.
+    @Test func theListingsShowAmounts() throws {
+        try withHostileRun { _, _, runID in
+            let openItems = try cli.tally(["open-items", "--database-url", FreshDatabase.url])
+            #expect(openItems.stdout.contains("missing_internally  ch_\\x1b]0;pwned\\x07\\x1b[2J\\u{202e}evil  charge  provider 5.00 EUR  open since"), "\(openItems.stdout)")
+            let show = try cli.tally(["runs", "show", runID, "--database-url", FreshDatabase.url])
+            #expect(show.stdout.contains("charge  provider 5.00 EUR  first seen 2026-03-10"), "\(show.stdout)")
+        }
+    }
+
     @Test func aRunIDPrefixFindsItsRun() throws {
         try withHostileRun { _, _, runID in
             for prefix in [String(runID.prefix(6)), String(runID.prefix(6)).uppercased(), String(runID.prefix(13)), runID] {

@@ -147,7 +147,9 @@ public struct ResultStore {
         ).compactMap(Self.openItem)
     }
 
-    static func money(_ minor: String?, _ code: String?) -> Money? {
+    /// A stored amount (minor units and currency code, as the queries return them as text) as money;
+    /// nil when either is missing.
+    public static func money(_ minor: String?, _ code: String?) -> Money? {
         guard let minor, let value = Int64(minor), let code, let currency = Currency(code: code) else { return nil }
         return Money(minor: value, currency: currency)
     }
