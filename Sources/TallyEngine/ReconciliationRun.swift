@@ -14,9 +14,11 @@ import TallyReport
 /// into the ``TallyCore/Reconciler``; match the streamed rows, look up the still-unclaimed
 /// references and the keys of earlier open items in the same snapshot; classify; carry the open
 /// items forward (``TallyCore/History``); decide the alerts (``TallyAlerts/AlertEvaluator``); store
-/// the run, its breaks, the open items and the alerts' outbox rows in one transaction; write
-/// `report.json`, `report.html` and `breaks.csv`; release the lock and deliver the alerts within
-/// the alert budget (a failed delivery stays in the outbox and never fails the run).
+/// the run, its breaks, the open items and the alerts' outbox rows in one transaction, in which
+/// `report.json`, `report.html` and `breaks.csv` are also written aside (a run whose reports
+/// cannot be written is rolled back, exit 73); swap the new reports in as a whole
+/// (``TallyReport/ReportFolder``); release the lock and deliver the alerts within the alert budget
+/// (a failed delivery stays in the outbox and never fails the run).
 ///
 /// ```swift
 /// let outcome = try ReconciliationRun(options: options).run()
@@ -279,9 +281,17 @@ public struct ReconciliationRun: Sendable {
             files: fileReports, lookbackDays: options.lookbackDays, lookaheadDays: options.lookaheadDays,
             amountToleranceMinor: options.amountToleranceMinor, result: result, supersedes: supersedes,
             history: history, earlierWindows: earlierWindows)
-        // Render, store, then write: a report on disk always belongs to a stored run. The reports
-        // are rendered on another thread while the store writes the breaks and open items.
+        // Render, stage, store, then swap in: a report on disk always belongs to a stored run, and a
+        // run whose reports cannot be written is not stored. The reports are rendered on another
+        // thread while the store writes the breaks and open items, and staged (written aside,
+        // ReportFolder) inside the store's transaction, so a full disk rolls the run back.
         let renderer = ParallelRendering(report)
+        let folder = ReportFolder(directory: options.resolvedOutDirectory)
+        let leftovers = folder.removeLeftovers()  // under the provider's lock: no other run writes here
+        if !leftovers.isEmpty {
+            note("removed \(leftovers.count) temporary report file\(leftovers.count == 1 ? "" : "s") of killed runs: \(leftovers.joined(separator: ", "))", phase: "write")
+        }
+        var staged: ReportFolder.Staged?
         var alertWrites = AlertWrites()
         CrashPoint.hit("classified")
         if let store {
@@ -293,20 +303,33 @@ public struct ReconciliationRun: Sendable {
                     note("alerts: \(alert.endpoint.name): \(alert.fired.map(\.detail).joined(separator: "; "))", phase: "alerts")
                 }
             }
-            try store.commit(
-                runID: runID, provider: options.provider, finishedAt: report.finishedAt,
-                summaryJSON: try RunSummaryJSON.summary(report), filesJSON: try RunSummaryJSON.files(report),
-                supersedes: supersedes, breaks: history.breaks, filePaths: files.map(\.path), outcome: history,
-                reports: { try renderer.wait().files }, alerts: alertWrites)
+            do {
+                try store.commit(
+                    runID: runID, provider: options.provider, finishedAt: report.finishedAt,
+                    summaryJSON: try RunSummaryJSON.summary(report), filesJSON: try RunSummaryJSON.files(report),
+                    supersedes: supersedes, breaks: history.breaks, filePaths: files.map(\.path), outcome: history,
+                    reports: {
+                        let rendered = try renderer.wait()
+                        staged = try stageReports(rendered, in: folder)
+                        return rendered.files
+                    }, alerts: alertWrites)
+            } catch {
+                staged?.discard()  // not stored: the folder keeps the reports of the run it has
+                throw error
+            }
+        } else {
+            staged = try stageReports(try renderer.wait(), in: folder)
         }
-        let rendered = try renderer.wait()
+        guard let staged else { throw RunError(code: .internalFailure, message: "the reports were not staged") }
         let paths: [String]
         do {
-            paths = try ReportWriter(directory: options.resolvedOutDirectory).write(rendered)
+            paths = try staged.publish()
         } catch {
+            staged.discard()
             throw RunError(
                 code: .cannotWriteReports,
-                message: "cannot write the reports to \(options.resolvedOutDirectory): \(error.localizedDescription)")
+                message:
+                    "the run is stored, but its reports could not be put in \(options.resolvedOutDirectory) (\(error)); `tally report \(runID)` writes them")
         }
         note(
             "\(store == nil ? "wrote the reports (nothing stored)" : "stored the run and wrote the reports") in \(Self.seconds(since: &clock))",
@@ -322,6 +345,20 @@ public struct ReconciliationRun: Sendable {
         }
         progress(.done)
         return Outcome(report: report, reportPaths: paths, indexPath: indexPath, alertsQueued: alertWrites.messages.count)
+    }
+
+    /// Writes the reports aside (nothing in the report folder changes yet); a failure is exit 73.
+    func stageReports(_ rendered: ReportWriter.Rendered, in folder: ReportFolder) throws -> ReportFolder.Staged {
+        do {
+            let staged = try folder.stage(rendered)
+            CrashPoint.hit("reports-staged")
+            return staged
+        } catch {
+            throw RunError(
+                code: .cannotWriteReports,
+                message:
+                    "cannot write the reports to \(folder.directory): \(error); nothing was stored, the reports already there are as they were")
+        }
     }
 
     /// The absolute path of `report.html`, as alerts name it.

@@ -1,8 +1,8 @@
 import Foundation
 import TallyCore
 
-/// Writes a run's reports into a directory, each file atomically (written aside, then renamed),
-/// so a reader never sees a half-written report.
+/// Writes a run's reports into a directory, the three as one set (written aside, then swapped in,
+/// see ``ReportFolder``), so a reader never sees a half-written report or a mixed set.
 public struct ReportWriter: Sendable {
     public var directory: String
 
@@ -42,18 +42,12 @@ public struct ReportWriter: Sendable {
         try write(try Self.render(report))
     }
 
-    /// Writes rendered reports.
+    /// Writes rendered reports as a whole set (``ReportFolder``): the folder holds the old set
+    /// until every new file is complete.
     ///
     /// - Returns: the paths written, JSON first.
     @discardableResult
     public func write(_ rendered: Rendered) throws -> [String] {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var written: [String] = []
-        for (name, bytes) in rendered.files {
-            let path = (directory as NSString).appendingPathComponent(name)
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-            written.append(path)
-        }
-        return written
+        try ReportFolder(directory: directory).stage(rendered).publish()
     }
 }

@@ -15,10 +15,12 @@ public enum CrashPoint {
     /// In the order a run reaches them. `connected`: both connections open, before the
     /// migrations; `migrated`: before the provider's lock; `locked`: before the run row;
     /// `ledger-stream`: at each streamed batch; `ledger-read`: the snapshot read and committed;
-    /// `classified`: before the store's transaction; `store-write`: in it, before COMMIT;
-    /// `alert-delivery`: after the run's transaction committed (alerts in the outbox), before any is sent.
+    /// `classified`: before the store's transaction; `reports-staged`: in it, the new reports
+    /// written aside and not swapped in; `store-write`: in it, before COMMIT; `alert-delivery`:
+    /// after the run's transaction committed (alerts in the outbox), before any is sent.
     public static let points = [
-        "connected", "migrated", "locked", "ledger-stream", "ledger-read", "classified", "store-write", "alert-delivery",
+        "connected", "migrated", "locked", "ledger-stream", "ledger-read", "classified", "reports-staged", "store-write",
+        "alert-delivery",
     ]
 
     private static let paused = Mutex<Set<String>>([])

@@ -1,12 +1,16 @@
 import Foundation
 import TallyCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `index.html` of a reports root: the latest runs per provider, so a shared folder of reports is
 /// browsable.
 ///
 /// It is built from the `report.json` files found at `<root>/<provider>/<folder>/report.json` (the
 /// default layout `reports/<provider>/<from>_<to>/`), not from the store, so it covers dry runs and
-/// works wherever the folder is copied. Each run rewrites it, atomically, after writing its own
+/// works wherever the folder is copied. Each run rewrites it, atomically, after swapping in its own
 /// reports; two runs finishing together may leave the one written first, and the next run corrects it.
 ///
 /// ```swift
@@ -104,15 +108,43 @@ public enum ReportIndex {
         }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
-    /// Scans `root` and writes `root/index.html` atomically.
+    /// Scans `root` and writes `root/index.html` atomically: into `.index.html.tally-<pid>`, then
+    /// renamed over it. First it removes the temporaries of index writes that were killed
+    /// (``removeLeftovers(root:)``).
     ///
     /// - Returns: the path written.
     /// - Throws: when the file cannot be written.
     @discardableResult
     public static func write(root: String) throws -> String {
+        removeLeftovers(root: root)
         let path = (root as NSString).appendingPathComponent("index.html")
-        try Data(render(scan(root: root))).write(to: URL(fileURLWithPath: path), options: .atomic)
+        let temporary = (root as NSString).appendingPathComponent("\(temporaryPrefix)\(getpid())")
+        do {
+            try FileCalls.create(temporary, render(scan(root: root)), faultPoint: "index-write")
+            try FileCalls.rename(temporary, path)
+        } catch {
+            unlink(temporary)
+            throw error
+        }
         return path
+    }
+
+    static let temporaryPrefix = ".index.html.tally-"
+
+    /// Removes the index temporaries of killed writes. The index is shared by every provider's
+    /// runs, and no lock covers it: a temporary goes only when its writer's pid is dead and it is
+    /// over a minute old (a writer on another machine sharing the folder is not known here; an
+    /// index is written in milliseconds), or when it is an earlier version's and ten minutes old.
+    ///
+    /// - Returns: the paths removed.
+    @discardableResult
+    public static func removeLeftovers(root: String) -> [String] {
+        StaleFiles.remove(in: root) { name, path in
+            if let pid = StaleFiles.pid(in: name, prefix: temporaryPrefix) {
+                return StaleFiles.isLeftover(path, pid: pid, minimumAge: 60)
+            }
+            return StaleFiles.isLegacyTemporary(name, of: ["index.html"]) && FileCalls.age(path) > StaleFiles.legacyAge
+        }
     }
 }
 
