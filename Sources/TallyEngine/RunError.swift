@@ -3,7 +3,7 @@
 public struct RunError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure; a struct over a private enum so codes can grow.
     public struct Code: Hashable, Sendable {
-        private enum Base: Hashable, Sendable { case usage, locked, cannotWriteReports, internalFailure, notFound }
+        private enum Base: Hashable, Sendable { case usage, locked, cannotWriteReports, cannotWriteSpill, internalFailure, notFound }
         private var base: Base
         /// Options that do not make sense together or name something unknown (exit 64).
         public static let usage = Code(base: .usage)
@@ -11,6 +11,8 @@ public struct RunError: Error, Sendable, CustomStringConvertible {
         public static let locked = Code(base: .locked)
         /// The report directory cannot be created or written (exit 73).
         public static let cannotWriteReports = Code(base: .cannotWriteReports)
+        /// The spill folder is full, over quota, read-only or not ours to write (exit 73).
+        public static let cannotWriteSpill = Code(base: .cannotWriteSpill)
         /// What was asked about exists nowhere: `tally explain` of an unknown reference (exit 66).
         public static let notFound = Code(base: .notFound)
         /// An invariant did not hold (exit 70).

@@ -30,7 +30,7 @@ enum ExitStatus: Int32, CaseIterable {
             switch error.code {
             case .usage: self = .usage
             case .locked: self = .locked
-            case .cannotWriteReports: self = .cannotCreate
+            case .cannotWriteReports, .cannotWriteSpill: self = .cannotCreate
             case .notFound: self = .noInput
             default: self = .software
             }
@@ -53,7 +53,7 @@ extension ExitStatus {
         case .noInput: "an input file is missing"
         case .unavailable: "database or service unavailable"
         case .software: "internal error"
-        case .cannotCreate: "reports cannot be written"
+        case .cannotCreate: "reports or spill files cannot be written"
         case .locked: "another run holds the provider's lock"
         }
     }

@@ -25,8 +25,8 @@ extension Tally {
 
                 Exit status: 0 completed; 1 completed with breaks at or above --fail-on; 64 usage or \
                 config error; 65 unreadable input or too many rejects; 66 a file is missing; 69 database \
-                unavailable; 70 internal error; 73 reports cannot be written; 75 another run holds the \
-                provider's lock.
+                unavailable; 70 internal error; 73 reports or spill files cannot be written; 75 another run \
+                holds the provider's lock.
 
                 Examples:
                   tally run --provider acmepay --format stripe \\
@@ -143,7 +143,7 @@ extension Tally {
                 valueName: "url"))
         var webhook: String?
 
-        @Option(help: "Directory for state kept between invocations (failure alerts spooled while the store is down; default: the config's state_dir, then .tally/state).")
+        @Option(help: "Directory for state kept between invocations (failure alerts spooled while the store is down, and <dir>/spill for --memory-limit's disk partitions; default: the config's state_dir, then .tally/state, and $TMPDIR for the partitions).")
         var stateDir: String?
 
         @Option(help: "Seconds the run keeps retrying its alerts before leaving them to `tally alerts deliver`.")
@@ -324,7 +324,8 @@ extension Tally {
                 out: out, reportsDirectory: config?.reportsDirectory,
                 memoryLimit: memoryLimit.flatMap(ByteSize.parse) ?? configured?.memoryLimit ?? config?.memoryLimit,
                 maskPII: maskPII || (configured?.maskPII ?? config?.maskPII ?? false),
-                spillDirectory: config?.stateDirectory.map { "\($0)/spill" })
+                // --state-dir, then the config's state_dir, then the system's temporary folder
+                spillDirectory: (stateDir ?? config?.stateDirectory).map { "\($0)/spill" })
         }
 
         /// One provider: the nightly day, a window, or a range per day.

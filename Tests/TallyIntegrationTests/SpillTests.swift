@@ -59,6 +59,49 @@ import Testing
         }
     }
 
+    @Test func theStateDirFlagDecidesTheSpillFolder() throws {
+        try cli.withScenario { file, out in
+            let scratch = (out as NSString).deletingLastPathComponent
+            let (state, temporary) = (scratch + "/state", scratch + "/tmp")
+            try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+            let result = try cli.tally(
+                cli.runArguments(file, out) + [
+                    "--database-url", FreshDatabase.url, "--dry-run", "--memory-limit", "4KiB", "--state-dir", state,
+                ], environment: ["TMPDIR": temporary])
+            #expect(result.status == 0, "\(result.output)")
+            #expect(result.stderr.contains("partitions under \(state)/spill"), "\(result.stderr)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: state + "/spill").isEmpty)
+        }
+    }
+
+    /// A full, over-quota or read-only spill folder is the operator's to fix: 73 naming the folder, not 70.
+    @Test(arguments: ["spill-write:ENOSPC", "spill-write:EDQUOT", "spill-folder:EROFS", "spill-folder:EACCES"])
+    func aSpillThatCannotBeWrittenExits73NamingTheFolder(_ fault: String) throws {
+        try cli.withScenario { file, out in
+            let state = (out as NSString).deletingLastPathComponent + "/state"
+            let result = try cli.tally(
+                cli.runArguments(file, out) + ["--database-url", FreshDatabase.url, "--memory-limit", "4KiB", "--state-dir", state],
+                environment: ["TALLY_FAIL_WRITE": fault])
+            #expect(result.status == 73, "\(result.output)")
+            #expect(result.stderr.contains("cannot write the spill files under \(state)/spill"), "\(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out + "/report.json"))
+        }
+    }
+
+    /// The same on a real disk of one page.
+    @Test(.enabled(if: TinyDisk.canMount)) func aSpillOnARealFullDiskExits73() throws {
+        try cli.withScenario { file, out in
+            let state = (out as NSString).deletingLastPathComponent + "/state"
+            let disk = try TinyDisk(at: state, bytes: 4096)
+            defer { disk.unmount() }
+            let result = try cli.tally(
+                cli.runArguments(file, out) + ["--database-url", FreshDatabase.url, "--memory-limit", "1", "--state-dir", state])
+            #expect(result.status == 73, "\(result.output)")
+            #expect(result.stderr.contains("under \(state)/spill"), "\(result.stderr)")
+            #expect(result.stderr.contains("No space left on device"), "\(result.stderr)")
+        }
+    }
+
     @Test func aBadLimitIsAUsageError() throws {
         let result = try cli.tally(["run", "--provider", "a", "--format", "stripe", "--file", "x", "--from", "2026-03-10", "--memory-limit", "lots"])
         #expect(result.status == 64)

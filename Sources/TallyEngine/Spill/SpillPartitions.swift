@@ -29,8 +29,13 @@ final class SpillPartitions {
         self.count = count
         let folder = parent.appendingPathComponent("tally-spill-\(UUID().uuidString.lowercased())")
         directory = folder
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        settlement = try (0..<count).map { try Writer(path: folder.appendingPathComponent("s\($0)").path) }
+        do {
+            if let code = WriteFault.injected("spill-folder") { throw NSError(domain: NSPOSIXErrorDomain, code: Int(code)) }
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw Self.failure(under: parent.path, code: (error as NSError).posixCode ?? EIO)
+        }
+        settlement = try (0..<count).map { try Writer(path: folder.appendingPathComponent("s\($0)").path, parent: parent.path) }
         ledger = (0..<count).map { _ in LedgerOverflow(directory: folder) }
         ledgerBatches = (0..<count).map { _ in LedgerBatch(reservingBytes: 0) }
         settlementCounts = Array(repeating: 0, count: count)
@@ -79,12 +84,24 @@ final class SpillPartitions {
     }
 
     private func flushLedger(_ number: Int) throws {
+        if let code = WriteFault.injected("spill-write") { throw Self.failure(under: directory.path, code: code) }
         guard ledger[number].append(ledgerBatches[number]) else {
-            throw RunError(
-                code: .internalFailure,
-                message: "cannot write a spill file under \(directory.path): \(String(cString: strerror(errno)))")
+            throw Self.failure(under: directory.path, code: errno)
         }
         ledgerBatches[number] = LedgerBatch(reservingBytes: 0)
+    }
+
+    /// A spill write that failed: exit 73 when the folder is full, over quota, read-only or not
+    /// ours (the operator frees space or points `--state-dir` elsewhere), 70 for anything else.
+    static func failure(under folder: String, code: Int32) -> RunError {
+        let reason = String(cString: strerror(code))
+        guard WriteFault.isCannotCreate(code) else {
+            return RunError(code: .internalFailure, message: "cannot write a spill file under \(folder): \(reason)")
+        }
+        return RunError(
+            code: .cannotWriteSpill,
+            message:
+                "cannot write the spill files under \(folder): \(reason); free space there, or give --state-dir a folder on a larger disk (the partitions go to <state-dir>/spill)")
     }
 
     /// Writes out the settlement records still buffered and closes those files.
@@ -129,13 +146,14 @@ final class SpillPartitions {
     /// The settlement side of one partition: an append-only file with a small buffer.
     final class Writer {
         let descriptor: Int32
+        /// The spill folder, as failures name it.
+        let folder: String
         var buffer: [UInt8] = []
 
-        init(path: String) throws {
+        init(path: String, parent: String) throws {
+            folder = (path as NSString).deletingLastPathComponent
             descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-            guard descriptor >= 0 else {
-                throw RunError(code: .internalFailure, message: "cannot create the spill file \(path): \(String(cString: strerror(errno)))")
-            }
+            guard descriptor >= 0 else { throw SpillPartitions.failure(under: parent, code: errno) }
             buffer.reserveCapacity(SpillPartitions.bufferBytes + 256)
         }
 
@@ -149,12 +167,10 @@ final class SpillPartitions {
         func flush() throws {
             var offset = 0
             while offset < buffer.count {
+                if let code = WriteFault.injected("spill-write") { throw SpillPartitions.failure(under: folder, code: code) }
                 let written = buffer.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
                 if written < 0 && errno == EINTR { continue }
-                guard written > 0 else {
-                    throw RunError(
-                        code: .internalFailure, message: "cannot write a spill file: \(String(cString: strerror(errno)))")
-                }
+                guard written > 0 else { throw SpillPartitions.failure(under: folder, code: written < 0 ? errno : EIO) }
                 offset += written
             }
             buffer.removeAll(keepingCapacity: true)
