@@ -41,7 +41,8 @@ import Testing
         let bytes = BreaksCSV.render(report)
         let rows = try parse(bytes)
         #expect(rows.first == BreaksCSV.header)
-        #expect(rows.count == report.breaks.count + 1)
+        #expect(!report.openFromEarlier.isEmpty)
+        #expect(rows.count == report.breaks.count + report.openFromEarlier.count + 1)
         #expect(rows.allSatisfy { $0.count == BreaksCSV.header.count })
         let column = Dictionary(uniqueKeysWithValues: BreaksCSV.header.enumerated().map { ($1, $0) })
         let planted = try #require(rows.first { $0[column["class"]!] == "missing_internally" })
@@ -55,6 +56,17 @@ import Testing
         #expect(control[column["control_actual"]!] == "'" + hostile)
         let matched = try #require(rows.first { $0[column["reference"]!] == "ch_old_amount" })
         #expect(matched[column["age_days"]!] == "6")
+        // every row names its run; tonight's breaks say new or persisting and the rule that decided them
+        #expect(rows.dropFirst().allSatisfy {
+            $0[column["run_id"]!] == report.runID && $0[column["provider"]!] == report.provider
+                && $0[column["window_from"]!] == report.window.from.description && $0[column["window_to"]!] == report.window.to.description
+        })
+        #expect(matched[column["status"]!] == "persisting")
+        #expect(planted[column["status"]!] == "new")
+        #expect(planted[column["description"]!].hasPrefix("missing_internally: no ledger row with"))
+        let earlier = rows.filter { $0[column["status"]!] == "open_from_earlier" }
+        #expect(earlier.map { $0[column["reference"]!] } == report.openFromEarlier.map { BreaksCSV.text($0.reference) })
+        #expect(earlier.allSatisfy { $0[column["description"]!].contains("open since") })
         // Nothing but the neutralised cells starts with a formula character.
         for row in rows.dropFirst() {
             for (index, cell) in row.enumerated() where ["=", "+", "@"].contains(cell.first) {

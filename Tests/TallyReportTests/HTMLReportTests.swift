@@ -131,6 +131,13 @@ struct Page {
         #expect(page.html.contains("<code>ch_was_missing</code></td><td>charge</td><td>missing_in_provider</td>"))
         #expect(page.html.contains("<td class=\"fail\">FAILED</td><td>10.00 EUR</td>"))
         #expect(page.html.contains("<table id=\"rejects\">"))
+        // what is still open from earlier windows is listed, with both amounts and its age
+        let report = ReportFixture.everyShape(dryRun: true)
+        #expect(!report.openFromEarlier.isEmpty)
+        #expect(page.html.contains("Still open from earlier windows (\(report.openFromEarlier.count))"))
+        for item in report.openFromEarlier {
+            #expect(page.html.contains("<td class=\"ref\"><code>\(item.reference)</code></td><td>\(item.kind.name)</td>"))
+        }
         #expect(page.occurrences(of: "<svg ") == 4)  // classes, risk, ages, windows
         #expect(page.html.contains("@media print"))
     }

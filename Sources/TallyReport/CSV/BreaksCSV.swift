@@ -6,18 +6,29 @@ import TallyCore
 /// `-0.01` in `difference` is a negative amount a spreadsheet can add up.
 ///
 /// Columns after `age_days` were added later; consumers that read by header name see no change.
-/// Nothing in a row depends on whether the run opened the item (`first_seen` tells), so a rerun of a
-/// window writes the same bytes.
+/// After tonight's breaks come the items still open from earlier windows (`status`
+/// `open_from_earlier`), so the file holds everything a person has to act on. The last columns
+/// (`run_id`, `provider`, `window_from`, `window_to`) let exports of several runs be combined; a
+/// rerun of a window writes the same bytes but for `run_id`.
 public enum BreaksCSV {
     static let header = [
         "class", "severity", "reference", "kind", "provider_amount", "provider_currency", "provider_file",
         "provider_line", "ledger_amount", "ledger_currency", "ledger_status", "ledger_created_at", "difference",
-        "differences", "first_seen", "age_days", "ledger_merchant_ref", "control_expected", "control_actual",
+        "differences", "first_seen", "age_days", "ledger_merchant_ref", "control_expected", "control_actual", "status",
+        "description", "run_id", "provider", "window_from", "window_to",
     ]
+
+    /// `status` of a row: the break is new tonight, was open before, or is an earlier open item
+    /// that tonight's data did not touch.
+    enum Status: String {
+        case new, persisting
+        case openFromEarlier = "open_from_earlier"
+    }
 
     public static func render(_ report: RunReport) -> [UInt8] {
         var out = ""
         out += header.joined(separator: ",") + "\r\n"
+        let run = [report.runID, text(report.provider), report.window.from.description, report.window.to.description]
         for dated in report.breaks {
             let item = dated.item
             var cells: [String] = [
@@ -49,7 +60,18 @@ public enum BreaksCSV {
             cells.append(item.ledger?.merchantReference.map(text) ?? "")
             cells.append(item.control.map { text($0.expected) } ?? "")
             cells.append(item.control.map { text($0.actual) } ?? "")
-            out += cells.map(quote).joined(separator: ",") + "\r\n"
+            cells.append((dated.isNew ? Status.new : .persisting).rawValue)
+            cells.append(text(report.explanation(of: item)))
+            out += (cells + run).map(quote).joined(separator: ",") + "\r\n"
+        }
+        for item in report.openFromEarlier {
+            var cells = [item.breakClass.rawValue, item.breakClass.severity.rawValue, text(item.reference), item.kind.name]
+            cells += [item.providerAmount?.decimalString ?? "", item.providerAmount?.currency.code ?? "", "", ""]
+            cells += [item.ledgerAmount?.decimalString ?? "", item.ledgerAmount?.currency.code ?? "", item.ledgerStatus.map(text) ?? "", ""]
+            cells += ["", "", item.firstSeen.description, String(item.age(on: report.window.to)), "", "", ""]
+            cells.append(Status.openFromEarlier.rawValue)
+            cells.append(text("\(item.breakClass.rawValue): open since \(item.firstSeen); this run's data did not explain it"))
+            out += (cells + run).map(quote).joined(separator: ",") + "\r\n"
         }
         return Array(out.utf8)
     }

@@ -27,6 +27,7 @@ public enum HTMLReport {
         html += figuresSection(report, figures)
         html += chartsSection(report, figures)
         html += breaksSection(report, table)
+        html += openFromEarlierSection(report)
         html += resolvedSection(report)
         html += controlsSection(report)
         html += rejectsSection(report)

@@ -114,3 +114,24 @@ public struct RunReport: Sendable {
         files.indices.contains(index) ? files[index].path : "(ledger)"
     }
 }
+
+extension RunReport {
+    /// Items still open from earlier windows that this run did not report as breaks: what a finance
+    /// person still has to act on besides tonight's breaks (in key order).
+    public var openFromEarlier: [OpenItem] {
+        let tonight = Set(breaks.map { ItemKey(reference: $0.item.reference, kind: $0.item.kind) })
+        return history.visibleOpen.filter { $0.firstSeen < window.from && !tonight.contains($0.key) }
+    }
+
+    /// The rule that decided a break, in words (``OutcomeRule``, what `tally explain` says), with
+    /// instants in UTC.
+    public func explanation(of item: Break) -> String {
+        OutcomeRule(
+            window: window, tolerance: amountToleranceMinor, lookbackDays: lookbackDays, lookaheadDays: lookaheadDays,
+            time: { $0.iso8601 }
+        ).explain(
+            item.control == nil ? item.breakClass : .controlMismatch, reference: item.reference, kind: item.kind,
+            provider: item.provider?.amount, ledger: item.ledger, differences: item.differences,
+            providerPlace: item.provider.map { "\(path(ofFile: $0.location.file)):\($0.location.line)" })
+    }
+}
