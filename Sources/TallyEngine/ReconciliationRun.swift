@@ -102,7 +102,8 @@ public struct ReconciliationRun: Sendable {
         let digests = FileDigests(files)
         let ledgerConnection = try PostgresConnection(url: options.databaseURL, password: options.databasePassword)
         defer { ledgerConnection.close() }
-        let source = try ledgerSource(ledgerConnection)
+        var source = try ledgerSource(ledgerConnection)
+        source.setAsideDirectory = options.spillDirectory  // with the spill partitions (--state-dir)
         let storeConnection = try PostgresConnection(
             url: options.resultsURL ?? options.databaseURL,
             password: options.resultsURL == nil ? options.databasePassword : options.resultsPassword,

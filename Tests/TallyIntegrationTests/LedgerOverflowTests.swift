@@ -45,4 +45,22 @@ import Testing
         #expect(b.matched == a.matched)
         #expect(b.breaks.map { "\($0.breakClass) \($0.reference)" } == a.breaks.map { "\($0.breakClass) \($0.reference)" })
     }
+
+    /// `--state-dir` decides where the stream sets rows aside too, not only the spill partitions:
+    /// its spill folder is made when the first batch goes there (the file itself is unlinked at once).
+    @Test func rowsAreSetAsideInTheGivenFolderMadeWhenFirstNeeded() throws {
+        let db = try TestLedger.charges(20_000)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tally-setaside-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var source = LedgerSource(provider: "acmepay", queueBytes: 4096)
+        source.setAsideDirectory = scratch.path + "/state/spill"
+        let stream = try source.begin(window: Self.window, connection: db)
+        stream.waitForRowsSetAside()
+        #expect(stream.rowsSetAside > 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path + "/state/spill").isEmpty)
+        var reconciler = Reconciler(window: Self.window)
+        try stream.drain(into: &reconciler)
+        try source.commit(db)
+        #expect(reconciler.ledgerRowsStreamed == 20_000)
+    }
 }

@@ -55,6 +55,12 @@ public final class LedgerOverflow: @unchecked Sendable {
             let template = directory.appendingPathComponent("tally-ledger-XXXXXX").path
             var path = Array(template.utf8CString)
             descriptor = path.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            if descriptor < 0 && errno == ENOENT {
+                // a spill folder (`--state-dir`/spill) is made when it is first needed
+                try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                path = Array(template.utf8CString)
+                descriptor = path.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            }
             guard descriptor >= 0 else { return false }
             path.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
             published.withLock { $0.descriptor = descriptor }

@@ -116,6 +116,9 @@ public struct LedgerSource: Sendable {
     /// Whether the ledger has a `merchant_ref` column to read (false for a configured ledger query
     /// that returns none).
     public var hasMerchantReference = true
+    /// Where the stream sets batches aside while the queue is full (an unlinked file): the run's
+    /// spill folder (`--state-dir`), or the system's temporary folder when nil.
+    public var setAsideDirectory: String?
 
     public init(
         provider: String, windowQuery: String = Self.canonicalWindowQuery,
@@ -190,10 +193,13 @@ public struct LedgerSource: Sendable {
             let sql = Self.canonicalWindowCopy(
                 start: try connection.quoteLiteral(window.streamStart.iso8601),
                 end: try connection.quoteLiteral(window.streamEnd.iso8601))
-            return LedgerStream(connection: connection, query: .copyBinary(sql, paddedColumns: padded), queueBytes: queueBytes)
+            return LedgerStream(
+                connection: connection, query: .copyBinary(sql, paddedColumns: padded), queueBytes: queueBytes,
+                setAsideDirectory: setAsideDirectory)
         }
         let query = streamsWithCopy ? Self.canonicalTextWindowQuery : windowQuery
-        return LedgerStream(connection: connection, query: .rows(query, parameters), queueBytes: queueBytes)
+        return LedgerStream(
+            connection: connection, query: .rows(query, parameters), queueBytes: queueBytes, setAsideDirectory: setAsideDirectory)
     }
 
     /// Looks up, by key and outside the streamed range, every reference no streamed row claimed.
@@ -352,7 +358,7 @@ public final class LedgerStream: Sendable {
     private let finished = Mutex<Bool>(false)
     /// Batches the stream's thread set aside on disk because the queue was full (the files still
     /// being read, or the matcher busy): read back by the drain alongside the queue.
-    private let spill = LedgerOverflow()
+    private let spill: LedgerOverflow
     private let received = RowCounter()
 
     /// Rows the stream's thread has set aside in its temporary file while the queue was full.
@@ -361,8 +367,9 @@ public final class LedgerStream: Sendable {
     /// Rows PostgreSQL has delivered so far (for progress; matched or not).
     public var rowsReceived: Int { received.value.withLock { $0 } }
 
-    init(connection: PostgresConnection, query: Query, queueBytes: Int) {
+    init(connection: PostgresConnection, query: Query, queueBytes: Int, setAsideDirectory: String? = nil) {
         queue = BoundedQueue(capacity: max(2, queueBytes / Self.batchBytes))
+        spill = setAsideDirectory.map { LedgerOverflow(directory: URL(fileURLWithPath: $0)) } ?? LedgerOverflow()
         canceller = (try? connection.makeCanceller()) ?? PostgresCanceller.none
         let handoff = ConnectionHandoff(connection)
         let queue = self.queue
