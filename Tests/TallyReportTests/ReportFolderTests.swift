@@ -45,6 +45,20 @@ import Glibc
         }
     }
 
+    /// The swap is one step where the filesystem can exchange; where it cannot, nothing moved.
+    @Test func anExchangeSwapsBothFoldersOrNeither() throws {
+        try withRoot { root in
+            for name in ["a", "b"] {
+                try FileManager.default.createDirectory(atPath: root + "/" + name, withIntermediateDirectories: true)
+                try name.write(toFile: root + "/\(name)/mark", atomically: false, encoding: .utf8)
+            }
+            let swapped = FileCalls.exchange(root + "/a", root + "/b")
+            let marks = try ["a", "b"].map { try String(contentsOfFile: root + "/\($0)/mark", encoding: .utf8) }
+            #expect(marks == (swapped ? ["b", "a"] : ["a", "b"]))
+            print("renameat2(RENAME_EXCHANGE) available here: \(swapped)")
+        }
+    }
+
     @Test func aDiscardedSetLeavesTheOldSetAsItWas() throws {
         try withRoot { root in
             let out = root + "/acmepay/w"
