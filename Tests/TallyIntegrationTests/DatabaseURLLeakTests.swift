@@ -10,7 +10,6 @@ import Testing
 /// reports folder, the outbox and runs tables and the webhook's bodies.
 @Suite(.freshDatabase, .serialized) struct DatabaseURLLeakTests {
     let cli = CommandLineTests()
-    static let webhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
     /// Every piece of the password that a leak would show.
     static let pieces = ["Sup3r", "S3cret", "Sup3r%S3cret", "Sup3rS3cret"]
 
@@ -40,17 +39,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let db = try PostgresConnection(url: FreshDatabase.url)
         try db.execute("DROP SCHEMA IF EXISTS tally CASCADE")
-        try WebhookReceiver.with(secret: Self.webhookSecret) { receiver in
-            let alerts = directory.appendingPathComponent("alerts.yml").path
-            try """
-            endpoints:
-              - name: ops
-                url: \(receiver.base)/ok
-                secret_env: TALLY_TEST_WEBHOOK_SECRET
-                retry: { max_attempts: 2, initial_backoff_seconds: 0.02, backoff_multiplier: 2, max_backoff_seconds: 0.1 }
-            """.write(toFile: alerts, atomically: true, encoding: .utf8)
+        try WebhookReceiver.with(secret: AlertCommandTests.secret) { receiver in
+            let alerts = try AlertCommandTests().rules(receiver.base + "/ok", in: directory)
             let state = directory.path + "/state"
-            let environment = ["TALLY_TEST_WEBHOOK_SECRET": Self.webhookSecret]
+            let environment = AlertCommandTests.environment
             var seen: [String] = []
             try cli.withScenario { file, out in
                 let run = try cli.tally(

@@ -33,6 +33,28 @@ import Testing
         #expect(try noTallySchema(db), "nothing is created in the wrong database")
     }
 
+    /// Its failure alert creates no schema there either: it waits in the spool.
+    @Test func withAlertsTheWrongDatabaseStillGetsNothing() throws {
+        let db = try PostgresConnection(url: FreshDatabase.url)
+        try db.execute("DROP SCHEMA IF EXISTS tally CASCADE")
+        try db.execute("DROP TABLE IF EXISTS payments")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tally-wrongdb-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let alerts = directory.appendingPathComponent("alerts.yml").path
+        try "endpoints:\n  - name: ops\n    url: http://127.0.0.1:1/never\n    secret_env: TALLY_TEST_WEBHOOK_SECRET\n"
+            .write(toFile: alerts, atomically: true, encoding: .utf8)
+        let file = directory.appendingPathComponent("stripe.csv")
+        try StripeScenario.everyClass().csv().write(to: file)
+        let result = try cli.tally(
+            cli.runArguments(file.path, directory.path + "/out") + [
+                "--database-url", FreshDatabase.url, "--alerts", alerts, "--state-dir", directory.path + "/state",
+            ], environment: AlertCommandTests.environment)
+        #expect(result.status == 64, "\(result.output)")
+        #expect(try noTallySchema(db), "the failure alert created no schema")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path + "/state/alert-spool").count == 1)
+    }
+
     @Test func aPaymentsTableWithoutTheCanonicalColumnsIs64() throws {
         let db = try PostgresConnection(url: FreshDatabase.url)
         try db.execute("DROP SCHEMA IF EXISTS tally CASCADE")

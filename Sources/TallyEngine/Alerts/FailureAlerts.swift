@@ -31,7 +31,13 @@ public enum FailureAlerts {
         do {
             let connection = try PostgresConnection(url: storeURL, password: password)
             defer { connection.close() }
-            try Migrations.migrate(connection)
+            if failure.exitStatus == 64 {
+                // A configuration error may be a URL naming the wrong database (issue 17 C): create
+                // no schema there; without one the alert waits in the spool for a store that has it.
+                guard try Migrations.currentVersion(connection) != nil else { throw NoSchemaForTheAlert() }
+            } else {
+                try Migrations.migrate(connection)
+            }
             try AlertOutbox(connection: connection).enqueue(messages)
             log("alerts: queued the failure alert for \(messages.count) endpoint\(messages.count == 1 ? "" : "s")")
             return .queued(settings.deliver(store: connection, log: log))
@@ -50,4 +56,9 @@ public enum FailureAlerts {
             return .lost
         }
     }
+}
+
+/// A failure alert of a configuration error, for a store without the `tally` schema.
+struct NoSchemaForTheAlert: Error, CustomStringConvertible {
+    var description: String { "the database has no tally schema, and a configuration error creates none" }
 }
