@@ -53,7 +53,7 @@ extension Tally {
                 do {
                     paths = try ReportWriter(directory: directory).write(ReportWriter.Rendered(files: stored))
                 } catch {
-                    Console.error("tally: error: cannot write the reports to \(directory): \(error.localizedDescription)")
+                    Console.error("tally: error: cannot write the reports to \(directory): \(error)")
                     throw ExitCode(ExitStatus.cannotCreate.rawValue)
                 }
                 Console.out("run \(row.id): \(row.provider) \(row.from)..\(row.to)")

@@ -59,6 +59,16 @@ import Glibc
         }
     }
 
+    /// `tally report --format html` rewrites one file: the folder's other reports stay.
+    @Test func aPartialSetKeepsTheOtherReports() throws {
+        try withRoot { root in
+            let out = root + "/acmepay/w"
+            try ReportWriter(directory: out).write(rendered("old"))
+            try ReportWriter(directory: out).write(ReportWriter.Rendered(files: [("report.html", Array("new".utf8))]))
+            #expect(contents(out) == ["report.html": "new", "report.json": "old report.json", "breaks.csv": "old breaks.csv"])
+        }
+    }
+
     @Test func aDiscardedSetLeavesTheOldSetAsItWas() throws {
         try withRoot { root in
             let out = root + "/acmepay/w"

@@ -39,6 +39,11 @@ enum FileCalls {
         guard mkdir(path, mode) == 0 else { throw ReportFileError(path: path, code: errno) }
     }
 
+    /// A second name for a file (same folder's filesystem): it costs no space and cannot be half done.
+    static func link(_ existing: String, _ new: String) throws(ReportFileError) {
+        guard Glibc.link(existing, new) == 0 else { throw ReportFileError(path: new, code: errno) }
+    }
+
     static func rename(_ from: String, _ to: String) throws(ReportFileError) {
         guard Glibc.rename(from, to) == 0 else { throw ReportFileError(path: to, code: errno) }
     }

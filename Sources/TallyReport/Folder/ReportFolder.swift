@@ -126,6 +126,12 @@ public struct ReportFolder: Sendable {
             for (name, bytes) in rendered.files {
                 try FileCalls.create((staging as NSString).appendingPathComponent(name), bytes, faultPoint: "report-write")
             }
+            // a partial set (`tally report --format html`) keeps the folder's other reports
+            for name in Self.reportNames where !shared && !rendered.files.contains(where: { $0.name == name }) {
+                let kept = (directory as NSString).appendingPathComponent(name)
+                guard FileCalls.status(kept) != nil else { continue }
+                try FileCalls.link(kept, (staging as NSString).appendingPathComponent(name))
+            }
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
             throw error
