@@ -142,6 +142,11 @@ INSPECT = r"""
   return {
     title: document.title,
     verdict: text("verdict"),
+    openEarlier: {
+      heading: text("open-earlier-h"),
+      rows: document.querySelectorAll("#open-earlier tbody tr").length,
+      references: [...document.querySelectorAll("#open-earlier tbody tr td.ref code")].map((n) => n.textContent),
+    },
     figures: Object.fromEntries([...document.querySelectorAll(".figure")].map((node) =>
       [node.id, node.querySelector(".value").textContent.trim()])),
     rendered: document.getElementById("breaks").getAttribute("data-rendered"),

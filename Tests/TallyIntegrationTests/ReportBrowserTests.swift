@@ -25,19 +25,21 @@ import Testing
         let page = directory.appendingPathComponent("report.html")
         let bytes = HTMLReport.render(report)
         try Data(bytes).write(to: page)
+        return (try inspect(page: page.path, options), bytes.count)
+    }
+
+    /// Inspects a report page on disk.
+    func inspect(page: String, _ options: [String] = []) throws -> Inspection {
         let script = TestCluster.repositoryRoot.appendingPathComponent("scripts/browser.py").path
-        let result = try Subprocess.run("/usr/bin/env", ["python3", script, "inspect", page.path] + options)
+        let result = try Subprocess.run("/usr/bin/env", ["python3", script, "inspect", page] + options)
         guard result.status == 0, let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         else {
             throw BrowserFailed(description: "browser.py failed (\(result.status)): \(result.output)")
         }
-        return (
-            Inspection(
-                initial: object["initial"] as! [String: Any], filtered: object["filtered"] as! [String: Any],
-                requests: object["requests"] as! [String], dialogs: object["dialogs"] as! [Any],
-                cspViolations: object["cspViolations"] as! [String], consoleErrors: object["consoleErrors"] as! [String]),
-            bytes.count
-        )
+        return Inspection(
+            initial: object["initial"] as! [String: Any], filtered: object["filtered"] as! [String: Any],
+            requests: object["requests"] as! [String], dialogs: object["dialogs"] as! [Any],
+            cspViolations: object["cspViolations"] as! [String], consoleErrors: object["consoleErrors"] as! [String])
     }
 
     struct BrowserFailed: Error, CustomStringConvertible { var description: String }

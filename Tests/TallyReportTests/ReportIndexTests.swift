@@ -52,6 +52,48 @@ import Testing
         }
     }
 
+    /// A night with no breaks of its own is clean only when nothing high is still open from earlier
+    /// windows: the index says "action needed" and the page's verdict names the open items.
+    @Test func aNightIsCleanOnlyWhenNothingHighIsOpen() throws {
+        try withRoot { root in
+            func quietNight(open: [OpenItem]) -> RunReport {
+                var report = ReportFixture.many(0)
+                report.history = History(runID: report.runID, window: report.window, supersedes: nil).advance(
+                    breaks: [], previous: open, settledKeys: { _ in false }, ledger: [:])
+                report.breaks = report.history.breaks
+                return report
+            }
+            let day = ReportFixture.many(0).window.from.adding(days: -2)
+            let amount = OpenItem(
+                reference: "ch_old", kind: .charge, breakClass: .amountMismatch, firstSeen: day, lastSeen: day, firstRun: "r0",
+                lastRun: "r0", providerAmount: Money(minor: 1_001, currency: .eur), ledgerAmount: Money(minor: 1_000, currency: .eur),
+                ledgerStatus: "succeeded")
+            let unsettled = OpenItem(
+                reference: "ch_late", kind: .charge, breakClass: .missingInProvider, firstSeen: day, lastSeen: day, firstRun: "r0",
+                lastRun: "r0", providerAmount: nil, ledgerAmount: Money(minor: 5_000, currency: .usd), ledgerStatus: "succeeded")
+            for (folder, open, status) in [
+                ("2026-03-01_2026-03-01", [OpenItem](), "clean"), ("2026-03-02_2026-03-02", [unsettled], "review"),
+                ("2026-03-03_2026-03-03", [amount, unsettled], "action needed"),
+            ] {
+                let report = quietNight(open: open)
+                #expect(report.openFromEarlier.count == open.count)
+                try ReportWriter(directory: "\(root)/quiet/\(folder)").write(report)
+                let entry = try #require(ReportIndex.scan(root: root).providers.first?.entries.first { $0.folder == folder })
+                #expect(entry.status == status, "\(folder)")
+                let html = String(decoding: HTMLReport.render(report), as: UTF8.self)
+                switch status {
+                case "action needed":
+                    #expect(html.contains("<b>Action needed:</b> 1 high open item from earlier windows with 0.01 EUR at risk."))
+                    #expect(html.contains("Still open from earlier windows (2)"))
+                case "review":
+                    #expect(html.contains("<b>Review:</b> 1 unsettled payment from earlier windows with 50.00 USD at risk"))
+                default:
+                    #expect(html.contains("<b>Clean:</b>"))
+                }
+            }
+        }
+    }
+
     @Test func pageLinksEachReportAndRunsNoScript() throws {
         try withRoot { root in
             try write(root, provider: "acmepay", from: "2026-03-10", to: "2026-03-11")

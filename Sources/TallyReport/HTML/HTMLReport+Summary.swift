@@ -39,15 +39,29 @@ extension HTMLReport {
         let medium = figures.count(.medium)
         let info = figures.count(.info)
         let risk = figures.amountAtRisk.map { HTMLFormat.money($0.minor, $0.currency) }.joined(separator: ", ")
+        // what earlier windows left open counts as much as tonight's breaks: a night is not clean
+        // while a high item is still open
+        let earlier = report.openFromEarlier
+        let earlierHigh = earlier.filter { $0.breakClass.severity == .high }.count
+        let earlierMedium = earlier.filter { $0.breakClass.severity == .medium }.count
+        func atRisk(_ severity: Severity) -> String {
+            let sums = report.openFromEarlierAtRisk(severity).map { HTMLFormat.money($0.minor, $0.currency) }
+            return sums.isEmpty ? "" : " with \(sums.joined(separator: ", ")) at risk"
+        }
         var text: String
         let tone: String
-        if high > 0 {
+        if high > 0 || earlierHigh > 0 {
             tone = "high"
-            text = "<b>Action needed:</b> \(plural(high, "high-severity break"))"
-            text += risk.isEmpty ? "." : " with \(risk) at risk."
-        } else if medium > 0 {
+            var parts: [String] = []
+            if high > 0 { parts.append("\(plural(high, "high-severity break"))" + (risk.isEmpty ? "" : " with \(risk) at risk")) }
+            if earlierHigh > 0 { parts.append("\(plural(earlierHigh, "high open item")) from earlier windows" + atRisk(.high)) }
+            text = "<b>Action needed:</b> " + parts.joined(separator: " and ") + "."
+        } else if medium > 0 || earlierMedium > 0 {
             tone = "medium"
-            text = "<b>Review:</b> \(plural(medium, "ledger payment")) the provider has not settled yet; no unexplained money."
+            var parts: [String] = []
+            if medium > 0 { parts.append("\(plural(medium, "ledger payment")) the provider has not settled yet") }
+            if earlierMedium > 0 { parts.append("\(plural(earlierMedium, "unsettled payment")) from earlier windows" + atRisk(.medium)) }
+            text = "<b>Review:</b> " + parts.joined(separator: " and ") + "; no unexplained money."
         } else {
             tone = info > 0 ? "info" : "clean"
             text = info > 0 ? "<b>No action needed:</b> only timing differences." : "<b>Clean:</b> every line reconciles."

@@ -20,7 +20,8 @@ extension ReportIndex {
             html += "<section aria-labelledby=\"provider-\(number)\"><h2 id=\"provider-\(number)\">\(e(name))</h2>\n"
             html += "<table class=\"index\"><thead><tr><th scope=\"col\">Window</th><th scope=\"col\">Status</th>"
             html += "<th scope=\"col\" class=\"num\">High</th><th scope=\"col\" class=\"num\">Medium</th>"
-            html += "<th scope=\"col\" class=\"num\">Info</th><th scope=\"col\" class=\"num\">Matched</th>"
+            html += "<th scope=\"col\" class=\"num\">Info</th><th scope=\"col\" class=\"num\">Open (high)</th>"
+            html += "<th scope=\"col\" class=\"num\">Matched</th>"
             html += "<th scope=\"col\" class=\"num\">Rejects</th><th scope=\"col\">Run</th><th scope=\"col\">Reports</th>"
             html += "</tr></thead><tbody>\n"
             for entry in provider.entries {
@@ -33,6 +34,7 @@ extension ReportIndex {
                 if entry.controlsFailed > 0 { html += "<span class=\"detail\">\(entry.controlsFailed) control(s) failed</span>" }
                 html += "</td><td class=\"num\">\(HTMLFormat.count(entry.high))</td>"
                 html += "<td class=\"num\">\(HTMLFormat.count(entry.medium))</td><td class=\"num\">\(HTMLFormat.count(entry.info))</td>"
+                html += "<td class=\"num\">\(HTMLFormat.count(entry.openHigh))</td>"
                 html += "<td class=\"num\">\(HTMLFormat.count(entry.matched)) of \(HTMLFormat.count(entry.settlementTransactions))</td>"
                 html += "<td class=\"num\">\(HTMLFormat.count(entry.rejects))</td>"
                 html += "<td><code title=\"\(e(entry.runID))\">\(e(String(entry.runID.prefix(8))))</code>"

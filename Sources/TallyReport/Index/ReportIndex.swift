@@ -39,11 +39,15 @@ public enum ReportIndex {
         public var info: Int
         public var rejects: Int
         public var controlsFailed: Int
+        /// The provider's open items after the run (tonight's and earlier windows'), by severity.
+        public var openHigh: Int = 0
+        public var openMedium: Int = 0
 
-        /// `action needed` (a high break or a failed control), `review` (a medium break) or `clean`.
+        /// `action needed` (a high break, a high open item or a failed control), `review` (a
+        /// medium one) or `clean`: a night is clean only when nothing high is open.
         public var status: String {
-            if high > 0 || controlsFailed > 0 { return "action needed" }
-            return medium > 0 ? "review" : "clean"
+            if high > 0 || openHigh > 0 || controlsFailed > 0 { return "action needed" }
+            return medium > 0 || openMedium > 0 ? "review" : "clean"
         }
     }
 
@@ -180,10 +184,19 @@ struct IndexedReport: Decodable {
     }
 
     struct Control: Decodable { var ok: Bool }
+    struct Item: Decodable {
+        var `class`: String
+    }
 
     var run: Run
     var summary: Summary
     var controls: [Control]
+    /// Absent from reports of versions before open items were listed.
+    var openItems: [Item]?
+
+    enum CodingKeys: String, CodingKey {
+        case run, summary, controls, openItems = "open_items"
+    }
 
     func entry(providerFolder: String, folder: String) -> ReportIndex.Entry {
         var severities: [Severity: Int] = [:]
@@ -196,6 +209,11 @@ struct IndexedReport: Decodable {
             to: run.window.to, runID: run.id, dryRun: run.dryRun, finishedAt: run.finishedAt,
             supersedes: run.supersedes, settlementTransactions: summary.settlementTransactions,
             matched: summary.matched, high: severities[.high] ?? 0, medium: severities[.medium] ?? 0,
-            info: severities[.info] ?? 0, rejects: summary.rejects ?? 0, controlsFailed: controls.filter { !$0.ok }.count)
+            info: severities[.info] ?? 0, rejects: summary.rejects ?? 0, controlsFailed: controls.filter { !$0.ok }.count,
+            openHigh: openCount(.high), openMedium: openCount(.medium))
+    }
+
+    func openCount(_ severity: Severity) -> Int {
+        (openItems ?? []).filter { BreakClass(rawValue: $0.class)?.severity == severity }.count
     }
 }

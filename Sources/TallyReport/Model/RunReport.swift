@@ -135,3 +135,36 @@ extension RunReport {
             providerPlace: item.provider.map { "\(path(ofFile: $0.location.file)):\($0.location.line)" })
     }
 }
+
+extension OpenItem {
+    /// The money an open item puts at risk, as ``Break/amountAtRisk`` counts it for a break: the
+    /// absolute difference of an amount mismatch, otherwise the side that exists (provider first).
+    public var amountAtRisk: Money? {
+        if breakClass == .amountMismatch, let provider = providerAmount, let ledger = ledgerAmount,
+            provider.currency == ledger.currency,
+            case (let gap, false) = provider.minor.subtractingReportingOverflow(ledger.minor)
+        {
+            return Money(minor: RunReport.magnitude(gap), currency: provider.currency)
+        }
+        return providerAmount ?? ledgerAmount
+    }
+}
+
+extension RunReport {
+    /// What the open items of earlier windows of one severity put at risk: one sum per currency,
+    /// largest first (then by code), never converted.
+    /// `|value|`, with `Int64.min` taken as `Int64.max` rather than trapping.
+    static func magnitude(_ value: Int64) -> Int64 { value == .min ? .max : abs(value) }
+
+    public func openFromEarlierAtRisk(_ severity: Severity) -> [Money] {
+        var sums: [Currency: Int64] = [:]
+        for item in openFromEarlier where item.breakClass.severity == severity {
+            guard let money = item.amountAtRisk else { continue }
+            let (sum, overflow) = sums[money.currency, default: 0].addingReportingOverflow(Self.magnitude(money.minor))
+            sums[money.currency] = overflow ? .max : sum  // saturates: 2^63 minor units is no real balance
+        }
+        return sums.map { Money(minor: $0.value, currency: $0.key) }.sorted {
+            $0.minor != $1.minor ? $0.minor > $1.minor : $0.currency.code < $1.currency.code
+        }
+    }
+}
