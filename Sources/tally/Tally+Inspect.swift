@@ -90,6 +90,8 @@ extension Tally {
                     [
                         "name": mask.message($0.name), "ok": $0.ok, "expected": mask.message($0.expected),
                         "actual": mask.message($0.actual),
+                        "lines": $0.lines.map { ["line": $0.line, "expected": $0.expected, "actual": $0.actual] as [String: Any] },
+                        "more_lines": $0.moreLines,
                     ] as [String: Any]
                 },
                 "reject_count": sink.rejectCount,
@@ -124,6 +126,8 @@ extension Tally {
                 lines.append(
                     "  \(control.ok ? "ok    " : "FAILED") \(mask.message(control.name)): expected \(mask.message(control.expected)), actual \(mask.message(control.actual))"
                 )
+                for line in control.lines { lines.append("         line \(line.line): expected \(line.expected), actual \(line.actual)") }
+                if control.moreLines > 0 { lines.append("         … and \(control.moreLines) more line\(control.moreLines == 1 ? "" : "s")") }
             }
             lines.append("rejects: \(sink.rejectCount)")
             for reject in sink.rejects.prefix(20) { lines.append("  line \(reject.location.line): \(mask.message(reject.reason))") }

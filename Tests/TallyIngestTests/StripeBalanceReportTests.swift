@@ -16,6 +16,27 @@ import Testing
         return try readFile(url.path, options: options)
     }
 
+    /// The per-line control names its first failing lines with the net it expected, and counts the rest.
+    @Test func theLineControlSaysWhichLinesAreOff() throws {
+        var text = "balance_transaction_id,currency,gross,fee,net,reporting_category,source_id\n"
+        for number in 0..<15 {
+            let net = number % 5 == 4 ? "9.70" : "9.69"  // lines 2…16: four of every five are off
+            text += "txn_\(number),eur,10.00,0.30,\(net),charge,ch_\(number)\n"
+        }
+        let sink = try read(text)
+        let control = try #require(sink.controls.first)
+        #expect(!control.ok)
+        #expect(control.actual == "12 lines off")
+        #expect(control.lines.count == ControlResult.linesKept)
+        #expect(control.moreLines == 2)
+        #expect(control.lines.map(\.line) == [2, 3, 4, 5, 7, 8, 9, 10, 12, 13])
+        #expect(control.lines.first == ControlLine(line: 2, expected: "net 9.70 EUR", actual: "net 9.69 EUR"))
+        // a file whose every line holds names none
+        let clean = try read("balance_transaction_id,currency,gross,fee,net,reporting_category,source_id\ntxn_1,jpy,1000,30,970,charge,ch_1\n")
+        #expect(clean.controls.first?.ok == true)
+        #expect(clean.controls.first?.lines.isEmpty == true)
+    }
+
     func readFile(_ path: String, options: ReaderOptions = ReaderOptions()) throws -> CollectingSink {
         var sink = CollectingSink()
         try StripeBalanceReport(options: options).read(SettlementFile(path: path, index: 0), into: &sink, progress: { _ in })

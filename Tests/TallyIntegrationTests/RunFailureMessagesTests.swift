@@ -89,3 +89,39 @@ import Testing
         }
     }
 }
+
+/// A failed per-line control says where, in every output of a run.
+@Suite(.freshDatabase, .serialized) struct ControlLinesTests {
+    let cli = CommandLineTests()
+
+    @Test func aRunsReportsNameTheLinesOff() throws {
+        let db = try PostgresConnection(url: FreshDatabase.url)
+        try db.execute("DROP TABLE IF EXISTS payments")
+        try TestLedger.create(db)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tally-control-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("stripe.csv")
+        try """
+        balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,source_id
+        txn_1,2026-03-10 12:00:00,eur,10.00,0.30,9.70,charge,ch_1
+        txn_2,2026-03-10 12:00:00,eur,10.00,0.30,9.80,charge,ch_2
+
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("out").path
+        let result = try cli.tally(cli.runArguments(file.path, out, to: "2026-03-10") + ["--database-url", FreshDatabase.url, "--dry-run"])
+        #expect(result.status == 0, "\(result.output)")
+        try SchemaValidation.validate(URL(fileURLWithPath: out + "/report.json"))
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))) as? [String: Any])
+        let control = try #require((report["controls"] as? [[String: Any]])?.first)
+        let lines = try #require(control["lines"] as? [[String: Any]])
+        #expect(lines.count == 1)
+        #expect(lines.first?["line"] as? Int == 3)
+        #expect(lines.first?["expected"] as? String == "net 9.70 EUR")
+        #expect(control["more_lines"] as? Int == 0)
+        let csv = try String(contentsOfFile: out + "/breaks.csv", encoding: .utf8)
+        #expect(csv.contains("lines off: \(file.path):3 (expected net 9.70 EUR, actual net 9.80 EUR)"), "\(csv)")
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        #expect(html.contains("<code>\(file.path):3</code> expected net 9.70 EUR, actual net 9.80 EUR"))
+    }
+}

@@ -30,12 +30,36 @@ public struct ControlResult: Sendable, Hashable {
     public var actual: String
     /// The file the control belongs to.
     public var file: Int
+    /// For a control over every line: the first lines that fail it (at most ``linesKept``), so a
+    /// person can find them; ``moreLines`` counts the rest.
+    public var lines: [ControlLine]
+    public var moreLines: Int
 
-    public init(name: String, ok: Bool, expected: String, actual: String, file: Int) {
+    /// How many failing lines a per-line control names.
+    public static let linesKept = 10
+
+    public init(
+        name: String, ok: Bool, expected: String, actual: String, file: Int, lines: [ControlLine] = [], moreLines: Int = 0
+    ) {
         self.name = name
         self.ok = ok
         self.expected = expected
         self.actual = actual
         self.file = file
+        self.lines = lines
+        self.moreLines = moreLines
+    }
+}
+
+/// One line of a file that fails a per-line control, with what the control expected there.
+public struct ControlLine: Sendable, Hashable {
+    public var line: Int
+    public var expected: String
+    public var actual: String
+
+    public init(line: Int, expected: String, actual: String) {
+        self.line = line
+        self.expected = expected
+        self.actual = actual
     }
 }

@@ -72,7 +72,17 @@ extension HTMLReport {
         for control in controls {
             html += "<tr><td>\(e(control.name))</td><td class=\"ref\">\(e(report.path(ofFile: control.file)))</td>"
             html += control.ok ? "<td class=\"ok\">passed</td>" : "<td class=\"fail\">FAILED</td>"
-            html += "<td>\(e(control.expected))</td><td>\(e(control.actual))</td></tr>\n"
+            html += "<td>\(e(control.expected))</td><td>\(e(control.actual))"
+            if !control.lines.isEmpty {
+                let file = report.path(ofFile: control.file)
+                html += "<ul class=\"control-lines\">"
+                for line in control.lines {
+                    html += "<li><code>\(e(file)):\(line.line)</code> expected \(e(line.expected)), actual \(e(line.actual))</li>"
+                }
+                if control.moreLines > 0 { html += "<li>… and \(HTMLFormat.count(control.moreLines)) more</li>" }
+                html += "</ul>"
+            }
+            html += "</td></tr>\n"
         }
         return html + "</tbody></table></section>\n"
     }

@@ -18,6 +18,7 @@ enum ReportStyle {
         vertical-align:middle}
         .mark.dry{background:#4a5560;color:#fff}.mark.supersedes{background:var(--info-bg);color:var(--info)}
         .files{margin:6px 0 0;padding:0;list-style:none;font-size:13px;color:var(--muted)}
+        .control-lines{margin:4px 0 0;padding-left:16px;font-size:12px}
         .verdict{border-radius:8px;padding:12px 16px;margin:18px 0;font-size:15px;border-left:6px solid}
         .verdict.high{background:var(--high-bg);border-color:var(--high)}\
         .verdict.medium{background:var(--medium-bg);border-color:var(--medium)}

@@ -231,6 +231,19 @@ struct ReportDocument: Encodable {
         var expected: String
         var actual: String
         var file: String
+        /// A per-line control's first failing lines and the count of the rest; absent otherwise.
+        var lines: [ControlLineEntry]?
+        var moreLines: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case name, ok, expected, actual, file, lines, moreLines = "more_lines"
+        }
+    }
+
+    struct ControlLineEntry: Encodable {
+        var line: Int
+        var expected: String
+        var actual: String
     }
 }
 
@@ -311,7 +324,10 @@ extension ReportDocument {
             RejectEntry(file: report.path(ofFile: $0.location.file), line: $0.location.line, reason: $0.reason)
         }
         controls = result.controls.map {
-            ControlEntry(name: $0.name, ok: $0.ok, expected: $0.expected, actual: $0.actual, file: report.path(ofFile: $0.file))
+            ControlEntry(
+                name: $0.name, ok: $0.ok, expected: $0.expected, actual: $0.actual, file: report.path(ofFile: $0.file),
+                lines: $0.lines.isEmpty ? nil : $0.lines.map { ControlLineEntry(line: $0.line, expected: $0.expected, actual: $0.actual) },
+                moreLines: $0.lines.isEmpty ? nil : $0.moreLines)
         }
     }
 }

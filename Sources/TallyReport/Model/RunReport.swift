@@ -126,13 +126,20 @@ extension RunReport {
     /// The rule that decided a break, in words (``OutcomeRule``, what `tally explain` says), with
     /// instants in UTC.
     public func explanation(of item: Break) -> String {
-        OutcomeRule(
+        var text = OutcomeRule(
             window: window, tolerance: amountToleranceMinor, lookbackDays: lookbackDays, lookaheadDays: lookaheadDays,
             time: { $0.iso8601 }
         ).explain(
             item.control == nil ? item.breakClass : .controlMismatch, reference: item.reference, kind: item.kind,
             provider: item.provider?.amount, ledger: item.ledger, differences: item.differences,
             providerPlace: item.provider.map { "\(path(ofFile: $0.location.file)):\($0.location.line)" })
+        if let control = item.control, !control.lines.isEmpty {
+            let file = path(ofFile: control.file)
+            text += "; lines off: " + control.lines.map { "\(file):\($0.line) (expected \($0.expected), actual \($0.actual))" }
+                .joined(separator: ", ")
+            if control.moreLines > 0 { text += " and \(control.moreLines) more" }
+        }
+        return text
     }
 }
 

@@ -25,6 +25,7 @@ public struct StripeBalanceReport: SettlementReader {
         defer { close(descriptor) }
         var reader = CSVReader(fileDescriptor: descriptor, maxFieldBytes: options.maxFieldBytes)
         var linesOff = 0
+        var offLines: [ControlLine] = []
         var lineCount = 0
         let bound = try reader.forEachRow(
             of: file, bind: { header throws(IngestError) in
@@ -33,7 +34,10 @@ public struct StripeBalanceReport: SettlementReader {
         ) { record, columns in
             lineCount += 1
             if lineCount & 0x3FFF == 0 { progress(record.bytesRead) }
-            if !readRow(record, columns, file, &sink) { linesOff += 1 }
+            if let off = readRow(record, columns, file, &sink) {
+                linesOff += 1
+                if offLines.count < ControlResult.linesKept { offLines.append(off) }
+            }
         }
         guard let layout = bound else {
             throw IngestError(
@@ -44,19 +48,20 @@ public struct StripeBalanceReport: SettlementReader {
             sink.addControl(
                 ControlResult(
                     name: "stripe: gross - fee = net on every line", ok: linesOff == 0, expected: "0 lines off",
-                    actual: "\(linesOff) line\(linesOff == 1 ? "" : "s") off", file: file.index))
+                    actual: "\(linesOff) line\(linesOff == 1 ? "" : "s") off", file: file.index, lines: offLines,
+                    moreLines: linesOff - offLines.count))
         }
         progress(reader.bytesRead)
     }
 
-    /// Reads one data row. Returns false when its `gross − fee = net` identity does not hold.
+    /// Reads one data row. Returns the line when its `gross − fee = net` identity does not hold.
     private func readRow(_ record: CSVRecord, _ columns: Layout, _ file: SettlementFile, _ sink: inout some SettlementSink)
-        -> Bool
+        -> ControlLine?
     {
         let location = SourceLocation(file: file.index, line: record.line)
-        func reject(_ reason: String) -> Bool {
+        func reject(_ reason: String) -> ControlLine? {
             sink.addReject(Reject(location: location, reason: reason))
-            return true
+            return nil
         }
         if let problem = record.problem { return reject(problem) }
         guard record.count == columns.count else {
@@ -87,16 +92,23 @@ public struct StripeBalanceReport: SettlementReader {
         case (.failure(let problem), _, _), (_, .failure(let problem), _), (_, _, .failure(let problem)):
             return reject(problem.reason)
         }
-        let identityHolds = columns.fee == nil || columns.net == nil || gross &- fee == net
+        let (expectedNet, overflow) = gross.subtractingReportingOverflow(fee)
+        let off =
+            columns.fee == nil || columns.net == nil || (!overflow && expectedNet == net)
+            ? nil
+            : ControlLine(
+                line: record.line,
+                expected: "net \(overflow ? "(gross - fee overflows)" : MoneyFormatter.decimal(expectedNet, exponent: currency.exponent)) \(currency.code)",
+                actual: "net \(MoneyFormatter.decimal(net, exponent: currency.exponent)) \(currency.code)")
         let category = record[columns.category]
         if let kind = Self.kind(of: category) {
             guard let reference = columns.references.lazy.map({ record[$0] }).first(where: { !$0.isEmpty }) else {
                 _ = reject("no reference: \(columns.referenceNames.joined(separator: ", ")) are all empty")
-                return identityHolds
+                return off
             }
             guard UTF8Validation.isValid(reference) else {
                 _ = reject("the reference is not valid UTF-8")
-                return identityHolds
+                return off
             }
             guard gross != .min else { return reject("gross does not fit in 64-bit minor units") }
             sink.addTransaction(reference, kind: kind, amount: Money(minor: abs(gross), currency: currency), location: location)
@@ -106,7 +118,7 @@ public struct StripeBalanceReport: SettlementReader {
             }
             sink.addNonTransaction(NonTransactionLine(category: name, currency: currency, gross: gross, fee: fee, net: net))
         }
-        return identityHolds
+        return off
     }
 
     struct RowProblem: Error {
