@@ -66,6 +66,8 @@ import Testing
         ("host=db Sup3rS3cret password=x", "key=value pair 2 has no = after its name"),
         ("host=db passwd=Sup3rS3cret", "unknown parameter \"passwd\""),
         ("host=db =Sup3rS3cret", "pair 2 has no name"),
+        ("host=db dbname='postgresql://tally:Sup3rS3cret@h/db'", "the dbname parameter holds a connection string"),
+        ("postgresql://h/?dbname=password%3DSup3rS3cret", "the dbname parameter holds a connection string"),
     ])
     func malformedStringsNameThePartAndQuoteNothing(_ text: String, _ expected: String) {
         #expect {

@@ -31,6 +31,7 @@ import Testing
         "host=127.0.0.1 password='Sup3rS3cret dbname=payments",
         "host=127.0.0.1 password=Sup3rS3cret dbname",
         "host=127.0.0.1 passwd=Sup3rS3cret",
+        "host=127.0.0.1 dbname='postgresql://tally:Sup3rS3cret@127.0.0.1/payments'",
     ]
 
     @Test(arguments: malformed) func theSecretIsNowhere(_ url: String) throws {

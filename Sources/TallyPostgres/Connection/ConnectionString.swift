@@ -52,6 +52,13 @@ public struct ConnectionString: Sendable, Equatable {
             }
             parser.parameters.append(Parameter("dbname", text))
         }
+        // libpq expands a connection string given as dbname only when it parses the string itself;
+        // here it would be taken as a name and echoed by the server's "database … does not exist".
+        for parameter in parser.parameters where parameter.keyword == "dbname" {
+            if parameter.value.hasPrefix("postgres") && parameter.value.contains(":/") || parameter.value.contains("=") {
+                throw Parser.error("the dbname parameter holds a connection string: give its parts directly")
+            }
+        }
         return ConnectionString(parameters: parser.parameters)
     }
 
