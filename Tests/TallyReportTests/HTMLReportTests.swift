@@ -142,6 +142,38 @@ struct Page {
         #expect(page.html.contains("@media print"))
     }
 
+    /// Amounts at risk list the largest number first (as written, without exchange rates), high and
+    /// medium apart; a timing difference whose amounts agree counts as agreeing money.
+    @Test func figuresThatCannotMislead() {
+        let sorted = ReportFigures.largestFirst([
+            Currency(code: "KWD")!: 1_500, Currency(code: "EUR")!: 10_000, Currency(code: "JPY")!: 1_000, Currency(code: "USD")!: 10_000,
+        ])
+        #expect(sorted.map { "\($0.decimal) \($0.currency.code)" } == ["1000 JPY", "100.00 EUR", "100.00 USD", "1.500 KWD"])
+        let report = ReportFixture.everyShape()
+        let figures = ReportFigures(report)
+        #expect(!figures.amountPending.isEmpty)
+        var pending: Int64 = 0
+        for dated in report.breaks where dated.item.severity == .medium {
+            pending += Int64(dated.item.amountAtRisk?.minor.magnitude ?? 0)
+        }
+        let shown: Int64 = figures.amountPending.reduce(0) { $0 + $1.minor }
+        #expect(shown == pending)
+        let timing = report.breaks.filter {
+            $0.item.breakClass == .timingDifference && $0.item.provider?.amount == $0.item.ledger?.amount
+        }
+        #expect(!timing.isEmpty)
+        for rate in figures.matchRateByAmount {
+            var late: Int64 = 0
+            for dated in timing where dated.item.provider?.amount.currency == rate.currency {
+                late += dated.item.provider?.amount.minor ?? 0
+            }
+            let matched: Int64 = report.result.matchedAmountMinorByCurrency[rate.currency] ?? 0
+            #expect(rate.matchedMinor == matched + late)
+        }
+        let html = String(decoding: HTMLReport.render(report), as: UTF8.self)
+        #expect(html.contains("id=\"fig-pending\""))
+    }
+
     @Test func withoutEarlierWindowsThereIsNoHistoryChart() {
         let page = Page(HTMLReport.render(ReportFixture.many(20)))
         #expect(!page.html.contains("chart-nights"))

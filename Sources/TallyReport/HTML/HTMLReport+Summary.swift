@@ -87,7 +87,7 @@ extension HTMLReport {
             sub: ["\(HTMLFormat.count(figures.matched)) of \(HTMLFormat.count(figures.settlementTransactions)) transactions"],
             id: "fig-match-count")
         let rates = figures.matchRateByAmount.map {
-            "<span title=\"\(HTMLFormat.money($0.matchedMinor, $0.currency)) matched of "
+            "<span title=\"\(HTMLFormat.money($0.matchedMinor, $0.currency)) agreeing of "
                 + "\(HTMLFormat.money($0.settledMinor, $0.currency)) settled\">\($0.currency.code) \($0.percent)</span>"
         }
         // Rates of different currencies are not added up: the headline shows the weakest one.
@@ -114,6 +114,9 @@ extension HTMLReport {
         html += amountsFigure(
             "Amount at risk", figures.amountAtRisk, none: "nothing at risk", tone: figures.amountAtRisk.isEmpty ? "ok" : "high",
             id: "fig-risk")
+        html += amountsFigure(
+            "Amount not settled yet", figures.amountPending, none: "every ledger payment settled",
+            tone: figures.amountPending.isEmpty ? nil : "medium", id: "fig-pending")
         html += amountsFigure("Payouts", figures.payouts, none: "no payout lines", tone: nil, id: "fig-payouts")
         html += amountsFigure("Fees", figures.fees, none: "no fee lines", tone: nil, id: "fig-fees")
         let controls = figures.controlsPassed + figures.controlsFailed

@@ -13,7 +13,8 @@ public struct ReportFigures: Sendable {
         public var decimal: String { MoneyFormatter.decimal(minor, exponent: currency.exponent) }
     }
 
-    /// Matched against settled amount in one currency.
+    /// Agreeing against settled amount in one currency. Agreeing money is what matched plus the
+    /// timing differences whose two amounts are equal: late, but not in doubt.
     public struct AmountRate: Sendable, Hashable {
         public var currency: Currency
         public var matchedMinor: Int64
@@ -34,8 +35,10 @@ public struct ReportFigures: Sendable {
     public var matchRateByAmount: [AmountRate]
     /// Breaks per severity, `high` first.
     public var bySeverity: [(severity: Severity, count: Int)]
-    /// Sum of the absolute amounts at risk of the high-severity breaks, per currency.
+    /// Sum of the absolute amounts at risk of the high-severity breaks, per currency, largest first.
     public var amountAtRisk: [Amount]
+    /// The same for the medium breaks (ledger money the provider has not settled yet).
+    public var amountPending: [Amount]
     /// Net of the non-transaction lines whose category names a payout, per currency.
     public var payouts: [Amount]
     /// Net of the non-transaction lines whose category names a fee, per currency.
@@ -58,25 +61,32 @@ public struct ReportFigures: Sendable {
         settlementTransactions = result.settlementTransactions
         ledgerRows = result.ledgerRowsInWindow
         matched = result.matched
-        matchRateByAmount = result.settlementAmountMinorByCurrency.keys.sorted().map {
-            AmountRate(
-                currency: $0, matchedMinor: result.matchedAmountMinorByCurrency[$0] ?? 0,
-                settledMinor: result.settlementAmountMinorByCurrency[$0] ?? 0)
-        }
         var severities: [Severity: Int] = [:]
         var classes: [BreakClass: Int] = [:]
-        var risk: [Currency: Int64] = [:]
+        var risk: [Severity: [Currency: Int64]] = [:]
+        var lateButAgreeing: [Currency: Int64] = [:]
         for dated in report.breaks {
             let item = dated.item
             severities[item.severity, default: 0] += 1
             classes[item.breakClass, default: 0] += 1
-            if item.severity == .high, let amount = item.amountAtRisk {
-                risk[amount.currency, default: 0] &+= Int64(clamping: amount.minor.magnitude)
+            if item.severity != .info, let amount = item.amountAtRisk {
+                risk[item.severity, default: [:]][amount.currency, default: 0] &+= Int64(clamping: amount.minor.magnitude)
             }
+            if item.breakClass == .timingDifference, let provider = item.provider?.amount, let ledger = item.ledger?.amount,
+                provider.currency == ledger.currency, provider.minor.magnitude == ledger.minor.magnitude
+            {
+                lateButAgreeing[provider.currency, default: 0] &+= Int64(clamping: provider.minor.magnitude)
+            }
+        }
+        matchRateByAmount = result.settlementAmountMinorByCurrency.keys.sorted().map {
+            AmountRate(
+                currency: $0, matchedMinor: (result.matchedAmountMinorByCurrency[$0] ?? 0) &+ (lateButAgreeing[$0] ?? 0),
+                settledMinor: result.settlementAmountMinorByCurrency[$0] ?? 0)
         }
         bySeverity = Severity.allCases.reversed().map { ($0, severities[$0] ?? 0) }
         byClass = BreakClass.allCases.compactMap { breakClass in classes[breakClass].map { (breakClass, $0) } }
-        amountAtRisk = risk.keys.sorted().map { Amount(currency: $0, minor: risk[$0]!) }
+        amountAtRisk = Self.largestFirst(risk[.high] ?? [:])
+        amountPending = Self.largestFirst(risk[.medium] ?? [:])
         var payoutSums: [Currency: Int64] = [:]
         var feeSums: [Currency: Int64] = [:]
         for (key, total) in result.nonTransactions.sorted {
@@ -99,6 +109,27 @@ public struct ReportFigures: Sendable {
     }
 
     public var breaks: Int { bySeverity.reduce(0) { $0 + $1.count } }
+
+    /// Sums per currency, the largest number first (then by code): the headline shows the biggest.
+    /// Sizes compare the amounts as written, in major units (1,000 JPY is less than 100.00 EUR by
+    /// number of minor units but more as written); there is no exchange rate, so this orders the
+    /// list, it adds nothing up.
+    static func largestFirst(_ sums: [Currency: Int64]) -> [Amount] {
+        sums.map { Amount(currency: $0.key, minor: $0.value) }.sorted {
+            let (left, right) = (majorUnitsScaled($0), majorUnitsScaled($1))
+            return left != right ? left > right : $0.currency.code < $1.currency.code
+        }
+    }
+
+    /// The amount in thousandths of a major unit (ISO 4217 exponents are 0 to 4), saturating.
+    static func majorUnitsScaled(_ amount: Amount) -> Int64 {
+        let exponent = amount.currency.exponent
+        guard exponent <= 3 else { return amount.minor / 10 }
+        var scale: Int64 = 1
+        for _ in 0..<(3 - exponent) { scale *= 10 }
+        let (scaled, overflow) = amount.minor.multipliedReportingOverflow(by: scale)
+        return overflow ? (amount.minor < 0 ? .min : .max) : scaled
+    }
 
     public func count(_ severity: Severity) -> Int { bySeverity.first { $0.severity == severity }?.count ?? 0 }
 }
