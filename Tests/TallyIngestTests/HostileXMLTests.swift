@@ -54,6 +54,25 @@ import Testing
         #expect(self.error(Array(xml.utf8))?.code == .hostileXML)
     }
 
+    /// The refusal names the line the DOCTYPE starts on, not the one libxml2 had read ahead to
+    /// (issue 17: 11 or 13 for a DOCTYPE on line 2).
+    @Test(arguments: [
+        (Self.head, "\n", 2),
+        (Self.head, "\r\n", 2),
+        (Self.head, "\r", 2),
+        // a comment (holding a DOCTYPE of its own) and a processing instruction before it
+        (Self.head + "<!-- one\ntwo <!DOCTYPE fake> -->\n<?tally x\ny?>\n", "\n", 6),
+        ("", "\n", 1),
+    ])
+    func theDoctypeRefusalNamesTheDoctypesLine(_ prolog: String, _ newline: String, _ line: Int) throws {
+        let entry = "<Ntry><Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><AcctSvcrRef>A</AcctSvcrRef></Ntry>"
+        let body = Self.open + "\n" + Array(repeating: entry, count: 60).joined(separator: "\n") + "\n" + Self.close
+        let xml = prolog + "<!DOCTYPE Document [\n<!ENTITY a \"b\">\n]>\n" + body
+        let error = try #require(self.error(Array(xml.replacingOccurrences(of: "\n", with: newline).utf8)))
+        #expect(error.code == .hostileXML)
+        #expect(error.line == line)
+    }
+
     @Test func anUndeclaredEntityIsAnError() throws {
         let xml = Self.head + Self.open + "<Ntry><AcctSvcrRef>&undeclared;</AcctSvcrRef></Ntry>" + Self.close
         let error = try #require(self.error(Array(xml.utf8)))

@@ -74,7 +74,7 @@ struct SafeXMLReader: ~Copyable {
                     code: .hostileXML,
                     message:
                         "the file declares a DOCTYPE; ISO 20022 files never need one and Tally refuses it (entities and DTDs are not loaded). Remove the <!DOCTYPE …> declaration if the file is genuine",
-                    path: path, line: line)
+                    path: path, line: input.doctype.doctypeLine ?? line)
             case XML_READER_TYPE_ENTITY_REFERENCE.rawValue:
                 throw IngestError(
                     code: .hostileXML, message: "the file references an entity; Tally never expands entities", path: path,
@@ -167,6 +167,8 @@ private final class LineEndInput: @unchecked Sendable {
     var afterCR = false
     var decided = false
     var normalise = true
+    /// Where the DOCTYPE is: libxml2's own line at that node is wherever it had read ahead to.
+    var doctype = DoctypeLocator()
 
     init(descriptor: Int32) { self.descriptor = descriptor }
 
@@ -197,6 +199,7 @@ private final class LineEndInput: @unchecked Sendable {
                 buffer[kept] = afterCR ? 0x0A : byte
                 kept += 1
             }
+            if !doctype.isDone { doctype.feed(UnsafeBufferPointer(start: buffer, count: kept)) }
             // a chunk that was only the LF of a CRLF: read on rather than signal the end
             if kept > 0 { return kept }
         }
