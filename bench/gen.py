@@ -431,11 +431,13 @@ def main():
     start = dt.date.fromisoformat(a.start)
     end = start + dt.timedelta(days=a.days)
     truth = sorted(ledger.truth, key=lambda r: (r["class"], r["reference"], r["kind"]))
+    # One window for both files: `to` is inclusive, as `tally run --to` takes it (bench/run.sh reads it
+    # from truth.json); the manifest once said the exclusive end there.
+    window = {"from": start.isoformat(), "to": (end - dt.timedelta(days=1)).isoformat(),
+              "to_exclusive": end.isoformat()}
     with open(os.path.join(a.out, "truth.json"), "w") as f:
         json.dump({"generator": "tally bench/gen.py", "generator_version": GENERATOR_VERSION,
-                   "window": {"from": start.isoformat(), "to": (end - dt.timedelta(days=1)).isoformat(),
-                              "to_exclusive": end.isoformat()},
-                   "provider": PROVIDER, "breaks": truth}, f, indent=0)
+                   "window": window, "provider": PROVIDER, "breaks": truth}, f, indent=0)
     by_class = {}
     for t in truth:
         by_class[t["class"]] = by_class.get(t["class"], 0) + 1
@@ -443,7 +445,7 @@ def main():
         "generator_version": GENERATOR_VERSION,
         "params": {k: v for k, v in vars(a).items() if k != "version"},
         "provider": PROVIDER,
-        "window": {"from": start.isoformat(), "to": end.isoformat()},
+        "window": window,
         "payments_rows_total": ledger.rows,
         "payments_rows_provider_in_window": ledger.rows_in_window,
         "settlement_file": os.path.basename(settlement),
