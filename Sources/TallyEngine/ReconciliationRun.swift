@@ -264,6 +264,10 @@ public struct ReconciliationRun: Sendable {
             settledKeys = { settled.contains($0) }
         }
 
+        if !options.allowEmptyLedger {
+            try EmptyLedgerGuard.check(
+                result, provider: options.provider, window: window, source: source, connection: ledgerConnection)
+        }
         let history = History(
             runID: runID, window: window, supersedes: supersedes, amountTolerance: options.amountToleranceMinor
         ).advance(breaks: result.breaks, previous: previous, settledKeys: settledKeys, ledger: itemFacts, resolvedLater: resolvedLater)

@@ -40,6 +40,9 @@ public struct RunOptions: Sendable {
     public var maskPII: Bool
     /// Alert rules and delivery settings; `nil` sends no alerts.
     public var alerts: AlertSettings?
+    /// Run even when the ledger has no row of the provider in the streamed range while the files
+    /// have transactions; otherwise that stops the run with exit 64 (a mistyped provider name).
+    public var allowEmptyLedger = false
 
     public init(
         provider: String, format: SettlementFormat, files: [String], from: CivilDate, to: CivilDate,

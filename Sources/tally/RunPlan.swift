@@ -31,6 +31,7 @@ struct RunPlan {
     var maskPII: Bool
     var spillDirectory: String?
     var alerts: AlertSettings?
+    var allowEmptyLedger = false
 
     /// The report folder of one window: `--out`, else `<reports_dir>/<provider>/<from>_<to>`.
     func outDirectory(from: CivilDate, to: CivilDate) -> String? {
@@ -56,6 +57,7 @@ struct RunPlan {
         options.spillDirectory = spillDirectory
         options.maskPII = maskPII
         options.alerts = alerts
+        options.allowEmptyLedger = allowEmptyLedger
         return options
     }
 }

@@ -127,6 +127,14 @@ extension Tally {
                 """)
         var maskPII = false
 
+        @Flag(
+            help: """
+                Run even when the ledger has no row of the provider in the streamed range while the \
+                files have transactions (without it, that stops the run with exit 64: usually a \
+                mistyped --provider).
+                """)
+        var allowEmptyLedger = false
+
         @Option(
             name: .customLong("wait"),
             help: ArgumentHelp(
@@ -308,7 +316,7 @@ extension Tally {
         ) throws -> RunPlan {
             let databases = try StoreOptions.Databases.resolve(
                 databaseFlag: databaseURL, resultsFlag: resultsURL, config: config, environment: environment)
-            return RunPlan(
+            var plan = RunPlan(
                 provider: provider, format: format, files: files, filePattern: filePattern ?? configured?.filePattern,
                 mapping: mapping ?? configured?.mapping,
                 timezone: timezone ?? configured?.timezone ?? config?.timezone ?? "UTC",
@@ -326,6 +334,8 @@ extension Tally {
                 maskPII: maskPII || (configured?.maskPII ?? config?.maskPII ?? false),
                 // --state-dir, then the config's state_dir, then the system's temporary folder
                 spillDirectory: (stateDir ?? config?.stateDirectory).map { "\($0)/spill" })
+            plan.allowEmptyLedger = allowEmptyLedger
+            return plan
         }
 
         /// One provider: the nightly day, a window, or a range per day.

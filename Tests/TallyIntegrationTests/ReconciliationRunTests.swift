@@ -26,10 +26,13 @@ import Testing
         try TestLedger.insert(rows, into: db)
     }
 
-    func run(_ files: [URL], out: URL, timezone: String = "UTC") throws -> (ReconciliationRun.Outcome, [String: Any]) {
-        let options = RunOptions(
+    func run(_ files: [URL], out: URL, timezone: String = "UTC", allowEmptyLedger: Bool = false) throws
+        -> (ReconciliationRun.Outcome, [String: Any])
+    {
+        var options = RunOptions(
             provider: "acmepay", format: .stripe, files: files.map(\.path), from: window.from, to: window.to,
             timezone: timezone, databaseURL: FreshDatabase.url, outDirectory: out.path)
+        options.allowEmptyLedger = allowEmptyLedger
         let outcome = try ReconciliationRun(options: options).run()
         let data = try Data(contentsOf: out.appendingPathComponent("report.json"))
         return (outcome, try JSONSerialization.jsonObject(with: data) as! [String: Any])
@@ -121,7 +124,9 @@ import Testing
             scenario.line("ch_a", category: "charge", gross: "1.00", currency: "EUR")
             let file = scratch.appendingPathComponent("stripe.csv")
             try scenario.csv().write(to: file)
-            let (outcome, report) = try run([file], out: scratch.appendingPathComponent("out"))
+            // without the flag the run stops: an empty ledger is usually a mistyped provider
+            #expect(throws: RunError.self) { try run([file], out: scratch.appendingPathComponent("refused")) }
+            let (outcome, report) = try run([file], out: scratch.appendingPathComponent("out"), allowEmptyLedger: true)
             #expect(outcome.report.result.ledgerRowsStreamed == 0)
             #expect(Self.breakKeys(report).map(\.breakClass) == ["missing_internally"])
         }

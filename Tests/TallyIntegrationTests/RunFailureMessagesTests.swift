@@ -1,5 +1,5 @@
 import Foundation
-import TallyEngine
+@testable import TallyEngine
 import TallyPostgres
 import TallyTestSupport
 import Testing
@@ -98,6 +98,7 @@ import Testing
         let db = try PostgresConnection(url: FreshDatabase.url)
         try db.execute("DROP TABLE IF EXISTS payments")
         try TestLedger.create(db)
+        try TestLedger.insert([PaymentRow(id: 1, reference: "ch_1", amountMinor: 1_000, createdAt: "2026-03-10 12:00:00+00")], into: db)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tally-control-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -123,5 +124,34 @@ import Testing
         #expect(csv.contains("lines off: \(file.path):3 (expected net 9.70 EUR, actual net 9.80 EUR)"), "\(csv)")
         let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
         #expect(html.contains("<code>\(file.path):3</code> expected net 9.70 EUR, actual net 9.80 EUR"))
+    }
+}
+
+/// A provider with no ledger row in the streamed range while its file has transactions is a
+/// mistyped name far more often than a real night: exit 64 naming the providers there are.
+@Suite(.freshDatabase, .serialized) struct EmptyLedgerTests {
+    let cli = CommandLineTests()
+
+    @Test func aMistypedProviderStopsNamingTheClosest() throws {
+        try cli.withScenario { file, out in
+            // the scenario's ledger rows are acmepay's and otherpay's
+            var arguments = cli.runArguments(file, out) + ["--database-url", FreshDatabase.url]
+            arguments[arguments.firstIndex(of: "acmepay")!] = "acmepy"
+            let refused = try cli.tally(arguments)
+            #expect(refused.status == 64, "\(refused.output)")
+            #expect(refused.stderr.contains("no row of provider 'acmepy'"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("The payments table has acmepay, otherpay (closest: acmepay)"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("--allow-empty-ledger"))
+            #expect(!FileManager.default.fileExists(atPath: out + "/report.json"))
+            let forced = try cli.tally(arguments + ["--allow-empty-ledger"])
+            #expect(forced.status == 0, "\(forced.output)")
+            #expect(FileManager.default.fileExists(atPath: out + "/report.json"))
+        }
+    }
+
+    @Test func closestNames() {
+        #expect(EmptyLedgerGuard.closest(to: "acmepy", in: ["acmepay", "otherpay"]) == "acmepay")
+        #expect(EmptyLedgerGuard.closest(to: "zzz", in: ["acmepay", "otherpay"]) == nil)
+        #expect(EmptyLedgerGuard.distance(Array("kitten".unicodeScalars), Array("sitting".unicodeScalars)) == 3)
     }
 }
