@@ -33,11 +33,13 @@ struct RunPlan {
     var alerts: AlertSettings?
     var allowEmptyLedger = false
 
-    /// The report folder of one window: `--out`, else `<reports_dir>/<provider>/<from>_<to>`.
-    func outDirectory(from: CivilDate, to: CivilDate) -> String? {
+    /// The report folder of one window: `--out`, else `<reports_dir>/<provider>/<from>_<to>`, with
+    /// `.dry-run` after it for a dry run, so that a rehearsal never replaces the window's real
+    /// reports.
+    func outDirectory(from: CivilDate, to: CivilDate, dryRun: Bool) -> String? {
         if let out { return out }
         guard let reportsDirectory else { return nil }
-        return "\(reportsDirectory)/\(provider)/\(from)_\(to)"
+        return "\(reportsDirectory)/\(provider)/\(from)_\(to)\(dryRun ? ".dry-run" : "")"
     }
 
     func options(files: [String], from: CivilDate, to: CivilDate, out: String?, dryRun: Bool, waitSeconds: Int?)

@@ -220,7 +220,8 @@ extension Tally {
                     throw ExitCode(ExitStatus.usage.rawValue)
                 }
             }
-            let metrics = (metricsFile ?? loaded?.metricsFile).map { (path: $0, recorder: RunMetrics()) }
+            // a dry run is a rehearsal: it leaves the metrics (the last success above all) as they were
+            let metrics = dryRun ? nil : (metricsFile ?? loaded?.metricsFile).map { (path: $0, recorder: RunMetrics()) }
             let plans: [RunPlan]
             do {
                 plans = try self.plans(config: loaded, environment: environment).map { plan in
@@ -394,7 +395,7 @@ extension Tally {
                 Logger(label: "tally").error("\(plan.provider): no settlement file: give --file, --file-pattern or the provider's file_pattern")
                 return plan.filePattern == nil ? .usage : .noInput
             }
-            return reconcile(plan, files: files, from: first, to: last, out: plan.outDirectory(from: first, to: last), metrics: metrics)
+            return reconcile(plan, files: files, from: first, to: last, out: plan.outDirectory(from: first, to: last, dryRun: dryRun), metrics: metrics)
         }
 
         /// The days of the range split into those whose file exists and those whose file does not.
@@ -426,7 +427,7 @@ extension Tally {
                     Logger(label: "tally").warning("\(day): no settlement file (\(pattern.path(for: day)))")
                     continue
                 }
-                let dayOut = plan.out.map { "\($0)/\(day)" } ?? plan.outDirectory(from: day, to: day)
+                let dayOut = plan.out.map { "\($0)/\(day)" } ?? plan.outDirectory(from: day, to: day, dryRun: dryRun)
                 let (status, outcome) = execute(plan, files: [path], from: day, to: day, out: dayOut, metrics: metrics)
                 if let outcome {
                     done += 1

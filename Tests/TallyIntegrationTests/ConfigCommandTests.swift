@@ -120,7 +120,7 @@ import Testing
                  "--file", directory.appendingPathComponent("inbox/acmepay/2026-03-11.csv").path],
                 environment: ["DATABASE_URL": FreshDatabase.url])
             #expect(own.status == 0, "\(own.output)")
-            let data = try Data(contentsOf: directory.appendingPathComponent("reports/bank/2026-03-10_2026-03-11/report.json"))
+            let data = try Data(contentsOf: directory.appendingPathComponent("reports/bank/2026-03-10_2026-03-11.dry-run/report.json"))
             let breaks = (try JSONSerialization.jsonObject(with: data) as! [String: Any])["breaks"] as! [[String: Any]]
             let expected = StripeScenario.everyClass().expected.filter { !$0.reference.hasPrefix("ch_other_provider") }
             let found = breaks.map { "\($0["class"]!) \($0["reference"]!)" }
@@ -139,6 +139,31 @@ import Testing
                 environment: ["DATABASE_URL": FreshDatabase.url])
             #expect(gone.status == 64, "\(gone.output)")
             #expect(gone.stderr.contains("column \"state\" does not exist"))
+        }
+    }
+
+    /// A dry run rehearses: its reports go to `<window>.dry-run/`, marked in the index, and neither
+    /// the window's real reports nor the metrics change.
+    @Test func aDryRunLeavesTheRealReportsAndTheMetricsAlone() throws {
+        try withNight { directory in
+            let config = directory.appendingPathComponent("tally.yml").path
+            let metrics = directory.appendingPathComponent("metrics/tally.prom").path
+            let real = try cli.tally(["run", "--config", config, "--as-of", "2026-03-12"], environment: ["DATABASE_URL": FreshDatabase.url])
+            #expect(real.status == 0, "\(real.output)")
+            let folder = directory.appendingPathComponent("reports/acmepay/2026-03-11_2026-03-11")
+            let report = try Data(contentsOf: folder.appendingPathComponent("report.json"))
+            let recorded = try String(contentsOfFile: metrics, encoding: .utf8)
+            let rehearsal = try cli.tally(
+                ["run", "--config", config, "--as-of", "2026-03-12", "--dry-run"], environment: ["DATABASE_URL": FreshDatabase.url])
+            #expect(rehearsal.status == 0, "\(rehearsal.output)")
+            #expect(try Data(contentsOf: folder.appendingPathComponent("report.json")) == report)
+            #expect(try String(contentsOfFile: metrics, encoding: .utf8) == recorded)
+            let dry = directory.appendingPathComponent("reports/acmepay/2026-03-11_2026-03-11.dry-run/report.json")
+            let run = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: dry)) as? [String: Any])["run"] as? [String: Any]
+            #expect(run?["dry_run"] as? Bool == true)
+            let index = try String(contentsOf: directory.appendingPathComponent("reports/index.html"), encoding: .utf8)
+            let row = try #require(index.components(separatedBy: "<tr>").first { $0.contains("2026-03-11_2026-03-11.dry-run/report.html") })
+            #expect(row.contains("DRY RUN"))
         }
     }
 
