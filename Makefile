@@ -15,8 +15,10 @@ ALERTS := --alerts samples/alerts.yml
 BENCH_ROWS ?= 1000000
 BENCH_FORMAT ?= stripe
 BENCH_REPEAT ?= 3
+FUZZ_MUTANTS ?= 10000
+FUZZ_SECONDS ?= 1200
 
-.PHONY: help install browser build build-debug pg-start pg-stop pg-status load-samples run test test-unit bench report-preview clean-reports
+.PHONY: help install browser build build-debug pg-start pg-stop pg-status load-samples run test test-unit bench fuzz report-preview clean-reports
 
 
 help: ## List the targets
@@ -92,6 +94,9 @@ report-preview: run browser ## PNG screenshots of the sample report (desktop and
 	@$(PYTHON) scripts/browser.py screenshot $(SAMPLE_OUT)/report.html reports/preview/report-print.png --print --width 900
 	@$(PYTHON) scripts/browser.py screenshot $(NIGHT2_OUT)/report.html reports/preview/night2-desktop.png --width 1400
 	@$(PYTHON) scripts/browser.py screenshot reports/index.html reports/preview/index.png --width 1200
+
+fuzz: build ## Mutation-fuzz tally inspect over every format (FUZZ_MUTANTS=10000, FUZZ_SECONDS=1200; not part of make test)
+	@$(PYTHON) scripts/fuzz.py --mutants $(FUZZ_MUTANTS) --seconds $(FUZZ_SECONDS)
 
 bench: install ## Benchmark vs the floor and SQL by hand (BENCH_ROWS=1000000, BENCH_FORMAT=stripe, BENCH_REPEAT=3)
 	@BENCH_ROWS="$(BENCH_ROWS)" BENCH_FORMAT="$(BENCH_FORMAT)" BENCH_REPEAT="$(BENCH_REPEAT)" bash bench/run.sh
