@@ -1,24 +1,42 @@
-/// The three rules of ``PIIMasker``, each a pass over Unicode scalars.
+/// The e-mail and card rules of ``PIIMasker``, each a pass over Unicode scalars that reads every
+/// scalar a bounded number of times: a provider's free text is attacker-controlled, so the cost must
+/// be linear in its length (the names are in `PIIMasker+Names.swift`).
 extension PIIMasker {
     // MARK: E-mail addresses
 
-    static func maskEmails(_ input: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        guard input.contains("@") else { return input }
-        var scalars = input
-        // From the end, so that a replacement never shifts a position still to visit.
+    static func maskEmails(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        guard scalars.contains("@") else { return scalars }
+        // Found from the end, as rewriting in place from the end would: an address's domain then stops
+        // where the next address found begins (its mask starts with "[", which no domain holds).
+        // Collecting the ranges and writing once keeps each replacement from moving the text after it.
+        var found: [Range<Int>] = []
+        var limit = scalars.count
         var index = scalars.count - 1
         while index >= 0 {
-            if scalars[index] == "@", let range = emailRange(scalars, at: index) {
-                replace(&scalars, range, with: emailMask)
+            if scalars[index] == "@", let range = emailRange(scalars, at: index, limit: limit) {
+                found.append(range)
+                limit = range.lowerBound
                 index = range.lowerBound - 1
             } else {
                 index -= 1
             }
         }
-        return scalars
+        guard !found.isEmpty else { return scalars }
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(scalars.count)
+        var emitted = 0
+        for range in found.reversed() {
+            out += scalars[emitted..<range.lowerBound]
+            out += emailMask.unicodeScalars
+            emitted = range.upperBound
+        }
+        out += scalars[emitted...]
+        return out
     }
 
-    static func emailRange(_ scalars: [Unicode.Scalar], at sign: Int) -> Range<Int>? {
+    /// The address around the `@` at `sign`, its domain read no further than `limit`. Neither part
+    /// holds an `@`, so each scalar is read by at most the signs on either side of it.
+    static func emailRange(_ scalars: [Unicode.Scalar], at sign: Int, limit: Int) -> Range<Int>? {
         func isLocal(_ scalar: Unicode.Scalar) -> Bool {
             scalar.properties.isAlphabetic || isDigit(scalar) || "._%+-".unicodeScalars.contains(scalar)
         }
@@ -29,7 +47,7 @@ extension PIIMasker {
         while start > 0, isLocal(scalars[start - 1]) { start -= 1 }
         guard start < sign else { return nil }
         var end = sign + 1
-        while end < scalars.count, isDomain(scalars[end]) { end += 1 }
+        while end < limit, isDomain(scalars[end]) { end += 1 }
         // a sentence's full stop is not part of the domain
         while end > sign + 1, scalars[end - 1] == "." || scalars[end - 1] == "-" { end -= 1 }
         let labels = scalars[(sign + 1)..<end].split(separator: ".", omittingEmptySubsequences: false)
@@ -40,6 +58,9 @@ extension PIIMasker {
     }
 
     // MARK: Card numbers
+
+    /// The most digits a card number has: no candidate spans more groups than this.
+    static let longestCard = 19
 
     static func maskCards(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
         var out: [Unicode.Scalar] = []
@@ -78,17 +99,7 @@ extension PIIMasker {
             var emitted = index
             var first = 0
             while first < groups.count {
-                var found: Int?
-                var last = groups.count - 1
-                while last >= first {
-                    let digits = groups[first...last].flatMap { scalars[$0] }
-                    if !(last == groups.count - 1 && gluedAfter), (13...19).contains(digits.count), luhn(digits) {
-                        found = last
-                        break
-                    }
-                    last -= 1
-                }
-                if let found {
+                if let found = longestCard(in: groups, from: first, of: scalars, lastGlued: gluedAfter) {
                     out += scalars[emitted..<groups[first].lowerBound]
                     out += cardMask.unicodeScalars
                     emitted = groups[found].upperBound
@@ -103,6 +114,43 @@ extension PIIMasker {
         return out
     }
 
+    /// The last group of the longest card number starting at group `first`. Every group holds a
+    /// digit, so only the next ``longestCard`` groups can take part: the search is bounded however
+    /// many groups a run chains. The Luhn sums are kept as the candidate grows (one per parity of
+    /// the doubled positions, since which digits are doubled depends on the length), so each digit
+    /// is read once per starting group and nothing is allocated: a field of `"1 1 1 …"` costs a few
+    /// operations per character.
+    static func longestCard(
+        in groups: [Range<Int>], from first: Int, of scalars: [Unicode.Scalar], lastGlued: Bool
+    ) -> Int? {
+        var found: Int?
+        var digits = 0
+        // Luhn sums with the digits at even (resp. odd) positions from the left doubled: for an
+        // even length the even positions are the doubled ones counted from the right, else the odd.
+        var evenDoubled = 0
+        var oddDoubled = 0
+        var last = first
+        while last < groups.count, digits + groups[last].count <= longestCard {
+            for index in groups[last] {
+                let value = Int(scalars[index].value) - 48
+                let doubled = value < 5 ? value * 2 : value * 2 - 9
+                if digits % 2 == 0 {
+                    evenDoubled += doubled
+                    oddDoubled += value
+                } else {
+                    evenDoubled += value
+                    oddDoubled += doubled
+                }
+                digits += 1
+            }
+            if digits >= 13, !(last == groups.count - 1 && lastGlued), (digits % 2 == 0 ? evenDoubled : oddDoubled) % 10 == 0 {
+                found = last
+            }
+            last += 1
+        }
+        return found
+    }
+
     /// The Luhn (mod 10) check of a card number's digits.
     static func luhn(_ digits: [Unicode.Scalar]) -> Bool {
         var sum = 0
@@ -115,107 +163,5 @@ extension PIIMasker {
             sum += value
         }
         return sum % 10 == 0
-    }
-
-    // MARK: Names
-
-    enum NamePart: Equatable {
-        case title, initial, capitals, particle, honorific
-    }
-
-    static let honorifics: Set<String> = [
-        "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "herr", "frau", "mme", "mlle", "sr", "sra", "sig", "sig.ra",
-    ]
-    static let particles: Set<String> = [
-        "van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "del", "della", "dos", "das", "bin", "al", "ten",
-    ]
-
-    /// The word starting at `start` as a name part, and where it ends.
-    static func namePart(_ scalars: [Unicode.Scalar], at start: Int) -> (end: Int, part: NamePart)? {
-        let count = scalars.count
-        guard start < count, scalars[start].properties.isAlphabetic,
-            start == 0 || !isWordScalar(scalars[start - 1])
-        else { return nil }
-        var end = start
-        while end < count {
-            let scalar = scalars[end]
-            if scalar.properties.isAlphabetic {
-                end += 1
-            } else if scalar == "'" || scalar == "’" || scalar == "-", end + 1 < count,
-                scalars[end + 1].properties.isAlphabetic, end > start
-            {
-                end += 2
-            } else {
-                break
-            }
-        }
-        if end < count, isWordScalar(scalars[end]) { return nil }
-        let word = string(Array(scalars[start..<end]))
-        let lower = word.lowercased()
-        var dotted = end
-        if dotted < count, scalars[dotted] == "." { dotted += 1 }
-        if honorifics.contains(lower) { return (dotted, .honorific) }
-        let first = scalars[start]
-        if end - start == 1, first.properties.isUppercase, dotted > end { return (dotted, .initial) }
-        if particles.contains(word) { return (end, .particle) }
-        guard first.properties.isUppercase, end - start >= 2 else { return nil }
-        // Doe, O'Neil, McDonald: capitalised with lower case after; DOE: capitals only
-        let letters = scalars[(start + 1)..<end].filter { $0.properties.isAlphabetic }
-        if letters.contains(where: { $0.properties.isLowercase }) { return (end, .title) }
-        return (end, .capitals)
-    }
-
-    static func maskNames(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        var out: [Unicode.Scalar] = []
-        out.reserveCapacity(scalars.count)
-        var index = 0
-        while index < scalars.count {
-            if let end = nameEnd(scalars, at: index) {
-                out += nameMask.unicodeScalars
-                index = end
-            } else {
-                out.append(scalars[index])
-                index += 1
-            }
-        }
-        return out
-    }
-
-    /// Where a name starting at `start` ends, or nil when no name starts there.
-    static func nameEnd(_ scalars: [Unicode.Scalar], at start: Int) -> Int? {
-        guard let (firstEnd, firstPart) = namePart(scalars, at: start) else { return nil }
-        var parts: [(end: Int, part: NamePart)] = [(firstEnd, firstPart)]
-        var position = firstEnd
-        while position < scalars.count, scalars[position] == " ", let next = namePart(scalars, at: position + 1) {
-            parts.append(next)
-            position = next.end
-        }
-        if firstPart == .honorific {
-            // Mr SMITH, Frau Müller, Dr. J. Doe: a title and the capitalised words after it
-            let taken = parts.dropFirst().prefix { [.title, .initial, .capitals].contains($0.part) }
-            return taken.last?.end
-        }
-        // Jane Doe, J. Doe, Ludwig van Beethoven: capitalised words, particles only between them
-        var last: Int?
-        var titles = 0
-        var words = 0
-        for (number, item) in parts.enumerated() {
-            switch item.part {
-            case .title:
-                titles += 1
-                words += 1
-                last = number
-            case .initial:
-                words += 1
-                last = number
-            case .particle where number > 0 && number + 1 < parts.count && parts[number + 1].part == .title:
-                continue
-            default:
-                break
-            }
-            if last != number { break }
-        }
-        guard let last, words >= 2, titles >= 1 else { return nil }
-        return parts[last].end
     }
 }

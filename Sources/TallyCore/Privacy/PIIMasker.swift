@@ -49,11 +49,12 @@ public struct PIIMasker: Sendable {
         scalars = Self.maskCards(scalars)
         var out: [Unicode.Scalar] = []
         out.reserveCapacity(scalars.count)
+        var closes = ClosingQuotes(scalars)
         var index = 0
         while index < scalars.count {
             let scalar = scalars[index]
             if scalar == "'" || scalar == "\"", index == 0 || !Self.isWordScalar(scalars[index - 1]),
-                let close = Self.closingQuote(scalars, from: index)
+                let close = closes.closing(index)
             {
                 out.append(scalar)
                 out += Self.maskNames(Array(scalars[(index + 1)..<close]))
@@ -94,19 +95,27 @@ public struct PIIMasker: Sendable {
 
     static func isDigit(_ scalar: Unicode.Scalar) -> Bool { ("0"..."9").contains(scalar) }
 
-    /// The index of the quote closing the one at `open`: the same character, not followed by a letter.
-    static func closingQuote(_ scalars: [Unicode.Scalar], from open: Int) -> Int? {
-        var index = open + 1
-        while index < scalars.count {
-            if scalars[index] == scalars[open], index + 1 == scalars.count || !isWordScalar(scalars[index + 1]) {
-                return index
-            }
-            index += 1
-        }
-        return nil
-    }
+    /// The quotes closing the ones a message opens. Opening quotes are asked for from left to right,
+    /// so one cursor per quote character suffices: a quote never closed is looked for once, not
+    /// again from every later opening (`'a 'a 'a …` would otherwise read the rest of the text each time).
+    struct ClosingQuotes {
+        let scalars: [Unicode.Scalar]
+        /// Per quote character, the first closing one after the last opening asked about (`count`: none).
+        var found: [Unicode.Scalar: Int] = [:]
 
-    static func replace(_ scalars: inout [Unicode.Scalar], _ range: Range<Int>, with mask: String) {
-        scalars.replaceSubrange(range, with: Array(mask.unicodeScalars))
+        init(_ scalars: [Unicode.Scalar]) { self.scalars = scalars }
+
+        /// The index of the quote closing the one at `open`: the same character, not followed by a letter.
+        mutating func closing(_ open: Int) -> Int? {
+            let quote = scalars[open]
+            if let known = found[quote], known > open { return known < scalars.count ? known : nil }
+            var index = open + 1
+            while index < scalars.count {
+                if scalars[index] == quote, index + 1 == scalars.count || !isWordScalar(scalars[index + 1]) { break }
+                index += 1
+            }
+            found[quote] = index
+            return index < scalars.count ? index : nil
+        }
     }
 }
