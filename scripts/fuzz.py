@@ -188,6 +188,7 @@ def main():
                 if not pending:
                     break
                 done, pending = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
+                before = ran
                 for future in done:
                     ran += 1
                     outcome = future.result()
@@ -200,7 +201,7 @@ def main():
                         with open(kept + ".txt", "w") as note:
                             note.write("%s\n%s\n" % (" ".join(command[:-1] + [kept]), detail))
                         print("fuzz: %s: %s (kept as %s)" % (kind, detail.splitlines()[0] if detail else "", kept), flush=True)
-                if ran % 1000 == 0 and done:
+                if ran // 1000 > before // 1000:
                     print("fuzz: %d mutants, %.0f s" % (ran, time.monotonic() - started), flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
