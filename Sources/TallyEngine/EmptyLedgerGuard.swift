@@ -14,10 +14,9 @@ enum EmptyLedgerGuard {
         var message =
             "the ledger has no row of provider '\(provider)' from \(window.streamStart.iso8601) to \(window.streamEnd.iso8601),"
             + " while the files hold \(result.settlementTransactions) transactions: is the provider name right?"
-        if let closest = closest(to: provider, in: known) {
-            message += " The payments table has \(known.prefix(10).joined(separator: ", "))\(known.count > 10 ? ", …" : "") (closest: \(closest))."
-        } else if !known.isEmpty {
-            message += " The payments table has \(known.prefix(10).joined(separator: ", "))\(known.count > 10 ? ", …" : "")."
+        if !known.isEmpty {
+            message += " The payments table has \(known.prefix(10).joined(separator: ", "))\(known.count > 10 ? ", …" : "")"
+            message += closest(to: provider, in: known).map { " (closest: \($0))." } ?? "."
         }
         message += " Pass --allow-empty-ledger to run anyway."
         throw RunError(code: .usage, message: message)

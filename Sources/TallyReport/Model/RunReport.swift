@@ -151,7 +151,7 @@ extension OpenItem {
             provider.currency == ledger.currency,
             case (let gap, false) = provider.minor.subtractingReportingOverflow(ledger.minor)
         {
-            return Money(minor: RunReport.magnitude(gap), currency: provider.currency)
+            return Money(minor: Int64(clamping: gap.magnitude), currency: provider.currency)
         }
         return providerAmount ?? ledgerAmount
     }
@@ -159,19 +159,14 @@ extension OpenItem {
 
 extension RunReport {
     /// What the open items of earlier windows of one severity put at risk: one sum per currency,
-    /// largest first (then by code), never converted.
-    /// `|value|`, with `Int64.min` taken as `Int64.max` rather than trapping.
-    static func magnitude(_ value: Int64) -> Int64 { value == .min ? .max : abs(value) }
-
+    /// ordered as the headline figures order theirs (``ReportFigures/largestFirst(_:)``), never converted.
     public func openFromEarlierAtRisk(_ severity: Severity) -> [Money] {
         var sums: [Currency: Int64] = [:]
         for item in openFromEarlier where item.breakClass.severity == severity {
             guard let money = item.amountAtRisk else { continue }
-            let (sum, overflow) = sums[money.currency, default: 0].addingReportingOverflow(Self.magnitude(money.minor))
+            let (sum, overflow) = sums[money.currency, default: 0].addingReportingOverflow(Int64(clamping: money.minor.magnitude))
             sums[money.currency] = overflow ? .max : sum  // saturates: 2^63 minor units is no real balance
         }
-        return sums.map { Money(minor: $0.value, currency: $0.key) }.sorted {
-            $0.minor != $1.minor ? $0.minor > $1.minor : $0.currency.code < $1.currency.code
-        }
+        return ReportFigures.largestFirst(sums).map { Money(minor: $0.minor, currency: $0.currency) }
     }
 }
