@@ -71,14 +71,16 @@ let package = Package(
             dependencies: [
                 "TallyReport", "TallyCore", "TallyIngest", "TallyTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "TallyIntegrationTests",
             dependencies: [
                 "TallyEngine", "TallyAlerts", "TallyPostgres", "TallyCore", "TallyIngest", "TallyReport", "TallyTestSupport",
-                .product(name: "Logging", package: "swift-log"),
-            ]
+                .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["Golden"]
         ),
     ]
 )
