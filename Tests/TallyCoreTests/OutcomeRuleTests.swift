@@ -79,7 +79,7 @@ import Testing
     ])
     func agreesWithTheClassifier(_ provider: Int64, _ status: LedgerStatus, _ created: String, _ expected: String) {
         let ledger = row(10_000, status, created: created)
-        let (breakClass, _) = Reconciler.classify(provider: eur(provider), ledger: ledger, window: rule.window, tolerance: 0)
+        let breakClass = rule.classifier.decide(provider: eur(provider), ledger: ledger).breakClass
         let text = rule.explain(breakClass, reference: "ch_1", kind: .charge, provider: eur(provider), ledger: ledger)
         #expect(text.hasPrefix(expected + ":"))
     }

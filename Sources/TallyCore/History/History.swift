@@ -210,9 +210,8 @@ public struct History: Sendable {
     /// Whether a ledger row now agrees with what the provider settled for the item.
     func agrees(_ item: OpenItem, _ row: LedgerRecord) -> Bool {
         guard let provider = item.providerAmount else { return false }
-        let (gap, overflow) = provider.minor.subtractingReportingOverflow(row.amount.minor)
-        return provider.currency == row.amount.currency && !overflow && gap.magnitude <= amountTolerance.magnitude
-            && row.status.shouldSettle(kind: row.kind)
+        return Classifier(window: window, tolerance: Tolerance(minor: amountTolerance))
+            .agreesApartFromTiming(provider: provider, ledger: row)
     }
 
     func resolution(_ item: OpenItem, _ how: Resolution) -> ResolvedItem {

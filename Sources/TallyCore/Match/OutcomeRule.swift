@@ -1,5 +1,6 @@
-/// Says in words which matching rule (DESIGN.md, "Matching semantics") decided an outcome, with
-/// the values it compared: what `tally explain` prints.
+/// Says in words which matching rule (docs/matching.md) decided an outcome, with the values it
+/// compared: what `tally explain` prints and the reports' descriptions. The rules themselves are
+/// ``Classifier``'s: the tolerance, the statuses that settle a kind and the window come from it.
 ///
 /// Pure: the caller passes the window, the tolerance and a formatter for instants in the run's
 /// time zone, so it needs no clock, calendar or database.
@@ -28,6 +29,9 @@ public struct OutcomeRule {
         self.lookaheadDays = lookaheadDays
         self.time = time
     }
+
+    /// The rules this explains.
+    public var classifier: Classifier { Classifier(window: window, tolerance: Tolerance(minor: tolerance)) }
 
     /// The run's window as `2026-03-10..2026-03-11`.
     public var windowText: String { "\(window.from)..\(window.to)" }
@@ -70,7 +74,7 @@ public struct OutcomeRule {
                 "currency_mismatch: provider \(provider.currency.code) ≠ ledger \(ledger.amount.currency.code) (provider \(provider), ledger \(ledger.amount))"
         case .statusMismatch?:
             guard let ledger else { return "status_mismatch" }
-            let settles = kind == .charge ? "succeeded or refunded" : "succeeded"
+            let settles = Classifier.settlingStatuses(kind).map(\.text).joined(separator: " or ")
             text = "status_mismatch: ledger status \(ledger.status.text); a \(kind.name) settles only when \(settles)"
         case .timingDifference?:
             guard let ledger else { return "timing_difference" }
@@ -116,7 +120,5 @@ public struct OutcomeRule {
             : "\(at), after the streamed range \(streamedText); found by the lookup outside it"
     }
 
-    func toleranceText(_ currency: Currency) -> String {
-        Money(minor: tolerance, currency: currency).description
-    }
+    func toleranceText(_ currency: Currency) -> String { classifier.tolerance.text(in: currency) }
 }

@@ -16,9 +16,9 @@
 /// let result = reconciler.finish()
 /// ```
 public struct Reconciler: Sendable, SettlementSink {
-    public let window: ReconciliationWindow
-    /// Largest absolute difference in minor units that still counts as equal.
-    public let amountTolerance: Int64
+    public var window: ReconciliationWindow { classifier.window }
+    /// The matching rules of the run (its window and amount tolerance).
+    public let classifier: Classifier
 
     /// The index of the settlement transactions, with any transaction still staged in it settled.
     public var index: SettlementIndex {
@@ -49,8 +49,7 @@ public struct Reconciler: Sendable, SettlementSink {
     private var extraLedgerRows: [LedgerRecord] = []
 
     public init(window: ReconciliationWindow, amountTolerance: Int64 = 0, expectedTransactions: Int = 1024) {
-        self.window = window
-        self.amountTolerance = amountTolerance
+        self.classifier = Classifier(window: window, tolerance: Tolerance(minor: amountTolerance))
         self.settlementIndex = SettlementIndex(expectedCount: expectedTransactions)
     }
 
@@ -245,12 +244,11 @@ public struct Reconciler: Sendable, SettlementSink {
             settledAmounts.add(entry.currencyPacked, entry.amountMinor)
             // The clean match, by far the most common outcome, is decided on the entry's own fields:
             // no String, no record, no dictionary per transaction.
-            if entry.ledgerSource != 0, entry.ledgerCurrencyPacked == entry.currencyPacked,
-                Self.settles(entry.kind, entry.ledgerStatus),
-                entry.amountMinor.subtractingReportingOverflow(entry.ledgerAmountMinor).partialValue.magnitude
-                    <= amountTolerance.magnitude,
-                !entry.amountMinor.subtractingReportingOverflow(entry.ledgerAmountMinor).overflow,
-                window.contains(Timestamp(microseconds: entry.ledgerCreatedAt))
+            if entry.ledgerSource != 0,
+                classifier.matches(
+                    kind: entry.kind, providerMinor: entry.amountMinor, providerCurrency: entry.currencyPacked,
+                    ledgerMinor: entry.ledgerAmountMinor, ledgerCurrency: entry.ledgerCurrencyPacked,
+                    status: entry.ledgerStatus, createdAt: entry.ledgerCreatedAt)
             {
                 matched += 1
                 matchedAmounts.add(entry.currencyPacked, entry.amountMinor)
@@ -266,13 +264,12 @@ public struct Reconciler: Sendable, SettlementSink {
                         provider: provider, ledger: nil))
                 continue
             }
-            let (breakClass, differences) = Self.classify(
-                provider: provider.amount, ledger: ledger, window: window, tolerance: amountTolerance)
-            if let breakClass {
+            let decision = classifier.decide(provider: provider.amount, ledger: ledger)
+            if let breakClass = decision.breakClass {
                 breaks.append(
                     Break(
                         breakClass: breakClass, reference: ledger.reference, kind: entry.kind, provider: provider,
-                        ledger: ledger, differences: differences))
+                        ledger: ledger, differences: decision.differences))
             } else {
                 matched += 1
                 matchedAmounts.add(entry.currencyPacked, entry.amountMinor)
@@ -320,39 +317,6 @@ public struct Reconciler: Sendable, SettlementSink {
             ledgerRowsLookedUp: ledgerRowsLookedUp, nonTransactions: nonTransactions, rejects: rejects.sorted(),
             controls: controls, settlementAmountMinorByCurrency: settledAmounts.byCurrency,
             matchedAmountMinorByCurrency: matchedAmounts.byCurrency)
-    }
-
-    /// Whether a claimed row's stored status settles its kind (the four known statuses; any other
-    /// status text never does).
-    @inline(__always)
-    static func settles(_ kind: TransactionKind, _ status: LedgerStatusCode) -> Bool {
-        switch (kind, status) {
-        case (.charge, .succeeded), (.charge, .refunded), (.refund, .succeeded), (.chargeback, .succeeded): true
-        default: false
-        }
-    }
-
-    /// The matching rules 3–7 of DESIGN.md for one settlement transaction and its ledger row.
-    ///
-    /// - Returns: the class of the first rule that fires (`nil` when matched) and every field that differs.
-    public static func classify(
-        provider: Money, ledger: LedgerRecord, window: ReconciliationWindow, tolerance: Int64
-    ) -> (BreakClass?, [Difference]) {
-        var differences: [Difference] = []
-        let currencyDiffers = provider.currency != ledger.amount.currency
-        let statusDiffers = !ledger.status.shouldSettle(kind: ledger.kind)
-        let (gap, overflow) = provider.minor.subtractingReportingOverflow(ledger.amount.minor)
-        let amountDiffers = overflow || gap.magnitude > tolerance.magnitude
-        let timingDiffers = !window.contains(ledger.createdAt)
-        if currencyDiffers { differences.append(.currency) }
-        if statusDiffers { differences.append(.status) }
-        if amountDiffers { differences.append(.amount) }
-        if timingDiffers { differences.append(.createdAt) }
-        let breakClass: BreakClass? =
-            currencyDiffers
-            ? .currencyMismatch
-            : statusDiffers ? .statusMismatch : amountDiffers ? .amountMismatch : timingDiffers ? .timingDifference : nil
-        return (breakClass, differences)
     }
 }
 

@@ -37,11 +37,5 @@ public enum LedgerStatus: Sendable, Hashable {
 
     /// Whether a ledger row of `kind` with this status is expected in a settlement file:
     /// a charge that `succeeded` or was later `refunded`, a refund or chargeback that `succeeded`.
-    public func shouldSettle(kind: TransactionKind) -> Bool {
-        switch (kind, self) {
-        case (.charge, .succeeded), (.charge, .refunded): true
-        case (.refund, .succeeded), (.chargeback, .succeeded): true
-        default: false
-        }
-    }
+    public func shouldSettle(kind: TransactionKind) -> Bool { Classifier.settles(kind, LedgerStatusCode(self)) }
 }

@@ -131,12 +131,11 @@ extension Explainer {
                 kind: line.kind, breakClass: nil, rule: "matched (the run stored no break for this line)", differences: [],
                 line: line, ledger: nil)
         }
-        let (now, differences) = Reconciler.classify(
-            provider: line.amount, ledger: row, window: rule.window, tolerance: rule.tolerance)
-        if let now {
+        let decision = rule.classifier.decide(provider: line.amount, ledger: row)
+        if let now = decision.breakClass {
             notes.append(
                 "the ledger row changed since the run: today it would be "
-                    + rule.explain(now, reference: reference, kind: line.kind, provider: line.amount, ledger: row, differences: differences))
+                    + rule.explain(now, reference: reference, kind: line.kind, provider: line.amount, ledger: row, differences: decision.differences))
             return Explanation.Outcome(
                 kind: line.kind, breakClass: nil, rule: "matched (the run stored no break for this line)", differences: [],
                 line: line, ledger: row)
