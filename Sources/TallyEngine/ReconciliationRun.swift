@@ -206,7 +206,7 @@ public struct ReconciliationRun: Sendable {
         reader: any SettlementReader
     ) throws -> Outcome {
         // PostgreSQL produces the ledger window while the files are parsed; rows wait in a bounded
-        // queue, and those whose key is already indexed are matched as the files are read.
+        // queue (then on disk) and are matched once, after the last file (see IndexingSink).
         var clock = Self.now()
         let stream = try source.begin(window: window, connection: ledgerConnection)
         var result: ReconciliationResult
@@ -214,9 +214,9 @@ public struct ReconciliationRun: Sendable {
         var itemFacts: [ItemKey: History.LedgerFacts]
         var settledKeys: (ItemKey) -> Bool
         do {
-            var reconciler: Reconciler
+            var ledger: LedgerPhase
             do {
-                (reconciler, fileReports) = try readSettlementFiles(
+                (ledger, fileReports) = try readSettlementFiles(
                     files, reader: reader, window: window, stream: stream, clock: &clock)
             } catch {
                 stream.abandon()
@@ -226,13 +226,15 @@ public struct ReconciliationRun: Sendable {
             progress(.phase("ledger"))
             let setAside = stream.rowsSetAside
             let finished: ReconciliationResult
+            let index: SettlementIndex
             do {
-                try stream.drain(into: &reconciler, whileWaiting: digests.step)
+                try stream.drain(into: &ledger, whileWaiting: digests.step)
                 digests.finishInBackground()
-                try source.lookUp(into: &reconciler, connection: ledgerConnection)
+                try source.lookUp(into: &ledger, connection: ledgerConnection)
                 itemFacts = try source.facts(for: previous.map(\.key), connection: ledgerConnection)
+                index = ledger.index
                 // classified here, while the snapshot is open, so the breaks get their merchant_ref
-                finished = try source.withMerchantReferences(reconciler.finish(), connection: ledgerConnection)
+                finished = try source.withMerchantReferences(ledger.finish(), connection: ledgerConnection)
                 try source.commit(ledgerConnection)
                 CrashPoint.hit("ledger-read")
             } catch {
@@ -240,12 +242,11 @@ public struct ReconciliationRun: Sendable {
                 throw error
             }
             note(
-                "ledger: \(reconciler.ledgerRowsStreamed) rows streamed (\(setAside) of them set aside on disk while the files were read), \(reconciler.ledgerRowsLookedUp) found outside the window in \(Self.seconds(since: &clock))",
+                "ledger: \(finished.ledgerRowsStreamed) rows streamed (\(setAside) of them set aside on disk while the files were read), \(finished.ledgerRowsLookedUp) found outside the window in \(Self.seconds(since: &clock))",
                 phase: "ledger")
             progress(.phase("matching"))
             // --mask-pii: once, here, so the store, the reports and stdout all see the masked text
             result = options.maskPII ? finished.maskingPII() : finished
-            let index = reconciler.index
             settledKeys = { key in
                 var reference = key.reference
                 return reference.withUTF8 { index.find($0, key.kind) } != nil
@@ -375,11 +376,12 @@ public struct ReconciliationRun: Sendable {
         return ((absolute as NSString).standardizingPath as NSString).appendingPathComponent("report.html")
     }
 
-    /// Reads every settlement file into a fresh reconciler, with a per-file count of records.
+    /// Reads every settlement file into a fresh reconciler, with a per-file count of records, and
+    /// ends the settlement phase.
     func readSettlementFiles(
         _ files: [SettlementFile], reader: any SettlementReader, window: ReconciliationWindow, stream: LedgerStream?,
         clock: inout Timestamp
-    ) throws -> (Reconciler, [RunReport.File]) {
+    ) throws -> (LedgerPhase, [RunReport.File]) {
         let expected = files.reduce(0) { $0 + $1.size } / 48
         var sink = IndexingSink(
             reconciler: Reconciler(
@@ -413,8 +415,7 @@ public struct ReconciliationRun: Sendable {
             fileReports.append(RunReport.File(path: file.path, sha256: "", records: records + rejected, rejected: rejected))
             note("read \(file.path): \(records) records, \(rejected) rejected in \(Self.seconds(since: &clock))", phase: "read")
         }
-        sink.reconciler.settleTransactions()
-        return (sink.reconciler, fileReports)
+        return (sink.reconciler.ledgerPhase(), fileReports)
     }
 
     /// A message as the operator may see it: with `maskPII`, quoted raw values, e-mail addresses

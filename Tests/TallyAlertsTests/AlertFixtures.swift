@@ -28,13 +28,14 @@ enum Night {
                     location: SourceLocation(file: 0, line: line + 2)))
         }
         for control in controls { reconciler.addControl(control) }
+        var ledgerPhase = reconciler.ledgerPhase()
         for (reference, kind, minor) in ledger {
-            reconciler.addLedgerRow(
+            ledgerPhase.addLedgerRow(
                 LedgerRecord(
                     reference: reference, kind: kind, amount: Money(minor: minor, currency: .eur), status: .succeeded,
                     createdAt: Timestamp(date: date, hour: 12)))
         }
-        let result = reconciler.finish()
+        let result = ledgerPhase.finish()
         let history = History(runID: runID, window: window, supersedes: nil).advance(
             breaks: result.breaks, previous: previous, settledKeys: { _ in false }, ledger: [:])
         return RunReport(

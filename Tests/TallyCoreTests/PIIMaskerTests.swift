@@ -103,7 +103,7 @@ import Testing
         reconciler.addNonTransaction(NonTransactionLine(category: "payout to Jane Doe", currency: eur, gross: -5))
         reconciler.addNonTransaction(NonTransactionLine(category: "payout to John Roe", currency: eur, gross: -7))
         reconciler.addControl(ControlResult(name: "owner 'Jane Doe'", ok: false, expected: "1", actual: "2", file: 0))
-        let masked = reconciler.finish().maskingPII()
+        let masked = reconciler.ledgerPhase().finish().maskingPII()
         #expect(masked.rejects.map(\.reason) == ["gross '[email]': not a decimal"])
         #expect(masked.nonTransactions.sorted.map(\.key.category) == ["payout to [name]"])
         #expect(masked.nonTransactions.sorted.first?.total.count == 2)

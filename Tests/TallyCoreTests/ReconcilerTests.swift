@@ -39,9 +39,10 @@ private func reconcile(
 ) -> ReconciliationResult {
     var reconciler = Reconciler(window: window, amountTolerance: tolerance)
     for transaction in transactions { reconciler.addTransaction(transaction) }
-    for row in streamed where window.streams(row.createdAt) { reconciler.addLedgerRow(row) }
-    for row in lookedUp { reconciler.addLookedUpRow(row) }
-    return reconciler.finish()
+    var ledger = reconciler.ledgerPhase()
+    for row in streamed where window.streams(row.createdAt) { ledger.addLedgerRow(row) }
+    for row in lookedUp { ledger.addLookedUpRow(row) }
+    return ledger.finish()
 }
 
 @Suite struct ReconcilerTests {
@@ -113,9 +114,10 @@ private func reconcile(
         let old = ledger(created: "2026-03-01 10:00:00+00")
         var reconciler = Reconciler(window: utcWindow())
         reconciler.addTransaction(settlement())
-        #expect(reconciler.unclaimedReferences() == ["ch_1"])
-        reconciler.addLookedUpRow(old)
-        let result = reconciler.finish()
+        var ledger = reconciler.ledgerPhase()
+        #expect(ledger.unclaimedReferences() == ["ch_1"])
+        ledger.addLookedUpRow(old)
+        let result = ledger.finish()
         #expect(result.breaks.map(\.breakClass) == [.timingDifference])
         #expect(result.ledgerRowsLookedUp == 1)
     }
@@ -123,8 +125,9 @@ private func reconcile(
     @Test func lookupRowsInsideTheStreamAreIgnored() {
         var reconciler = Reconciler(window: utcWindow())
         reconciler.addTransaction(settlement())
-        reconciler.addLookedUpRow(ledger(created: "2026-03-10 10:00:00+00"))
-        #expect(reconciler.finish().breaks.map(\.breakClass) == [.missingInternally])
+        var phase = reconciler.ledgerPhase()
+        phase.addLookedUpRow(ledger(created: "2026-03-10 10:00:00+00"))
+        #expect(phase.finish().breaks.map(\.breakClass) == [.missingInternally])
     }
 
     @Test func missingInProviderOnlyForSettlingRowsInsideTheWindow() {
@@ -181,16 +184,15 @@ private func reconcile(
 
     /// Keys go into the table one call late (the slot's cache miss overlaps the next line); a
     /// duplicate on the very last line, or on two lines in a row, is still caught, with or without
-    /// ledger rows after the files and with or without an explicit settle.
-    @Test(arguments: [false, true])
-    func deferredInsertsCatchEveryDuplicate(settleFirst: Bool) {
+    /// once the ledger phase begins (which puts the last one in).
+    @Test func deferredInsertsCatchEveryDuplicate() {
         var reconciler = Reconciler(window: utcWindow())
         for (line, reference) in [(2, "a"), (3, "b"), (4, "a"), (5, "c"), (6, "c"), (7, "c")] {
             reconciler.addTransaction(settlement(reference, line: line))
         }
-        if settleFirst { reconciler.settleTransactions() }
-        #expect(reconciler.index.count == 3)
-        let result = reconciler.finish()
+        let ledger = reconciler.ledgerPhase()
+        #expect(ledger.index.count == 3)
+        let result = ledger.finish()
         #expect(result.settlementTransactions == 6)
         let duplicates = result.breaks.filter { $0.breakClass == .duplicateInProvider }
         #expect(duplicates.map(\.reference).sorted() == ["a", "c", "c"])
@@ -282,43 +284,6 @@ private func reconcile(
 }
 
 @Suite struct InterleavedMatchingTests {
-    /// Ledger rows offered while the file is still read (declined ones replayed at the end) give
-    /// exactly the outcome of reading the whole file first.
-    @Test func interleavingGivesTheSameOutcome() {
-        let transactions: [SettlementTransaction] = (0..<40).map { (number: Int) -> SettlementTransaction in
-            let kind: TransactionKind = number % 7 == 0 ? .refund : .charge
-            return settlement("ch_\(number % 30)", kind, eur(Int64(100 + number)), line: number + 2)
-        }
-        let rows: [LedgerRecord] = (0..<45).map { (number: Int) -> LedgerRecord in
-            let kind: TransactionKind = number % 7 == 0 ? .refund : .charge
-            let status: LedgerStatus = number % 11 == 0 ? .failed : .succeeded
-            let created = "2026-03-1\(number % 3) 0\(number % 10):00:00+00"
-            return ledger("ch_\(number % 33)", kind, eur(Int64(100 + number % 31)), status: status, created: created)
-        }
-        let sequential = reconcile(transactions, rows)
-
-        var reconciler = Reconciler(window: utcWindow())
-        var declined: [LedgerRecord] = []
-        var pendingRows = rows.reversed()[...]
-        for (number, transaction) in transactions.enumerated() {
-            reconciler.addTransaction(transaction)
-            if number % 2 == 1, let row = pendingRows.popFirst() {
-                var reference = row.reference
-                let taken = reference.withUTF8 {
-                    reconciler.addLedgerRowIfKnown(
-                        $0, kind: row.kind, amount: row.amount, status: row.status, createdAt: row.createdAt)
-                }
-                if !taken { declined.append(row) }
-            }
-        }
-        for row in declined + pendingRows { reconciler.addLedgerRow(row) }
-        let interleaved = reconciler.finish()
-        #expect(interleaved.breaks == sequential.breaks)
-        #expect(interleaved.matched == sequential.matched)
-        #expect(interleaved.ledgerRowsStreamed == sequential.ledgerRowsStreamed)
-        #expect(interleaved.ledgerRowsInWindow == sequential.ledgerRowsInWindow)
-        #expect(!declined.isEmpty)
-    }
 }
 
 @Suite struct ControlBreakTests {
@@ -326,7 +291,7 @@ private func reconcile(
         var reconciler = Reconciler(window: utcWindow())
         reconciler.addControl(ControlResult(name: "batch 7 EUR: net = payout", ok: false, expected: "10.00 EUR", actual: "9.99 EUR", file: 0))
         reconciler.addControl(ControlResult(name: "balance", ok: true, expected: "1", actual: "1", file: 0))
-        let result = reconciler.finish()
+        let result = reconciler.ledgerPhase().finish()
         #expect(result.breaks.map(\.breakClass) == [.controlMismatch])
         #expect(result.breaks[0].severity == .high)
         #expect(result.breaks[0].kindName == nil)

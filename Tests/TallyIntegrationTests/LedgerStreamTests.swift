@@ -63,8 +63,9 @@ import Testing
                     reference: reference, kind: .charge, amount: Money(minor: minor, currency: .eur),
                     location: SourceLocation(file: 0, line: line)))
         }
-        try source.read(into: &reconciler, connection: db)
-        return reconciler.finish()
+        var ledger = reconciler.ledgerPhase()
+        try source.read(into: &ledger, connection: db)
+        return ledger.finish()
     }
 
     @Test(arguments: ["canonical", "retyped", "padded"])
@@ -105,10 +106,10 @@ import Testing
     @Test func workWhileWaitingLeavesTheOutcomeAlone() throws {
         let db = try TestLedger.charges(30_000)
         let source = LedgerSource(provider: "acmepay", queueBytes: 4096)
-        var plain = Reconciler(window: Self.window)
+        var plain = Reconciler(window: Self.window).ledgerPhase()
         try source.read(into: &plain, connection: db)
 
-        var busy = Reconciler(window: Self.window)
+        var busy = Reconciler(window: Self.window).ledgerPhase()
         let stream = try source.begin(window: Self.window, connection: db)
         var calls = 0
         try stream.drain(
@@ -135,7 +136,7 @@ import Testing
         stream.waitForRowsSetAside()
         #expect(stream.rowsSetAside > 0)
         var references = Set<String>()
-        try stream.drainRows { fields in references.insert(String(decoding: fields[0]!, as: UTF8.self)) }
+        try stream.drainRows { fields in references.insert(String(decoding: fields[.reference]!, as: UTF8.self)) }
         try source.commit(db)
         #expect(references.count == count)
     }

@@ -83,7 +83,8 @@ import Testing
         let eur = { Money(minor: $0, currency: .eur) }
         reconciler.addTransaction(
             SettlementTransaction(reference: "-ref", kind: .refund, amount: eur(1_000), location: SourceLocation(file: 0, line: 2)))
-        reconciler.addLedgerRow(
+        var ledger = reconciler.ledgerPhase()
+        ledger.addLedgerRow(
             LedgerRecord(
                 reference: "-ref", kind: .refund, amount: eur(1_001), status: .succeeded,
                 createdAt: Timestamp(date: ReportFixture.from, hour: 9)))
@@ -91,7 +92,7 @@ import Testing
             runID: "r", provider: "p", format: "stripe", window: ReportFixture.window, timezone: "UTC", dryRun: true,
             startedAt: Timestamp(microseconds: 0), finishedAt: Timestamp(microseconds: 0),
             files: [RunReport.File(path: "f.csv", sha256: "", records: 1, rejected: 0)], lookbackDays: 3,
-            lookaheadDays: 1, amountToleranceMinor: 0, result: reconciler.finish())
+            lookaheadDays: 1, amountToleranceMinor: 0, result: ledger.finish())
         let rows = try parse(BreaksCSV.render(report))
         let column = Dictionary(uniqueKeysWithValues: BreaksCSV.header.enumerated().map { ($1, $0) })
         #expect(rows[1][column["difference"]!] == "-0.01")

@@ -60,6 +60,7 @@ public enum ReportFixture {
         reconciler.addControl(
             ControlResult(name: "stripe: gross - fee = net on every line", ok: true, expected: "0 lines off", actual: "0 lines off", file: 0))
         reconciler.addControl(ControlResult(name: "balance", ok: false, expected: "10.00 EUR", actual: hostile, file: 0))
+        var ledgerPhase = reconciler.ledgerPhase()
         for row in [
             ledger("ch_matched", eur(1_000), merchant: "order-1"),
             ledger("ch_amount", eur(1_000)),
@@ -75,9 +76,9 @@ public enum ReportFixture {
             ledger("ch_dup", eur(100)),
             ledger("ch_dup", eur(100), day: to),
         ] {
-            reconciler.addLedgerRow(row)
+            ledgerPhase.addLedgerRow(row)
         }
-        let result = reconciler.finish()
+        let result = ledgerPhase.finish()
         let earlier = [
             OpenItem(
                 reference: "ch_old_amount", kind: .charge, breakClass: .amountMismatch, firstSeen: from.adding(days: -5),
@@ -118,13 +119,17 @@ public enum ReportFixture {
             let reference = "ch_\(number)"
             let currency = number % 3 == 0 ? "USD" : "EUR"
             reconciler.addTransaction(settled(reference, money(Int64(100 + number), currency), line: number + 2))
-            if number % 7 == 0 { reconciler.addLedgerRow(ledger(reference, money(Int64(99 + number), currency))) }
+        }
+        var ledgerPhase = reconciler.ledgerPhase()
+        for number in stride(from: 0, to: count, by: 7) {
+            let currency = number % 3 == 0 ? "USD" : "EUR"
+            ledgerPhase.addLedgerRow(ledger("ch_\(number)", money(Int64(99 + number), currency)))
         }
         return RunReport(
             runID: "3f2a9c1e-0000-4000-8000-0000000000ff", provider: "bigpay", format: "stripe", window: window,
             timezone: "UTC", dryRun: true, startedAt: Timestamp(date: to.adding(days: 1)),
             finishedAt: Timestamp(date: to.adding(days: 1), second: 9),
             files: [RunReport.File(path: "big.csv", sha256: String(repeating: "0", count: 64), records: count, rejected: 0)],
-            lookbackDays: 3, lookaheadDays: 1, amountToleranceMinor: 0, result: reconciler.finish())
+            lookbackDays: 3, lookaheadDays: 1, amountToleranceMinor: 0, result: ledgerPhase.finish())
     }
 }

@@ -10,7 +10,6 @@ internal import CTallyPrefetch
 public struct SettlementIndex: Sendable {
     /// One settlement transaction and, once claimed, the facts of its ledger row (56 bytes).
     public struct Entry: Sendable {
-        public var currency: Currency { Currency(packed: currencyPacked)! }
 
         public var referenceOffset: Int
         public var referenceLength: Int32
@@ -22,9 +21,19 @@ public struct SettlementIndex: Sendable {
         public var ledgerCurrencyPacked: UInt32 = 0
         public var file: UInt16
         public var kind: TransactionKind
-        /// 0 = no ledger row yet, 1 = from the streamed window, 2 = from the out-of-window lookup.
-        public var ledgerSource: UInt8 = 0
+        /// Whether a ledger row claimed the entry, and which read found it.
+        public var ledgerClaim: LedgerClaim = .none
         public var ledgerStatus: LedgerStatusCode = .succeeded
+    }
+
+    /// Which read of the ledger found the row an entry holds.
+    public enum LedgerClaim: UInt8, Sendable {
+        /// No ledger row has the entry's key (yet).
+        case none
+        /// A row of the streamed window.
+        case streamed
+        /// A row found by the lookup outside the streamed range.
+        case lookedUp
     }
 
     /// A transaction whose reference bytes are at the end of the arena but whose key is not in the
@@ -103,8 +112,7 @@ public struct SettlementIndex: Sendable {
                     let index = Int(UInt32(truncatingIfNeeded: value)) - 1
                     let entry = entries[index]
                     if entry.kind == kind, Int(entry.referenceLength) == reference.count,
-                        reference.count == 0
-                            || memcmpEqual(arenaBytes.baseAddress! + entry.referenceOffset, reference.baseAddress!, reference.count)
+                        bytesEqual(arenaBytes, at: entry.referenceOffset, reference)
                     {
                         return (index, slot)
                     }
@@ -123,7 +131,7 @@ public struct SettlementIndex: Sendable {
         guard count > 0 else { return }
         withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { slotNumbers in
             slots.withUnsafeBufferPointer { table in
-                let table = table.baseAddress!
+                guard let table = table.baseAddress else { return }  // never: the table has 4096 slots or more
                 for number in 0..<count {
                     let (reference, kind) = key(number)
                     let slot = Int(Self.hash(reference, kind)) & mask
@@ -131,16 +139,18 @@ public struct SettlementIndex: Sendable {
                     tally_prefetch(table + slot)
                 }
                 entries.withUnsafeBufferPointer { entries in
+                    guard let first = entries.baseAddress else { return }  // an empty index: no slot is used
                     let stride = MemoryLayout<Entry>.stride
                     for slot in slotNumbers where table[slot] != 0 {
-                        let entry = UnsafeRawPointer(entries.baseAddress! + Int(UInt32(truncatingIfNeeded: table[slot])) - 1)
+                        let entry = UnsafeRawPointer(first + Int(UInt32(truncatingIfNeeded: table[slot])) - 1)
                         tally_prefetch(entry)
                         tally_prefetch(entry + (stride - 1))
                     }
                     arena.withUnsafeBufferPointer { arena in
+                        guard let bytes = arena.baseAddress else { return }  // every reference is empty
                         for slot in slotNumbers where table[slot] != 0 {
                             let entry = entries[Int(UInt32(truncatingIfNeeded: table[slot])) - 1]
-                            tally_prefetch(arena.baseAddress! + entry.referenceOffset)
+                            tally_prefetch(bytes + entry.referenceOffset)
                         }
                     }
                 }
@@ -181,7 +191,7 @@ public struct SettlementIndex: Sendable {
 
     /// Whether a transaction waits in ``insertDeferred(_:kind:amount:location:)`` for its key to
     /// go into the table (see ``settle()``).
-    public var hasStaged: Bool { staged != nil }
+    var hasStaged: Bool { staged != nil }
 
     /// Adds a transaction one call late, for the parser's loop: its slot is prefetched and its
     /// reference stored now, and its key goes into the table at the next call (or ``settle()``),
@@ -194,7 +204,7 @@ public struct SettlementIndex: Sendable {
         _ reference: UnsafeBufferPointer<UInt8>, kind: TransactionKind, amount: Money, location: SourceLocation
     ) -> Duplicate? {
         let h = Self.hash(reference, kind)
-        slots.withUnsafeBufferPointer { tally_prefetch($0.baseAddress! + (Int(h) & mask)) }
+        slots.withUnsafeBufferPointer { if let table = $0.baseAddress { tally_prefetch(table + (Int(h) & mask)) } }
         let duplicate = settle()
         staged = Staged(offset: arena.count, length: reference.count, kind: kind, amount: amount, location: location, hash: h)
         arena.append(contentsOf: reference)
@@ -244,13 +254,13 @@ public struct SettlementIndex: Sendable {
 
     /// Records the ledger row facts on an entry.
     @inline(__always)
-    mutating func setLedger(_ index: Int, amount: Money, status: LedgerStatus, createdAt: Timestamp, source: UInt8) {
+    mutating func setLedger(_ index: Int, amount: Money, status: LedgerStatus, createdAt: Timestamp, claim: LedgerClaim) {
         var entry = entries[index]
         let previous = entry.ledgerStatus
         entry.ledgerAmountMinor = amount.minor
         entry.ledgerCurrencyPacked = amount.currency.packed
         entry.ledgerCreatedAt = createdAt.microseconds
-        entry.ledgerSource = source
+        entry.ledgerClaim = claim
         let code = LedgerStatusCode(status)
         entry.ledgerStatus = code
         entries[index] = entry
@@ -261,10 +271,10 @@ public struct SettlementIndex: Sendable {
         }
     }
 
-    /// Rebuilds the claimed ledger row of an entry.
-    func ledgerRecord(of index: Int, ledgerCurrency: Currency) -> LedgerRecord? {
+    /// Rebuilds the claimed ledger row of an entry; nil while no row claimed it.
+    func ledgerRecord(of index: Int) -> LedgerRecord? {
         let entry = entries[index]
-        guard entry.ledgerSource != 0 else { return nil }
+        guard entry.ledgerClaim != .none, let ledgerCurrency = Currency(packed: entry.ledgerCurrencyPacked) else { return nil }
         return LedgerRecord(
             reference: reference(of: index), kind: entry.kind,
             amount: Money(minor: entry.ledgerAmountMinor, currency: ledgerCurrency),
@@ -273,8 +283,13 @@ public struct SettlementIndex: Sendable {
     }
 }
 
+/// Whether `reference.count` bytes of `arena` from `offset` equal `reference` (empty ones are equal).
 @inline(__always)
-private func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+private func bytesEqual(_ arena: UnsafeBufferPointer<UInt8>, at offset: Int, _ reference: UnsafeBufferPointer<UInt8>) -> Bool {
+    let count = reference.count
+    guard count > 0 else { return true }
+    guard let arenaBase = arena.baseAddress, let b = reference.baseAddress else { return false }
+    let a = arenaBase + offset
     var index = 0
     while index + 8 <= count {
         if UnsafeRawPointer(a + index).loadUnaligned(as: UInt64.self)

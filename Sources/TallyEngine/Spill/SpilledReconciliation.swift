@@ -99,22 +99,22 @@ extension ReconciliationRun {
             progress(.phase("matching"))
             let previousKeys = Dictionary(grouping: previous.map(\.key)) { partitions.partition(of: $0.reference) }
             for number in 0..<partitions.count {
-                var reconciler = Reconciler(
+                var settlement = Reconciler(
                     window: window, amountTolerance: options.amountToleranceMinor,
                     expectedTransactions: max(16, partitions.settlementCounts[number]))
                 try partitions.forEachSettlement(number) { reference, kind, amount, location in
-                    reconciler.addTransaction(reference, kind: kind, amount: amount, location: location)
+                    settlement.addTransaction(reference, kind: kind, amount: amount, location: location)
                 }
-                reconciler.settleTransactions()
+                var ledger = settlement.ledgerPhase()
                 try partitions.forEachLedgerBatch(number) { batch in
-                    LedgerSource.feed(batch, into: &reconciler)
+                    LedgerSource.feed(batch, into: &ledger)
                 }
-                try source.lookUp(into: &reconciler, connection: ledgerConnection)
+                try source.lookUp(into: &ledger, connection: ledgerConnection)
                 for key in previousKeys[number] ?? [] {
                     var reference = key.reference
-                    if reference.withUTF8({ reconciler.index.find($0, key.kind) }) != nil { settled.insert(key) }
+                    if reference.withUTF8({ ledger.index.find($0, key.kind) }) != nil { settled.insert(key) }
                 }
-                parts.append(try source.withMerchantReferences(reconciler.finish(), connection: ledgerConnection))
+                parts.append(try source.withMerchantReferences(ledger.finish(), connection: ledgerConnection))
             }
             itemFacts = try source.facts(for: previous.map(\.key), connection: ledgerConnection)
             try source.commit(ledgerConnection)
@@ -122,7 +122,7 @@ extension ReconciliationRun {
             try? ledgerConnection.execute("ROLLBACK")
             throw error
         }
-        let result = ReconciliationResult.merged([sink.side.finish()] + parts)
+        let result = ReconciliationResult.merged([sink.side.ledgerPhase().finish()] + parts)
         note(
             "ledger: \(result.ledgerRowsStreamed) rows streamed into \(partitions.count) partitions, \(result.ledgerRowsLookedUp) found outside the window in \(Self.seconds(since: &clock))",
             phase: "ledger")

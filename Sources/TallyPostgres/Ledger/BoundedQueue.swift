@@ -1,11 +1,12 @@
 import Dispatch
 import Synchronization
 
-/// A blocking FIFO with a fixed number of slots between one producer thread and one consumer.
+/// A FIFO with a fixed number of slots between one producer thread and one consumer.
 ///
-/// The producer blocks when every slot is taken, so whatever the producer reads (the ledger
-/// stream) waits in the database's socket instead of in memory: memory is bounded by
-/// `capacity × item size`, never by the size of the ledger.
+/// ``push(_:)`` waits while every slot is taken; ``tryPush(_:)`` does not. Memory is bounded by
+/// `capacity × item size`. The ledger stream uses ``tryPush(_:)`` and, when the queue is full, sets
+/// the batch aside on disk (``LedgerOverflow``) instead of waiting: it never waits for the matcher,
+/// and only pushes (waiting) when the overflow file cannot be written.
 public final class BoundedQueue<Item: Sendable>: Sendable {
     private let items = Mutex<[Item]>([])
     private let free: DispatchSemaphore

@@ -207,10 +207,16 @@ public struct LedgerFields {
         }
     }
 
+    /// A field by its column.
+    public subscript(column: LedgerColumn) -> UnsafeBufferPointer<UInt8>? {
+        get { self[column.rawValue] }
+        set { self[column.rawValue] = newValue }
+    }
+
     /// A field's text for messages (empty for NULL; binary values shown as numbers).
-    func text(_ column: Int) -> String {
+    func text(_ column: LedgerColumn) -> String {
         guard let value = self[column] else { return "" }
-        if binaryValues && (column == 2 || column == 5) {
+        if binaryValues && (column == .amountMinor || column == .createdAt) {
             return value.count == 8 ? String(Self.bigEndianInt64(value)) : "(\(value.count) bytes)"
         }
         return String(decoding: value, as: UTF8.self)
@@ -218,7 +224,7 @@ public struct LedgerFields {
 
     /// `amount_minor` (text, or binary int8), or `nil` when it is NULL or unreadable.
     func amountMinor() -> Int64? {
-        guard let value = self[2] else { return nil }
+        guard let value = self[LedgerColumn.amountMinor] else { return nil }
         if binaryValues { return value.count == 8 ? Self.bigEndianInt64(value) : nil }
         return try? MoneyParser.parseInteger(value)
     }
@@ -229,7 +235,7 @@ public struct LedgerFields {
     /// `created_at` (text, or binary timestamptz: microseconds since 2000-01-01 UTC), or `nil` when
     /// it is NULL, ±infinity or unreadable.
     func createdAt() -> Timestamp? {
-        guard let value = self[5] else { return nil }
+        guard let value = self[LedgerColumn.createdAt] else { return nil }
         guard binaryValues else { return Timestamp.parse(value) }
         guard value.count == 8 else { return nil }
         let raw = Self.bigEndianInt64(value)

@@ -36,12 +36,18 @@ public struct Break: Sendable, Hashable {
         self.control = control
     }
 
-    /// A failed control of a settlement file as a break.
+    /// A failed control of a settlement file as a break, keyed by the control's name and
+    /// ``controlKind``.
     public init(control: ControlResult) {
         self.init(
-            breakClass: .controlMismatch, reference: control.name, kind: .charge, provider: nil, ledger: nil,
+            breakClass: .controlMismatch, reference: control.name, kind: Self.controlKind, provider: nil, ledger: nil,
             control: control)
     }
+
+    /// The kind in a control break's key. A control has no kind of its own; its open item is
+    /// stored and matched from night to night by (name, this kind), which is why it cannot change,
+    /// and the reports show none (``kindName``).
+    public static let controlKind = TransactionKind.charge
 
     /// The kind as report.json writes it: `nil` for a control, which has none.
     public var kindName: String? { control == nil ? kind.name : nil }
