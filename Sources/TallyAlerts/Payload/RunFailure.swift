@@ -1,5 +1,4 @@
 import TallyCore
-import TallyPostgres
 import TallyReport
 
 /// A run that ended with an exit status other than 0 or 1, as its alert tells it.

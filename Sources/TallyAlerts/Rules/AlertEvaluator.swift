@@ -1,6 +1,5 @@
 import Foundation
 import TallyCore
-import TallyPostgres
 import TallyReport
 
 /// A trigger that fired, in words for the receiver.
