@@ -63,6 +63,7 @@ import Testing
         let messages = AlertMessages.failure(
             failure, rules: AlertRules(endpoints: [Night.endpoint(), Night.endpoint("chat", style: .slack), quiet]))
         #expect(messages.map(\.endpoint) == ["ops", "chat"])
+        #expect(!messages.isEmpty, "nothing to check: the assertion below would hold vacuously")
         #expect(messages.allSatisfy { $0.event == "tally.run.failed" })
         let data = try #require(try object(messages[0].body)["data"] as? [String: Any])
         #expect(data["exit_status"] as? Int == 69)

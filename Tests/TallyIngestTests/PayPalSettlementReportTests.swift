@@ -295,6 +295,7 @@ import Testing
         let sink = try read(
             text: "FH,02\nSH,x\n" + Self.columns + Self.sb("a", "T0006", "CR", "100", "USD")
                 + "SF,USD,100,0,0,0,CR,0,CR,100\nSC,1\nRF,USD,900,0,0,0,CR,0,CR,900\nRC,9\nFF,1\n")
+        #expect(!sink.controls.isEmpty, "nothing to check: the assertion below would hold vacuously")
         #expect(sink.controls.allSatisfy { $0.ok }, "\(sink.controls)")
         #expect(!sink.controls.contains { $0.name.contains("RC") || $0.name.hasSuffix("RF = Σ SF") })
     }
@@ -313,6 +314,7 @@ import Testing
         #expect(sink.transactions == plain.transactions)
         #expect(sink.transactions.map(\.reference) == ["ü-1"])
         #expect(sink.controls == plain.controls)
+        #expect(!sink.controls.isEmpty, "nothing to check: the assertion below would hold vacuously")
         #expect(sink.controls.allSatisfy { $0.ok })
         #expect(FormatDetector.detect(prefix: bytes) == .paypal)
     }

@@ -124,6 +124,7 @@ import Testing
             let breaks = (try JSONSerialization.jsonObject(with: data) as! [String: Any])["breaks"] as! [[String: Any]]
             let expected = StripeScenario.everyClass().expected.filter { !$0.reference.hasPrefix("ch_other_provider") }
             let found = breaks.map { "\($0["class"]!) \($0["reference"]!)" }
+            #expect(!expected.isEmpty, "the scenario expects no break")
             for item in expected { #expect(found.contains("\(item.breakClass) \(item.reference)"), "\(item)") }
 
             let broken = try cli.tally(

@@ -231,6 +231,7 @@ import Testing
         let delta = expectedTwo["delta"] as! [String: Int]
         #expect(second.report.history.newCount == delta["new"])
         #expect(second.report.history.persistingCount == delta["persisting"])
+        #expect(!second.report.history.visibleOpen.isEmpty, "nothing to check: the assertion below would hold vacuously")
         #expect(second.report.history.visibleOpen.allSatisfy { $0.age(on: CivilDate(iso: "2026-03-12")!) == 1 })
         try SchemaValidation.validate(out.appendingPathComponent("night2/report.json"))
         // The store's earlier windows feed the breaks-per-window chart of the second night only.

@@ -135,6 +135,7 @@ struct Page {
         let report = ReportFixture.everyShape(dryRun: true)
         #expect(!report.openFromEarlier.isEmpty)
         #expect(page.html.contains("Still open from earlier windows (\(report.openFromEarlier.count))"))
+        #expect(!report.openFromEarlier.isEmpty, "the fixture has open items from earlier windows")
         for item in report.openFromEarlier {
             #expect(page.html.contains("<td class=\"ref\"><code>\(item.reference)</code></td><td>\(item.kind.name)</td>"))
         }
