@@ -58,18 +58,23 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "tally-bench", dependencies: ["TallyCore", "TallyIngest", "TallyPostgres"]),
+        // Pure test fixtures (no database, no processes) for the unit suites...
         .target(
-            name: "TallyTestSupport", dependencies: ["TallyCore", "TallyPostgres", "TallyReport"],
+            name: "TallyTestFixtures", dependencies: ["TallyCore", "TallyReport"], path: "Tests/TallyTestFixtures"
+        ),
+        // ...and the helpers of the integration suites: the private PostgreSQL, subprocesses, a webhook receiver.
+        .target(
+            name: "TallyTestSupport", dependencies: ["TallyCore", "TallyPostgres"],
             path: "Tests/TallyTestSupport"
         ),
         .testTarget(name: "TallyCoreTests", dependencies: ["TallyCore"]),
         .testTarget(name: "TallyEngineTests", dependencies: ["TallyEngine", "TallyCore", "TallyIngest", "TallyAlerts"]),
         .testTarget(name: "TallyAlertsTests", dependencies: ["TallyAlerts", "TallyCore", "TallyReport", "TallyPostgres"]),
-        .testTarget(name: "TallyIngestTests", dependencies: ["TallyIngest", "TallyCore", "TallyTestSupport"]),
+        .testTarget(name: "TallyIngestTests", dependencies: ["TallyIngest", "TallyCore", "TallyTestFixtures"]),
         .testTarget(
             name: "TallyReportTests",
             dependencies: [
-                "TallyReport", "TallyCore", "TallyIngest", "TallyTestSupport",
+                "TallyReport", "TallyCore", "TallyIngest", "TallyTestFixtures",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["Golden"]
@@ -78,6 +83,7 @@ let package = Package(
             name: "TallyIntegrationTests",
             dependencies: [
                 "TallyEngine", "TallyAlerts", "TallyPostgres", "TallyCore", "TallyIngest", "TallyReport", "TallyTestSupport",
+                "TallyTestFixtures",
                 .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["Golden"]

@@ -1,13 +1,13 @@
 import Foundation
 import TallyCore
-import TallyTestSupport
+import TallyTestFixtures
 import Testing
 
 @testable import TallyIngest
 
 /// `--format csv --mapping`: the mapping's validation and the reader on the shipped examples.
 @Suite struct MappedCSVTests {
-    static let samples = TestCluster.repositoryRoot.appendingPathComponent("samples/mappings")
+    static let samples = Checkout.root.appendingPathComponent("samples/mappings")
     static let shared = SharedSamples.root
 
     func read(_ path: String, mapping: CSVMapping) throws -> CollectingSink {

@@ -1,6 +1,6 @@
 import Foundation
 import TallyCore
-import TallyTestSupport
+import TallyTestFixtures
 
 /// What a reader found in a file, as sorted lines that a conformance table can spell out:
 /// `charge USD 5 39.80`, `MerchantPayout USD 1 net -59.75`, `ok <control>: expected …, actual …`.

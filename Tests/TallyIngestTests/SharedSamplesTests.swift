@@ -1,5 +1,5 @@
 import Foundation
-import TallyTestSupport
+import TallyTestFixtures
 import Testing
 
 /// CI (`TALLY_REQUIRE_SAMPLES=1`) fails when ../shared/provider-samples is missing, instead of

@@ -1,4 +1,5 @@
 import Foundation
+import TallyTestFixtures
 import TallyTestSupport
 import Testing
 

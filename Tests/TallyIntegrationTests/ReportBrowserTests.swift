@@ -1,6 +1,7 @@
 import Foundation
 import TallyCore
 import TallyReport
+import TallyTestFixtures
 import TallyTestSupport
 import Testing
 

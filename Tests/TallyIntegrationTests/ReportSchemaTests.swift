@@ -4,6 +4,7 @@ import TallyEngine
 import TallyIngest
 import TallyPostgres
 import TallyReport
+import TallyTestFixtures
 import TallyTestSupport
 import Testing
 

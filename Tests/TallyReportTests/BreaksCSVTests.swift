@@ -1,6 +1,6 @@
 import TallyCore
 import TallyIngest
-import TallyTestSupport
+import TallyTestFixtures
 import Testing
 
 @testable import TallyReport

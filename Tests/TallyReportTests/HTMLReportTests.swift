@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import TallyCore
-import TallyTestSupport
+import TallyTestFixtures
 import Testing
 
 @testable import TallyReport

@@ -1,6 +1,6 @@
 import Foundation
 import TallyReport
-import TallyTestSupport
+import TallyTestFixtures
 import Testing
 
 /// report.json, breaks.csv and report.html of ``ReportFixture/everyShape(hostile:dryRun:)`` — a break

@@ -1,6 +1,6 @@
 import Foundation
 import TallyCore
-import TallyTestSupport
+import TallyTestFixtures
 import Testing
 
 @testable import TallyReport

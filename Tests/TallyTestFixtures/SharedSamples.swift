@@ -8,8 +8,7 @@ import Foundation
 /// one loud line and skips, unless `TALLY_REQUIRE_SAMPLES=1` (which `.ci/run` sets), where the test
 /// runs anyway and fails on the missing files.
 public enum SharedSamples {
-    public static let root = TestCluster.repositoryRoot.deletingLastPathComponent().appendingPathComponent(
-        "shared/provider-samples")
+    public static let root = Checkout.root.deletingLastPathComponent().appendingPathComponent("shared/provider-samples")
 
     /// Whether `TALLY_REQUIRE_SAMPLES=1` makes missing samples a failure.
     public static var required: Bool { ProcessInfo.processInfo.environment["TALLY_REQUIRE_SAMPLES"] == "1" }
