@@ -18,7 +18,7 @@
 --
 -- Logging in: this file sets no password. Give one with `ALTER ROLE tally PASSWORD '…'` (psql's
 -- \password tally keeps it out of the server log) and hand it to Tally through a pgpass file or
--- PGPASSWORD, never in argv; or use a client certificate. README "Scheduling" shows each recipe.
+-- PGPASSWORD, never in argv; or use a client certificate. docs/operations.md "Scheduling" shows each recipe.
 
 SET client_min_messages = warning;
 

@@ -6,7 +6,7 @@
 Outputs, next to this script: payments.csv (the `payments` table, for \\copy … csv header),
 stripe/acmepay_2026-03-10_2026-03-11.csv (a Stripe itemized balance-change report for the window,
 with a UTF-8 BOM and CRLF line ends, every value quoted) and expected-breaks.json (every break Tally
-must report, sorted as report.json sorts them). The story of each injected break is in README.md.
+must report, sorted as report.json sorts them). The story of each injected break is in samples/README.md.
 """
 import csv
 import io

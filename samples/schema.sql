@@ -1,4 +1,4 @@
--- The canonical ledger table of DESIGN.md ("Canonical ledger schema").
+-- The canonical ledger table (docs/configuration.md, "The canonical ledger").
 CREATE TABLE payments (
   id bigint PRIMARY KEY, provider text NOT NULL, provider_ref text NOT NULL, merchant_ref text,
   kind text NOT NULL,            -- charge | refund | chargeback

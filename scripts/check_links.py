@@ -2,7 +2,7 @@
 """Check that every relative link of the repository's markdown resolves.
 
 Checks every link `[text](target)` (and `![alt](target)`, and reference definitions `[x]: target`)
-in README.md, docs/*.md, bench/*.md and reports/README.md when present, outside fenced code blocks
+in README.md, docs/*.md, bench/*.md and the README.md of reports/, samples/, fuzz/, deploy/ when present, outside fenced code blocks
 and inline code:
 
 - a relative file target must exist, relative to the markdown file that holds it (a target that
@@ -46,8 +46,9 @@ def markdown_files(root):
         if os.path.isdir(path):
             files += sorted(os.path.join(folder, name) for name in os.listdir(path)
                             if name.endswith(".md") and os.path.isfile(os.path.join(path, name)))
-    if os.path.isfile(os.path.join(root, "reports", "README.md")):
-        files.append(os.path.join("reports", "README.md"))
+    for folder in ("reports", "samples", "fuzz", "deploy"):
+        if os.path.isfile(os.path.join(root, folder, "README.md")):
+            files.append(os.path.join(folder, "README.md"))
     return files
 
 

@@ -3,7 +3,7 @@ import TallyPostgres
 import TallyTestSupport
 import Testing
 
-/// Runs the built `tally` binary and checks stdout, stderr and the exit status of DESIGN.md.
+/// Runs the built `tally` binary and checks stdout, stderr and the exit status (docs/operations.md, "Exit codes").
 @Suite(.freshDatabase, .serialized) struct CommandLineTests {
     static var binary: String {
         let root = TestCluster.repositoryRoot

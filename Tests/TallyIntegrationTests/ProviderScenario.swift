@@ -2,7 +2,7 @@ import Foundation
 import TallyTestSupport
 
 /// A provider-neutral reconciliation story (clean matches in five currencies and one or more breaks
-/// of every class of DESIGN.md), rendered as an Adyen settlement details report or a PayPal STL
+/// of every class of docs/matching.md), rendered as an Adyen settlement details report or a PayPal STL
 /// file, so that `tally run --format adyen|paypal` must find exactly `expected`.
 struct ProviderScenario {
     /// One settlement transaction; `original` is the payment a refund or chargeback belongs to.

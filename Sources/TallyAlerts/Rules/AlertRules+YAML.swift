@@ -34,7 +34,7 @@ extension AlertRules {
     }
 
     /// Parses the alert rules from a YAML node: a mapping with one key, `endpoints`, a list of
-    /// endpoints (README "Alerts" shows every key). Secrets and secret URLs are read here, from the
+    /// endpoints (docs/alerts.md shows every key). Secrets and secret URLs are read here, from the
     /// environment variables and files the endpoints name, so a missing one fails at start.
     ///
     /// - Parameters:

@@ -1,7 +1,7 @@
 /// Carries open items from window to window: decides which of this run's breaks are new or
 /// persisting, which earlier items this run resolves, and what stays open (pure, no I/O).
 ///
-/// The rules (README "Open items"):
+/// The rules (docs/history.md, "Open items"):
 /// - every break but `timing_difference` opens an item keyed by (reference, kind); one whose key
 ///   is already open persists and keeps its first-seen date;
 /// - an earlier `missing_in_provider` item whose settlement line is in this run's files resolves

@@ -1,6 +1,6 @@
 /// How a difference between the settlement files and the ledger is classified.
 ///
-/// The raw values are the contract's JSON strings (DESIGN.md, "report.json").
+/// The raw values are the contract's JSON strings (docs/reports.md, "report.json and its schema").
 public enum BreakClass: String, Sendable, Hashable, CaseIterable, Comparable, Codable {
     case amountMismatch = "amount_mismatch"
     case controlMismatch = "control_mismatch"

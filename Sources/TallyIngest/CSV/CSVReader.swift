@@ -43,7 +43,7 @@ public struct CSVReadError: Error, Sendable, CustomStringConvertible {
 
 /// A streaming RFC 4180 reader over bytes.
 ///
-/// Written by hand rather than taken from yaslab/CSV.swift: measured here (TECH-NOTES §3.3) a byte
+/// Written by hand rather than taken from yaslab/CSV.swift: measured here (../shared/TECH-NOTES.md §3.3) a byte
 /// state machine is about 9× faster than CSV.swift 2.5.2 when it builds Strings and 30× when it does
 /// not, and it gives exact control over what settlement files need: physical line numbers, strict
 /// quoting errors as per-record problems instead of exceptions, a BOM, CR-only line ends, and a hard

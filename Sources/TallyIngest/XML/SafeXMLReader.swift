@@ -8,7 +8,7 @@ import Glibc
 ///
 /// libxml2 directly rather than FoundationXML: on this toolchain FoundationXML accepts truncated
 /// documents and crashes on invalid UTF-8 in names, always parses with entity substitution on, and is
-/// slower (TECH-NOTES §2). The reader streams (memory stays flat whatever the file size) and is
+/// slower (../shared/TECH-NOTES.md §2). The reader streams (memory stays flat whatever the file size) and is
 /// opened with `XML_PARSE_NONET` only: no entity substitution, no DTD loading, no `XML_PARSE_HUGE`
 /// (libxml2's 10 MB text-node and depth limits stay), no recovery (a truncated file is an error).
 /// Any DOCTYPE is refused (ISO 20022 files never need one), and a process-wide loader refuses every

@@ -6,7 +6,7 @@ extension PostgresConnection {
     /// Runs `COPY table (columns) FROM STDIN` in text format with `rows` rows whose fields come
     /// from `value(row, column)` (`nil` is NULL).
     ///
-    /// COPY because it is the cheapest way in: measured here ~1.7 M rows/s (TECH-NOTES §1.6), where
+    /// COPY because it is the cheapest way in: measured here ~1.7 M rows/s (../shared/TECH-NOTES.md §1.6), where
     /// one `INSERT … SELECT FROM unnest(text arrays)` of 5,000 breaks took ~50 ms of the server's
     /// time. Values are escaped as COPY's text format wants (`\\`, `\t`, `\n`, `\r`), so any text
     /// is safe; the statement itself carries no values.

@@ -234,7 +234,7 @@ public final class PostgresConnection {
     /// it through `set_config` in the same transaction (see ``LedgerSource``).
     ///
     /// Used for the ledger window because it costs the client the least per row: no `PGresult`
-    /// per row as in single-row mode, and in binary the server formats no timestamps (TECH-NOTES §1.2).
+    /// per row as in single-row mode, and in binary the server formats no timestamps (../shared/TECH-NOTES.md §1.2).
     ///
     /// - Returns: the number of messages received.
     @discardableResult

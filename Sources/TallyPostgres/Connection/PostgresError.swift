@@ -39,7 +39,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     }
 
     /// What a failure means to whoever runs Tally: the one classification of libpq failures
-    /// (documented in README "Exit status").
+    /// (docs/operations.md, "Exit codes").
     public enum Classification: Sendable, Hashable {
         /// The server is away or the connection broke: a retry may succeed (exit 69).
         case unavailable

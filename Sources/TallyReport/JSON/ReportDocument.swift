@@ -2,7 +2,7 @@ import TallyCore
 
 /// The exact shape of `report.json`, schema version 1 (`schemas/report.schema.json`).
 ///
-/// Field names are the contract's (DESIGN.md); Swift names map to them through `CodingKeys`.
+/// Field names are the contract's (schemas/report.schema.json, docs/reports.md); Swift names map to them through `CodingKeys`.
 /// Optional sides encode as explicit `null`, never as a missing key.
 struct ReportDocument: Encodable {
     var schemaVersion = JSONReport.schemaVersion

@@ -1,6 +1,6 @@
 import TallyCore
 
-/// The control of a settlement details batch (FORMATS.md §2.3): per net currency, the net of every
+/// The control of a settlement details batch (../shared/FORMATS.md §2.3): per net currency, the net of every
 /// row but the payouts equals what the `MerchantPayout` rows sent to the bank.
 ///
 /// Adyen files carry no trailer, so this derived check is what tells a complete batch from a

@@ -1,6 +1,6 @@
 import TallyCore
 
-/// The control checks of one camt statement or notification (FORMATS.md §5.4), turned into
+/// The control checks of one camt statement or notification (../shared/FORMATS.md §5.4), turned into
 /// ``ControlResult``s when it ends.
 struct CamtControls {
     var format: String

@@ -1,6 +1,6 @@
 import TallyCore
 
-/// The controls an STL file carries, checked against what was read (FORMATS.md §3.4):
+/// The controls an STL file carries, checked against what was read (../shared/FORMATS.md §3.4):
 /// - per section and currency, the `SB` sums (gross CR/DR, fee CR/DR) equal the `SF` totals, and
 ///   the `SF` ending balance is its beginning balance plus those movements;
 /// - `SC` is the number of `SB` records of the section, `RC` of the report, `FF` of the file;

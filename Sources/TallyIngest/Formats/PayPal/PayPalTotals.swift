@@ -29,7 +29,7 @@ struct PayPalTotals: Equatable {
 /// An `SF` (section) or `RF` (report) footer row: per currency, the totals and the balances.
 ///
 /// `SF, <currency>, TotalGrossCredit, TotalGrossDebit, TotalFeeCredit, TotalFeeDebit,
-/// <CR|DR>, BeginningAvailableBalance, <CR|DR>, EndingAvailableBalance, …` (FORMATS.md §3.4).
+/// <CR|DR>, BeginningAvailableBalance, <CR|DR>, EndingAvailableBalance, …` (../shared/FORMATS.md §3.4).
 /// The later balance pairs are not checked: their meaning is not documented.
 struct PayPalFooter {
     var currency: Currency
