@@ -74,6 +74,21 @@ import Testing
         }
     }
 
+    @Test func anUnclaimedRowExpectsALineOnlyInsideTheWindowWithASettlingStatus() {
+        let classifier = Classifier(window: Self.window, tolerance: .exact)
+        var expected = 0
+        for kind in TransactionKind.allCases {
+            for status in Self.statuses {
+                for created in [Self.inside, Self.outside] {
+                    let expects = classifier.expectsSettlementLine(kind: kind, status: status, createdAt: created)
+                    #expect(expects == (created == Self.inside && status.shouldSettle(kind: kind)))
+                    if expects { expected += 1 }
+                }
+            }
+        }
+        #expect(expected == 4)
+    }
+
     @Test func aDifferenceThatOverflowsIsNeverWithinTolerance() {
         #expect(!Tolerance(minor: .max).accepts(.max, -2))
         #expect(Tolerance(minor: .max).accepts(.max, 0))

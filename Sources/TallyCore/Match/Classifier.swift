@@ -120,6 +120,13 @@ public struct Classifier: Sendable {
         return Decision(breakClass: failing.first?.breakClass, differences: failing.map(\.difference))
     }
 
+    /// Whether an unclaimed ledger row is a `missing_in_provider` (rule 8): created inside the
+    /// window with a status that settles its kind, so a settlement line was expected for it.
+    @inline(__always)
+    public func expectsSettlementLine(kind: TransactionKind, status: LedgerStatus, createdAt: Timestamp) -> Bool {
+        window.contains(createdAt) && status.shouldSettle(kind: kind)
+    }
+
     /// Whether a ledger row agrees with what the provider settled in every check but the timing:
     /// what resolves an earlier open item once the row was created or corrected.
     public func agreesApartFromTiming(provider: Money, ledger: LedgerRecord) -> Bool {

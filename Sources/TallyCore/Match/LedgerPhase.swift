@@ -53,7 +53,7 @@ public struct LedgerPhase: Sendable, LedgerSink {
                     entry, LedgerRecord(reference: "", kind: kind, amount: amount, status: status, createdAt: createdAt),
                     by: .streamed, reference: reference)
             }
-        } else if inWindow && status.shouldSettle(kind: kind) {
+        } else if classifier.expectsSettlementLine(kind: kind, status: status, createdAt: createdAt) {
             unmatchedLedger.append(
                 LedgerRecord(
                     reference: String(decoding: reference, as: UTF8.self), kind: kind, amount: amount, status: status,
