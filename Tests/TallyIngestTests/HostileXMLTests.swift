@@ -92,7 +92,7 @@ import Testing
         let xml = Self.head + Self.open + "<Ntry><Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><AcctSvcrRef>A</AcctSvcrRef></Ntry><Ntry><Amt Ccy=\"EU"
         let error = try #require(self.error(Array(xml.utf8)))
         #expect(error.code == .malformed)
-        #expect(error.message.hasPrefix("the XML cannot be read"))
+        #expect(error.message.contains("looks truncated"), "\(error.message)")
     }
 
     @Test func aWrongEncodingDeclarationIsAnError() throws {

@@ -31,6 +31,6 @@ public enum WriteFault {
     /// True for the `errno` values that mean the disk or folder cannot take the file (full, over
     /// quota, read-only, not ours to write): an operator's problem to fix (exit 73), not a bug.
     public static func isCannotCreate(_ code: Int32) -> Bool {
-        [ENOSPC, EDQUOT, EROFS, EACCES, EPERM].contains(code)
+        [ENOSPC, EDQUOT, EROFS, EACCES, EPERM, ENOTDIR].contains(code)
     }
 }

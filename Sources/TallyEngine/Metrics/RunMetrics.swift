@@ -77,9 +77,7 @@ public final class RunMetrics {
     public func write(to path: String) throws {
         let previous = try? String(contentsOfFile: path, encoding: .utf8)
         let text = render(previous: previous)
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url, options: .atomic)
+        try Folders.writeAtomically(Array(text.utf8), to: path)
     }
 
     /// A sample line of the text format: `name{label="value",…} value`.

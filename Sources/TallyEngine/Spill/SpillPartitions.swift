@@ -30,10 +30,10 @@ final class SpillPartitions {
         let folder = parent.appendingPathComponent("tally-spill-\(UUID().uuidString.lowercased())")
         directory = folder
         do {
-            if let code = WriteFault.injected("spill-folder") { throw NSError(domain: NSPOSIXErrorDomain, code: Int(code)) }
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw Self.failure(under: parent.path, code: (error as NSError).posixCode ?? EIO)
+            if let code = WriteFault.injected("spill-folder") { throw Folders.Failure(path: folder.path, code: code) }
+            try Folders.make(folder.path)
+        } catch let error as Folders.Failure {
+            throw Self.failure(under: parent.path, code: error.code)
         }
         settlement = try (0..<count).map { try Writer(path: folder.appendingPathComponent("s\($0)").path, parent: parent.path) }
         ledger = (0..<count).map { _ in LedgerOverflow(directory: folder) }

@@ -118,7 +118,8 @@ struct SafeXMLReader: ~Copyable {
                 path: path, line: error.line > 0 ? error.line : nil)
         }
         return IngestError(
-            code: .malformed, message: "the XML cannot be read: \(error.message)", path: path,
+            code: .malformed, message: XMLErrorText.sentence(
+                error.message, head: input.head, atLastLine: input.atEnd && error.line >= input.lines), path: path,
             line: error.line > 0 ? error.line : nil)
     }
 
@@ -169,6 +170,12 @@ private final class LineEndInput: @unchecked Sendable {
     var normalise = true
     /// Where the DOCTYPE is: libxml2's own line at that node is wherever it had read ahead to.
     var doctype = DoctypeLocator()
+    /// The file's first bytes as read (before line ends are normalised), for error messages.
+    var head: [UInt8] = []
+    /// Whether the end of the file was read, and its lines so far (a truncation shows as an error on
+    /// the last line once the end is read).
+    var atEnd = false
+    var lines = 1
 
     init(descriptor: Int32) { self.descriptor = descriptor }
 
@@ -176,8 +183,12 @@ private final class LineEndInput: @unchecked Sendable {
         while true {
             let count = Glibc.read(descriptor, buffer, capacity)
             if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { return count }
+            guard count > 0 else {
+                if count == 0 { atEnd = true }
+                return count
+            }
             bytesRead += count
+            if head.count < 64 { head += UnsafeBufferPointer(start: buffer, count: min(count, 64 - head.count)) }
             if !decided {
                 decided = true
                 if count >= 2 {
@@ -196,6 +207,7 @@ private final class LineEndInput: @unchecked Sendable {
                     continue
                 }
                 afterCR = byte == 0x0D
+                if afterCR || byte == 0x0A { lines += 1 }
                 buffer[kept] = afterCR ? 0x0A : byte
                 kept += 1
             }

@@ -109,9 +109,7 @@ public struct ReportFolder: Sendable {
         let existing = FileCalls.status(directory)
         let shared = !isRenamable || (existing.map { !FileCalls.isFolder($0) || !isOnlyReports() } ?? false)
         if existing == nil {
-            do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
-                throw ReportFileError(path: parent, code: (error as NSError).posixCode ?? EIO)
-            }
+            do { try Folders.make(parent) } catch { throw ReportFileError(path: error.path, code: error.code) }
         }
         let staging =
             shared
