@@ -40,6 +40,7 @@ let package = Package(
                 "TallyCore", "TallyPostgres", "TallyReport", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .target(

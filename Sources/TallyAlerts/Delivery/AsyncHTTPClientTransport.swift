@@ -52,9 +52,9 @@ public final class AsyncHTTPClientTransport: AlertTransport, @unchecked Sendable
         } catch let error as HTTPClientError {
             let timedOut = [.deadlineExceeded, .readTimeout, .connectTimeout, .tlsHandshakeTimeout, .writeTimeout]
                 .contains(error)
-            throw TransportError(timedOut: timedOut, message: String(describing: error))
+            throw TransportError(timedOut: timedOut, message: TransportErrorText.sentence(error))
         } catch {
-            throw TransportError(timedOut: false, message: String(describing: error))
+            throw TransportError(timedOut: false, message: TransportErrorText.sentence(error, url: request.url))
         }
     }
 
