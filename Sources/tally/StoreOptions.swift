@@ -51,10 +51,17 @@ func withExitStatus(_ body: () throws -> Void) throws {
     }
 }
 
-/// Pretty, key-sorted JSON for `--json` outputs.
+/// Pretty, key-sorted JSON for `--json` outputs built as dictionaries.
 func printJSON(_ object: Any) throws {
     let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     Console.json(String(decoding: data, as: UTF8.self))
+}
+
+/// Pretty, key-sorted JSON for the typed `--json` documents, formatted as ``printJSON(_:)`` formats them.
+func printJSONDocument(_ document: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    Console.json(String(decoding: try encoder.encode(document), as: UTF8.self))
 }
 
 /// Fails with exit 64 and a hint when the schema has never been created.
