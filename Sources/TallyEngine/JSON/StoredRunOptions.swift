@@ -1,4 +1,5 @@
 import Foundation
+import TallyCore
 import TallyIngest
 
 /// The settings a run keeps in `tally.runs.options` (JSON), so that `tally explain` can redo its
@@ -29,36 +30,29 @@ public struct StoredRunOptions: Codable, Sendable, Equatable {
         maskPII = options.maskPII
     }
 
+    /// What a row without a key means: the defaults of ``RunOptions``.
+    static let defaults = StoredRunOptions(
+        RunOptions(
+            provider: "", format: .stripe, files: [], from: CivilDate(daysSinceEpoch: 0), to: CivilDate(daysSinceEpoch: 0)))
+
     /// Reads a stored row leniently: a key that is missing or of another type (a row of an older
     /// version) takes the run's default.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        lookbackDays = (try? container.decodeIfPresent(Int.self, forKey: .lookbackDays)) ?? 3
-        lookaheadDays = (try? container.decodeIfPresent(Int.self, forKey: .lookaheadDays)) ?? 1
-        amountToleranceMinor = (try? container.decodeIfPresent(Int64.self, forKey: .amountToleranceMinor)) ?? 0
-        maxRejects = (try? container.decodeIfPresent(Int.self, forKey: .maxRejects)) ?? 1000
+        let defaults = Self.defaults
+        lookbackDays = (try? container.decodeIfPresent(Int.self, forKey: .lookbackDays)) ?? defaults.lookbackDays
+        lookaheadDays = (try? container.decodeIfPresent(Int.self, forKey: .lookaheadDays)) ?? defaults.lookaheadDays
+        amountToleranceMinor =
+            (try? container.decodeIfPresent(Int64.self, forKey: .amountToleranceMinor)) ?? defaults.amountToleranceMinor
+        maxRejects = (try? container.decodeIfPresent(Int.self, forKey: .maxRejects)) ?? defaults.maxRejects
         referenceColumn = (try? container.decodeIfPresent(String.self, forKey: .referenceColumn)) ?? nil
-        files = (try? container.decodeIfPresent([String].self, forKey: .files)) ?? []
-        maskPII = (try? container.decodeIfPresent(Bool.self, forKey: .maskPII)) ?? false
+        files = (try? container.decodeIfPresent([String].self, forKey: .files)) ?? defaults.files
+        maskPII = (try? container.decodeIfPresent(Bool.self, forKey: .maskPII)) ?? defaults.maskPII
     }
 
     /// The stored options of `json`; the defaults when it is not a JSON object.
     public init(json: String) {
-        if let decoded = try? JSONDecoder().decode(Self.self, from: Data(json.utf8)) {
-            self = decoded
-        } else {
-            self.init(lookbackDays: 3, lookaheadDays: 1, amountToleranceMinor: 0, maxRejects: 1000, files: [], maskPII: false)
-        }
-    }
-
-    init(lookbackDays: Int, lookaheadDays: Int, amountToleranceMinor: Int64, maxRejects: Int, files: [String], maskPII: Bool) {
-        self.lookbackDays = lookbackDays
-        self.lookaheadDays = lookaheadDays
-        self.amountToleranceMinor = amountToleranceMinor
-        self.maxRejects = maxRejects
-        self.referenceColumn = nil
-        self.files = files
-        self.maskPII = maskPII
+        self = (try? JSONDecoder().decode(Self.self, from: Data(json.utf8))) ?? Self.defaults
     }
 
     /// Key-sorted compact JSON, as stored.
