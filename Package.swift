@@ -23,10 +23,11 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "CTallyPrefetch"),
         .target(name: "TallyCore", dependencies: ["CTallyPrefetch"]),
+        .target(name: "TallyYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "TallyIngest",
             dependencies: [
-                "TallyCore", "CLibXML2", .product(name: "Crypto", package: "swift-crypto"),
+                "TallyCore", "TallyYAML", "CLibXML2", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -37,7 +38,7 @@ let package = Package(
         .target(
             name: "TallyAlerts",
             dependencies: [
-                "TallyCore", "TallyPostgres", "TallyReport", .product(name: "Crypto", package: "swift-crypto"),
+                "TallyCore", "TallyPostgres", "TallyReport", "TallyYAML", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -46,7 +47,7 @@ let package = Package(
         .target(
             name: "TallyEngine",
             dependencies: [
-                "TallyCore", "TallyIngest", "TallyPostgres", "TallyReport", "TallyAlerts",
+                "TallyCore", "TallyIngest", "TallyPostgres", "TallyReport", "TallyAlerts", "TallyYAML",
                 .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
@@ -69,6 +70,7 @@ let package = Package(
             path: "Tests/TallyTestSupport"
         ),
         .testTarget(name: "TallyCoreTests", dependencies: ["TallyCore"]),
+        .testTarget(name: "TallyYAMLTests", dependencies: ["TallyYAML", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "TallyEngineTests", dependencies: ["TallyEngine", "TallyCore", "TallyIngest", "TallyAlerts"]),
         .testTarget(name: "TallyAlertsTests", dependencies: ["TallyAlerts", "TallyCore", "TallyReport", "TallyPostgres"]),
         .testTarget(name: "TallyIngestTests", dependencies: ["TallyIngest", "TallyCore", "TallyTestFixtures"]),

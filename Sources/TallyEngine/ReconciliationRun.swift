@@ -426,14 +426,7 @@ public struct ReconciliationRun: Sendable {
 
     /// The options a run was made with, as stored in `tally.runs.options` (never a URL or secret).
     func optionsJSON() -> String {
-        let object: [String: Any] = [
-            "lookback_days": options.lookbackDays, "lookahead_days": options.lookaheadDays,
-            "amount_tolerance_minor": options.amountToleranceMinor, "max_rejects": options.maxRejects,
-            "reference_column": options.readerOptions.referenceColumn as Any, "files": options.files,
-            "mask_pii": options.maskPII,
-        ]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+        StoredRunOptions(options).json
     }
 
     /// Provider names become paths and lock keys: letters, digits, `_`, `-`, `.`; no leading dot.

@@ -14,35 +14,8 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "Config file whose databases to use (default: TALLY_CONFIG, then ./tally.yml when present).")
     var config: String?
 
-    /// The databases of a command: each URL from its flag, else the config file, else the
-    /// environment (`DATABASE_URL`, `TALLY_RESULTS_URL`); a password only from the config's
-    /// `password_env` or `password_file`, and only for a URL that is not a flag. `tally run` resolves
-    /// its databases the same way.
-    struct Databases {
-        var databaseURL: String?
-        var databasePassword: String?
-        var resultsURL: String?
-        var resultsPassword: String?
-        var config: TallyConfig?
-
-        static func resolve(
-            databaseFlag: String?, resultsFlag: String?, config: TallyConfig?,
-            environment: [String: String] = ProcessInfo.processInfo.environment
-        ) throws -> Databases {
-            Databases(
-                databaseURL: databaseFlag ?? config?.database?.url ?? environment["DATABASE_URL"],
-                databasePassword: databaseFlag == nil ? try config?.database?.password(key: "database") : nil,
-                resultsURL: resultsFlag ?? config?.results?.url ?? environment["TALLY_RESULTS_URL"],
-                resultsPassword: resultsFlag == nil ? try config?.results?.password(key: "results") : nil,
-                config: config)
-        }
-
-        /// The connection to the `tally` schema: the results database, else the payments database.
-        func connectStore() throws -> PostgresConnection {
-            if let resultsURL { return try PostgresConnection(url: resultsURL, password: resultsPassword) }
-            return try PostgresConnection(url: databaseURL, password: databasePassword)
-        }
-    }
+    /// The databases of a command, resolved as `tally run` resolves its own.
+    typealias Databases = StoreDatabases
 
     func databases() throws -> Databases {
         let loaded = try TallyConfig.locate(flag: config).map { try TallyConfig.load(path: $0) }
@@ -78,10 +51,17 @@ func withExitStatus(_ body: () throws -> Void) throws {
     }
 }
 
-/// Pretty, key-sorted JSON for `--json` outputs.
+/// Pretty, key-sorted JSON for `--json` outputs built as dictionaries.
 func printJSON(_ object: Any) throws {
     let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     Console.json(String(decoding: data, as: UTF8.self))
+}
+
+/// Pretty, key-sorted JSON for the typed `--json` documents, formatted as ``printJSON(_:)`` formats them.
+func printJSONDocument(_ document: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    Console.json(String(decoding: try encoder.encode(document), as: UTF8.self))
 }
 
 /// Fails with exit 64 and a hint when the schema has never been created.

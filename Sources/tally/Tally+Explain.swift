@@ -56,7 +56,7 @@ extension Tally {
                 }
                 let explanation = try explainer.explain()
                 if json {
-                    try printJSON(ExplanationOutput.object(explanation))
+                    try printJSONDocument(ExplanationDocument(explanation))
                 } else {
                     Console.out(ExplanationOutput.text(explanation))
                 }

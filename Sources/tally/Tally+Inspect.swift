@@ -56,7 +56,7 @@ extension Tally {
                 try reader.read(settlement, into: &sink, progress: { _ in })
                 let text = Masking(masker: maskPII ? PIIMasker() : nil)
                 if json {
-                    try printJSON(Self.object(sink, format: chosen, detected: detected, file: file, mask: text))
+                    try printJSONDocument(InspectDocument(sink, format: chosen, detected: detected, file: file, mask: text))
                 } else {
                     Console.out(Self.text(sink, format: chosen, detected: detected, file: file, mask: text))
                 }
@@ -65,46 +65,6 @@ extension Tally {
 
         static func decimal(_ minor: Int64, _ currency: Currency) -> String {
             MoneyFormatter.decimal(minor, exponent: currency.exponent)
-        }
-
-        static func object(
-            _ sink: InspectionSink, format: SettlementFormat, detected: Bool, file: String, mask: Masking = .none
-        ) -> [String: Any] {
-            [
-                "file": file, "format": format.rawValue, "detected": detected,
-                "transaction_count": sink.transactionCount, "non_transaction_count": sink.nonTransactionCount,
-                "transactions": sink.sortedTransactions.map {
-                    [
-                        "kind": $0.key.kind.name, "currency": $0.key.currency.code, "count": $0.total.count,
-                        "amount_minor": $0.total.amountMinor, "amount": decimal($0.total.amountMinor, $0.key.currency),
-                    ] as [String: Any]
-                },
-                "non_transactions": sink.nonTransactions.sorted.map {
-                    [
-                        "category": mask.freeText($0.key.category), "currency": $0.key.currency.code,
-                        "count": $0.total.count,
-                        "gross_minor": $0.total.gross, "fee_minor": $0.total.fee, "net_minor": $0.total.net,
-                    ] as [String: Any]
-                },
-                "controls": sink.controls.map {
-                    [
-                        "name": mask.message($0.name), "ok": $0.ok, "expected": mask.message($0.expected),
-                        "actual": mask.message($0.actual),
-                        "lines": $0.lines.map { ["line": $0.line, "expected": $0.expected, "actual": $0.actual] as [String: Any] },
-                        "more_lines": $0.moreLines,
-                    ] as [String: Any]
-                },
-                "reject_count": sink.rejectCount,
-                "rejects": sink.rejects.map { ["line": $0.location.line, "reason": mask.message($0.reason)] as [String: Any] },
-                "first_records": sink.firstRecords.map {
-                    var record: [String: Any] = [
-                        "line": $0.location.line, "reference": $0.reference, "kind": $0.kind.name,
-                        "amount_minor": $0.amount.minor, "currency": $0.amount.currency.code,
-                    ]
-                    if let original = $0.originalReference { record["original_reference"] = original }
-                    return record
-                },
-            ]
         }
 
         static func text(

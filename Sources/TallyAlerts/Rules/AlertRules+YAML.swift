@@ -1,5 +1,6 @@
 import Foundation
 import TallyCore
+import TallyYAML
 import Yams
 
 extension AlertRules {
@@ -9,11 +10,9 @@ extension AlertRules {
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(AlertRulesError) -> AlertRules
     {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw AlertRulesError(source: path, problems: ["cannot read the file"])
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw AlertRulesError(source: path, problems: ["the file is not UTF-8"])
+        let text: String
+        do throws(YAMLDocumentError) { text = try YAMLDocument.text(path: path) } catch {
+            throw AlertRulesError(source: path, problems: ["\(error)"])
         }
         return try parse(yaml: text, source: path, environment: environment)
     }
@@ -24,10 +23,8 @@ extension AlertRules {
         readFile: @escaping (String) -> String? = { path in FileManager.default.contents(atPath: path).flatMap { String(data: $0, encoding: .utf8) } }
     ) throws(AlertRulesError) -> AlertRules {
         let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch {
-            throw AlertRulesError(source: source, problems: ["not valid YAML: \(error)"])
+        do throws(YAMLDocumentError) { root = try YAMLDocument.compose(text) } catch {
+            throw AlertRulesError(source: source, problems: ["\(error)"])
         }
         guard let root else { throw AlertRulesError(source: source, problems: ["empty; expected endpoints: [...]"]) }
         return try parse(root, source: source, environment: environment, readFile: readFile)
@@ -48,7 +45,7 @@ extension AlertRules {
         _ node: Node, keyPath: String = "", source: String, environment: [String: String],
         readFile: @escaping (String) -> String? = { path in FileManager.default.contents(atPath: path).flatMap { String(data: $0, encoding: .utf8) } }
     ) throws(AlertRulesError) -> AlertRules {
-        var reader = RulesReader(environment: environment, readFile: readFile)
+        let reader = RulesReader(environment: environment, readFile: readFile)
         let base = keyPath.isEmpty ? "" : keyPath + "."
         var endpoints: [AlertEndpoint] = []
         if let top = node.mapping {

@@ -1,4 +1,5 @@
 import TallyCore
+import TallyYAML
 import Yams
 
 /// Reads alert endpoints out of YAML nodes, collecting every problem with its key path instead of
@@ -6,39 +7,29 @@ import Yams
 struct RulesReader {
     let environment: [String: String]
     let readFile: (String) -> String?
-    private(set) var problems: [String] = []
+    /// Where the problems are collected, with the helpers every YAML reader shares.
+    let yaml = YAMLReader()
 
     init(environment: [String: String], readFile: @escaping (String) -> String?) {
         self.environment = environment
         self.readFile = readFile
     }
 
-    mutating func problem(_ path: String, _ text: String) { problems.append("\(path): \(text)") }
+    var problems: [String] { yaml.problems }
 
-    mutating func allow(_ map: Node.Mapping, _ keys: [String], at base: String) {
-        for key in map.keys {
-            let name = key.string ?? "?"
-            guard !keys.contains(name) else { continue }
-            if name == "secret" || name == "url_secret" {
-                problem(
-                    "\(base)\(name)",
-                    "secrets are never written in the configuration; use secret_env (an environment variable) or secret_file")
-            } else {
-                problem("\(base)\(name)", "unknown key (expected one of \(keys.joined(separator: ", ")))")
-            }
+    func problem(_ path: String, _ text: String) { yaml.problem(path, text) }
+
+    func allow(_ map: Node.Mapping, _ keys: [String], at base: String) {
+        yaml.allow(map, keys: keys, at: base) { name in
+            name == "secret" || name == "url_secret"
+                ? "secrets are never written in the configuration; use secret_env (an environment variable) or secret_file"
+                : nil
         }
     }
 
-    mutating func text(_ map: Node.Mapping, _ key: String, at base: String) -> String? {
-        guard let node = map[key] else { return nil }
-        guard let text = node.scalar?.string, !text.isEmpty else {
-            problem("\(base)\(key)", "expected a text value")
-            return nil
-        }
-        return text
-    }
+    func text(_ map: Node.Mapping, _ key: String, at base: String) -> String? { yaml.text(map, key, at: base) }
 
-    mutating func number(_ map: Node.Mapping, _ key: String, at base: String, minimum: Double, exclusive: Bool = false)
+    func number(_ map: Node.Mapping, _ key: String, at base: String, minimum: Double, exclusive: Bool = false)
         -> Double?
     {
         guard let text = text(map, key, at: base) else { return nil }
@@ -49,7 +40,7 @@ struct RulesReader {
         return value
     }
 
-    mutating func whole(_ map: Node.Mapping, _ key: String, at base: String, minimum: Int) -> Int? {
+    func whole(_ map: Node.Mapping, _ key: String, at base: String, minimum: Int) -> Int? {
         guard let text = text(map, key, at: base) else { return nil }
         guard let value = Int(text), value >= minimum else {
             problem("\(base)\(key)", "expected a whole number of at least \(minimum), found '\(text)'")
@@ -58,16 +49,7 @@ struct RulesReader {
         return value
     }
 
-    mutating func flag(_ map: Node.Mapping, _ key: String, at base: String) -> Bool? {
-        guard let text = text(map, key, at: base) else { return nil }
-        switch text.lowercased() {
-        case "true", "yes", "on": return true
-        case "false", "no", "off": return false
-        default:
-            problem("\(base)\(key)", "expected true or false, found '\(text)'")
-            return nil
-        }
-    }
+    func flag(_ map: Node.Mapping, _ key: String, at base: String) -> Bool? { yaml.flag(map, key, at: base) }
 
     static func plain(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(value)
@@ -75,7 +57,7 @@ struct RulesReader {
 
     /// A value given literally, through an environment variable or in a file: exactly one of
     /// `key`, `key_env`, `key_file` (`literal: false` allows only the last two).
-    mutating func indirect(_ map: Node.Mapping, _ key: String, at base: String, literal: Bool, required: Bool) -> String? {
+    func indirect(_ map: Node.Mapping, _ key: String, at base: String, literal: Bool, required: Bool) -> String? {
         let literalValue = literal ? text(map, key, at: base) : nil
         let variable = text(map, "\(key)_env", at: base)
         let file = text(map, "\(key)_file", at: base)
@@ -108,7 +90,7 @@ struct RulesReader {
         "name", "style", "url", "url_env", "url_file", "secret_env", "secret_file", "triggers", "retry", "timeouts",
     ]
 
-    mutating func endpoint(_ node: Node, at path: String) -> AlertEndpoint? {
+    func endpoint(_ node: Node, at path: String) -> AlertEndpoint? {
         guard let map = node.mapping else {
             problem(path, "expected a mapping with name, url and triggers")
             return nil
@@ -163,7 +145,7 @@ struct RulesReader {
     ]
 
     /// Triggers as written: what is left out is off, except `run_failure`, on unless set false.
-    mutating func triggers(_ node: Node, at path: String) -> AlertTriggers {
+    func triggers(_ node: Node, at path: String) -> AlertTriggers {
         var triggers = AlertTriggers(minSeverity: nil, failedControl: false)
         guard let map = node.mapping else {
             problem(path, "expected a mapping of triggers (\(Self.triggerKeys.joined(separator: ", ")))")
@@ -242,7 +224,7 @@ struct RulesReader {
         return total <= 10_000 ? total : nil
     }
 
-    mutating func retry(_ node: Node, at path: String) -> RetryPolicy {
+    func retry(_ node: Node, at path: String) -> RetryPolicy {
         var policy = RetryPolicy()
         guard let map = node.mapping else {
             problem(path, "expected a mapping with max_attempts, backoff_multiplier, initial_backoff_seconds, max_backoff_seconds")
@@ -264,7 +246,7 @@ struct RulesReader {
         return policy
     }
 
-    mutating func timeouts(_ node: Node, at path: String) -> AlertEndpoint.Timeouts {
+    func timeouts(_ node: Node, at path: String) -> AlertEndpoint.Timeouts {
         var timeouts = AlertEndpoint.Timeouts()
         guard let map = node.mapping else {
             problem(path, "expected a mapping with connect_seconds and request_seconds")

@@ -2,6 +2,7 @@ import Foundation
 import TallyCore
 import TallyAlerts
 import TallyIngest
+import TallyYAML
 import Yams
 
 extension TallyConfig {
@@ -22,11 +23,10 @@ extension TallyConfig {
     /// - Throws: ``ConfigError`` with every problem found, each with its key path.
     /// - Parameter checkingSecrets: as for ``parse(_:path:checkingSecrets:)``.
     public static func load(path: String, checkingSecrets: Bool = false) throws(ConfigError) -> TallyConfig {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(path: path, problems: ["cannot read the file (pass --config PATH, set TALLY_CONFIG, or create ./tally.yml)"])
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigError(path: path, problems: ["the file is not UTF-8"])
+        let text: String
+        do throws(YAMLDocumentError) { text = try YAMLDocument.text(path: path) } catch {
+            let hint = if case .unreadable = error { " (pass --config PATH, set TALLY_CONFIG, or create ./tally.yml)" } else { "" }
+            throw ConfigError(path: path, problems: ["\(error)\(hint)"])
         }
         return try parse(text, path: path, checkingSecrets: checkingSecrets)
     }
@@ -50,39 +50,36 @@ extension TallyConfig {
         -> TallyConfig
     {
         let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch {
-            throw ConfigError(path: path, problems: ["not valid YAML: \(error)"])
+        do throws(YAMLDocumentError) { root = try YAMLDocument.compose(text) } catch {
+            throw ConfigError(path: path, problems: ["\(error)"])
         }
         guard let root, let top = root.mapping else {
             throw ConfigError(path: path, problems: ["expected a mapping of keys at the top level (database:, providers:, …)"])
         }
-        var problems: [String] = []
-        let reader = ConfigNodeReader(base: URL(fileURLWithPath: path).deletingLastPathComponent()) { problems.append($0) }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        let reader = YAMLReader()
         reader.allow(top, keys: topKeys, at: "")
 
         var config = TallyConfig(path: path)
-        config.database = database(top, "database", reader)
-        config.results = database(top, "results", reader)
+        config.database = database(top, "database", reader, in: folder)
+        config.results = database(top, "results", reader, in: folder)
         if checkingSecrets {
             for (key, database) in [("database", config.database), ("results", config.results)] {
-                do throws(ConfigError) { _ = try database?.password(key: key) } catch { problems += error.problems }
+                do throws(ConfigError) { _ = try database?.password(key: key) } catch { reader.problems(error.problems) }
             }
         }
-        config.timezone = reader.string(top, "timezone", at: "")
+        config.timezone = reader.text(top, "timezone", at: "")
         if let zone = config.timezone, TimeZone(identifier: zone) == nil {
-            problems.append("timezone: '\(zone)' is not an IANA time zone such as UTC or Europe/Berlin")
+            reader.problem("timezone", "'\(zone)' is not an IANA time zone such as UTC or Europe/Berlin")
         }
-        config.reportsDirectory = reader.path(top, "reports_dir", at: "")
-        config.stateDirectory = reader.path(top, "state_dir", at: "")
-        config.metricsFile = reader.path(top, "metrics_file", at: "")
+        config.reportsDirectory = reader.path(top, "reports_dir", at: "", in: folder)
+        config.stateDirectory = reader.path(top, "state_dir", at: "", in: folder)
+        config.metricsFile = reader.path(top, "metrics_file", at: "", in: folder)
         config.logLevel = reader.choice(top, "log_level", logLevels, at: "")
         config.logFormat = reader.choice(top, "log_format", ["text", "json"], at: "")
         config.memoryLimit = reader.size(top, "memory_limit", at: "")
-        config.maskPII = reader.bool(top, "mask_pii", at: "")
+        config.maskPII = reader.flag(top, "mask_pii", at: "")
         if let node = top["alerts"] {
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             do throws(AlertRulesError) {
                 config.alerts = try AlertRules.parse(
                     node, keyPath: "alerts", source: path, environment: ProcessInfo.processInfo.environment,
@@ -91,7 +88,7 @@ extension TallyConfig {
                         return FileManager.default.contents(atPath: url.path).flatMap { String(data: $0, encoding: .utf8) }
                     })
             } catch {
-                problems += error.problems
+                reader.problems(error.problems)
             }
         }
 
@@ -99,33 +96,33 @@ extension TallyConfig {
             if let map = providers.mapping, !map.isEmpty {
                 for (key, value) in map {
                     guard let name = key.string else { continue }
-                    if let provider = Self.provider(name, value, reader) { config.providers.append(provider) }
+                    if let provider = Self.provider(name, value, reader, in: folder) { config.providers.append(provider) }
                 }
             } else {
-                problems.append("providers: expected a mapping of provider names to their settings, e.g. providers: { acmepay: { format: stripe } }")
+                reader.problem("providers", "expected a mapping of provider names to their settings, e.g. providers: { acmepay: { format: stripe } }")
             }
         } else {
-            problems.append("providers: missing; name at least one provider with its format")
+            reader.problem("providers", "missing; name at least one provider with its format")
         }
-        guard problems.isEmpty else { throw ConfigError(path: path, problems: problems) }
+        guard reader.problems.isEmpty else { throw ConfigError(path: path, problems: reader.problems) }
         return config
     }
 
-    private static func database(_ top: Node.Mapping, _ key: String, _ reader: ConfigNodeReader) -> Database? {
+    private static func database(_ top: Node.Mapping, _ key: String, _ reader: YAMLReader, in folder: URL) -> Database? {
         guard let node = top[key] else { return nil }
         guard let map = node.mapping else {
-            reader.problem("\(key): expected a mapping with url, password_env or password_file")
+            reader.problem("\(key)", "expected a mapping with url, password_env or password_file")
             return nil
         }
         reader.allow(map, keys: databaseKeys, at: "\(key).")
         let database = Database(
-            url: reader.string(map, "url", at: "\(key)."), passwordEnv: reader.string(map, "password_env", at: "\(key)."),
-            passwordFile: reader.path(map, "password_file", at: "\(key)."))
+            url: reader.text(map, "url", at: "\(key)."), passwordEnv: reader.text(map, "password_env", at: "\(key)."),
+            passwordFile: reader.path(map, "password_file", at: "\(key).", in: folder))
         if let url = database.url, Self.urlHoldsPassword(url) {
-            reader.problem("\(key).url: holds a password; move it to \(key).password_env or \(key).password_file so that it never sits in the config")
+            reader.problem("\(key).url", "holds a password; move it to \(key).password_env or \(key).password_file so that it never sits in the config")
         }
         if database.passwordEnv != nil && database.passwordFile != nil {
-            reader.problem("\(key): give password_env or password_file, not both")
+            reader.problem("\(key)", "give password_env or password_file, not both")
         }
         return database
     }
@@ -139,58 +136,58 @@ extension TallyConfig {
         return url.split(separator: " ").contains { $0.hasPrefix("password=") }
     }
 
-    private static func provider(_ name: String, _ node: Node, _ reader: ConfigNodeReader) -> Provider? {
+    private static func provider(_ name: String, _ node: Node, _ reader: YAMLReader, in folder: URL) -> Provider? {
         let at = "providers.\(name)."
         if (try? ReconciliationRun.validate(provider: name)) == nil {
-            reader.problem("providers.\(name): a provider name is letters, digits, '_', '-' or '.'")
+            reader.problem("providers.\(name)", "a provider name is letters, digits, '_', '-' or '.'")
         }
         guard let map = node.mapping else {
-            reader.problem("providers.\(name): expected a mapping with at least format:")
+            reader.problem("providers.\(name)", "expected a mapping with at least format:")
             return nil
         }
         reader.allow(map, keys: providerKeys, at: at)
         // A missing or unknown format is reported, and the other keys are still checked (one pass
         // shows every problem); the provider itself is dropped at the end.
-        let formatName = reader.string(map, "format", at: at)
+        let formatName = reader.text(map, "format", at: at)
         let format = formatName.flatMap(SettlementFormat.init(rawValue:))
         if formatName == nil, map["format"] == nil {
-            reader.problem("\(at)format: missing; one of \(SettlementFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            reader.problem("\(at)format", "missing; one of \(SettlementFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         } else if let formatName, format == nil {
-            reader.problem("\(at)format: '\(formatName)' is not one of \(SettlementFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            reader.problem("\(at)format", "'\(formatName)' is not one of \(SettlementFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         var provider = Provider(name: name, format: format ?? .stripe)
-        provider.mapping = reader.path(map, "mapping", at: at)
+        provider.mapping = reader.path(map, "mapping", at: at, in: folder)
         if format == .csv && provider.mapping == nil {
-            reader.problem("\(at)mapping: format csv needs a mapping file (see samples/mappings/)")
+            reader.problem("\(at)mapping", "format csv needs a mapping file (see samples/mappings/)")
         }
         if let mapping = provider.mapping {
-            if let format, format != .csv { reader.problem("\(at)mapping: only format csv takes a mapping") }
+            if let format, format != .csv { reader.problem("\(at)mapping", "only format csv takes a mapping") }
             do throws(MappingError) { _ = try CSVMapping.load(path: mapping) } catch {
-                for problem in error.problems { reader.problem("\(at)mapping: \(mapping): \(problem)") }
+                for problem in error.problems { reader.problem("\(at)mapping", "\(mapping): \(problem)") }
             }
         }
-        provider.filePattern = reader.path(map, "file_pattern", at: at)
+        provider.filePattern = reader.path(map, "file_pattern", at: at, in: folder)
         if let pattern = provider.filePattern, !FilePattern(pattern).hasPlaceholder {
-            reader.problem("\(at)file_pattern: '\(pattern)' has no {date}, {yyyy}, {mm} or {dd}")
+            reader.problem("\(at)file_pattern", "'\(pattern)' has no {date}, {yyyy}, {mm} or {dd}")
         }
-        provider.timezone = reader.string(map, "timezone", at: at)
+        provider.timezone = reader.text(map, "timezone", at: at)
         if let zone = provider.timezone, TimeZone(identifier: zone) == nil {
-            reader.problem("\(at)timezone: '\(zone)' is not an IANA time zone such as UTC or Europe/Berlin")
+            reader.problem("\(at)timezone", "'\(zone)' is not an IANA time zone such as UTC or Europe/Berlin")
         }
         provider.lookbackDays = reader.integer(map, "lookback_days", in: 0...366, at: at).map(Int.init)
         provider.lookaheadDays = reader.integer(map, "lookahead_days", in: 0...366, at: at).map(Int.init)
         provider.amountTolerance = reader.integer(map, "amount_tolerance", in: 0...Int64.max, at: at)
-        provider.referenceColumn = reader.string(map, "reference_column", at: at)
+        provider.referenceColumn = reader.text(map, "reference_column", at: at)
         provider.maxRejects = reader.integer(map, "max_rejects", in: 0...Int64(Int32.max), at: at).map(Int.init)
         provider.failOn = reader.choice(map, "fail_on", failLevels, at: at)
-        provider.ledgerQuery = reader.string(map, "ledger_query", at: at)
+        provider.ledgerQuery = reader.text(map, "ledger_query", at: at)
         provider.memoryLimit = reader.size(map, "memory_limit", at: at)
-        provider.maskPII = reader.bool(map, "mask_pii", at: at)
+        provider.maskPII = reader.flag(map, "mask_pii", at: at)
         if let query = provider.ledgerQuery {
             let missing = ["$1", "$2", "$3"].filter { !query.contains($0) }
             if !missing.isEmpty {
                 reader.problem(
-                    "\(at)ledger_query: must use $1 (the provider), $2 and $3 (the window's start and end, half-open); missing \(missing.joined(separator: ", "))"
+                    "\(at)ledger_query", "must use $1 (the provider), $2 and $3 (the window's start and end, half-open); missing \(missing.joined(separator: ", "))"
                 )
             }
         }
@@ -198,81 +195,21 @@ extension TallyConfig {
     }
 }
 
-/// Reads values out of YAML nodes, reporting each problem with its key path.
-struct ConfigNodeReader {
-    /// The config file's folder, against which relative paths are resolved.
-    let base: URL
-    let problem: (String) -> Void
-
-    init(base: URL, problem: @escaping (String) -> Void) {
-        self.base = base
-        self.problem = problem
-    }
-
-    func allow(_ map: Node.Mapping, keys: [String], at path: String) {
-        for key in map.keys {
-            let name = key.string ?? "?"
-            if !keys.contains(name) {
-                problem("\(path)\(name): unknown key (expected one of \(keys.joined(separator: ", ")))")
-            }
-        }
-    }
-
-    func string(_ map: Node.Mapping, _ key: String, at path: String) -> String? {
-        guard let node = map[key] else { return nil }
-        guard let text = node.scalar?.string, !text.isEmpty else {
-            problem("\(path)\(key): expected a text value")
-            return nil
-        }
-        return text
-    }
-
+extension YAMLReader {
     /// A path, made absolute against the config file's folder when it is relative.
-    func path(_ map: Node.Mapping, _ key: String, at path: String) -> String? {
-        guard let text = string(map, key, at: path) else { return nil }
+    func path(_ map: Node.Mapping, _ key: String, at base: String, in folder: URL) -> String? {
+        guard let text = text(map, key, at: base) else { return nil }
         if text.hasPrefix("/") { return text }
-        return base.appendingPathComponent(text).standardizedFileURL.path
+        return folder.appendingPathComponent(text).standardizedFileURL.path
     }
 
-    func integer(_ map: Node.Mapping, _ key: String, in range: ClosedRange<Int64>, at path: String) -> Int64? {
-        guard let node = map[key] else { return nil }
-        guard let text = node.scalar?.string, let value = Int64(text) else {
-            problem("\(path)\(key): expected a whole number")
-            return nil
-        }
-        guard range.contains(value) else {
-            problem("\(path)\(key): \(value) is out of range \(range.lowerBound)…\(range.upperBound)")
-            return nil
-        }
-        return value
-    }
-
-    func bool(_ map: Node.Mapping, _ key: String, at path: String) -> Bool? {
-        guard let text = string(map, key, at: path) else { return nil }
-        switch text.lowercased() {
-        case "true", "yes", "on": return true
-        case "false", "no", "off": return false
-        default:
-            problem("\(path)\(key): expected true or false, found '\(text)'")
-            return nil
-        }
-    }
-
-    func size(_ map: Node.Mapping, _ key: String, at path: String) -> Int? {
-        guard let text = string(map, key, at: path) else { return nil }
+    /// A byte size such as `512MiB`.
+    func size(_ map: Node.Mapping, _ key: String, at base: String) -> Int? {
+        guard let text = text(map, key, at: base) else { return nil }
         guard let bytes = ByteSize.parse(text), bytes > 0 else {
-            problem("\(path)\(key): '\(text)' is not a size such as 512MiB, 2GiB or 1000000")
+            problem("\(base)\(key)", "'\(text)' is not a size such as 512MiB, 2GiB or 1000000")
             return nil
         }
         return bytes
-    }
-
-    func choice(_ map: Node.Mapping, _ key: String, _ values: [String], at path: String) -> String? {
-        guard let text = string(map, key, at: path) else { return nil }
-        guard values.contains(text) else {
-            problem("\(path)\(key): '\(text)' is not one of \(values.joined(separator: ", "))")
-            return nil
-        }
-        return text
     }
 }

@@ -41,10 +41,10 @@ extension Explainer {
         into explanation: inout Explanation
     ) throws {
         let (filesJSON, optionsJSON) = try store.runFilesAndOptions(id: row.id) ?? ("[]", "{}")
-        let options = (try? JSONSerialization.jsonObject(with: Data(optionsJSON.utf8))) as? [String: Any] ?? [:]
-        let lookback = options["lookback_days"] as? Int ?? 3
-        let lookahead = options["lookahead_days"] as? Int ?? 1
-        let tolerance = (options["amount_tolerance_minor"] as? NSNumber)?.int64Value ?? 0
+        let options = StoredRunOptions(json: optionsJSON)
+        let lookback = options.lookbackDays
+        let lookahead = options.lookaheadDays
+        let tolerance = options.amountToleranceMinor
         guard let from = CivilDate(iso: row.from), let to = CivilDate(iso: row.to) else {
             throw RunError(code: .internalFailure, message: "run \(row.id) has an unreadable window")
         }
@@ -54,7 +54,7 @@ extension Explainer {
             Explanation.File(path: $0["path"] as? String ?? "", sha256: $0["sha256"] as? String ?? "", readable: false, changed: nil)
         }
         if files.isEmpty {
-            files = (options["files"] as? [String] ?? []).map { Explanation.File(path: $0, sha256: "", readable: false, changed: nil) }
+            files = options.files.map { Explanation.File(path: $0, sha256: "", readable: false, changed: nil) }
         }
         let runBreaks = memory.breaks.filter { $0.runID == row.id }
 
@@ -148,7 +148,7 @@ extension Explainer {
 
     /// The reference's lines in the run's files, read again; marks each file readable and changed.
     func reread(
-        _ files: inout [Explanation.File], format name: String, options: [String: Any], notes: inout [String]
+        _ files: inout [Explanation.File], format name: String, options: StoredRunOptions, notes: inout [String]
     ) -> [Explanation.SettlementLine] {
         guard let format = SettlementFormat(rawValue: name), format != .csv else {
             notes.append("the run's files (format \(name)) are not read again: the mapping is not stored with the run")
@@ -157,7 +157,7 @@ extension Explainer {
         let reader: any SettlementReader
         do {
             reader = try ReaderFactory.reader(
-                for: format, options: ReaderOptions(referenceColumn: options["reference_column"] as? String))
+                for: format, options: ReaderOptions(referenceColumn: options.referenceColumn))
         } catch {
             notes.append("the run's files cannot be read again: \(error)")
             return []

@@ -1,5 +1,6 @@
 import Foundation
 import TallyCore
+import TallyYAML
 import Yams
 
 /// How a generic CSV maps onto settlement records (`--format csv --mapping FILE.yml`).
@@ -84,11 +85,9 @@ public struct MappingError: Error, Sendable, CustomStringConvertible {
 extension CSVMapping {
     /// Reads and validates a YAML mapping file; unknown keys are errors, not silence.
     public static func load(path: String) throws(MappingError) -> CSVMapping {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw MappingError(path: path, problems: ["cannot read the file"])
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw MappingError(path: path, problems: ["the file is not UTF-8"])
+        let text: String
+        do throws(YAMLDocumentError) { text = try YAMLDocument.text(path: path) } catch {
+            throw MappingError(path: path, problems: ["\(error)"])
         }
         return try parse(text, path: path)
     }
@@ -96,87 +95,84 @@ extension CSVMapping {
     /// Validates a mapping given as YAML text.
     public static func parse(_ text: String, path: String = "mapping") throws(MappingError) -> CSVMapping {
         let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch {
-            throw MappingError(path: path, problems: ["not valid YAML: \(error)"])
+        do throws(YAMLDocumentError) { root = try YAMLDocument.compose(text) } catch {
+            throw MappingError(path: path, problems: ["\(error)"])
         }
         guard let root, let top = root.mapping else {
             throw MappingError(path: path, problems: ["expected a mapping of keys at the top level"])
         }
-        var problems: [String] = []
-        let reader = NodeReader(problems: { problems.append($0) })
+        let reader = YAMLReader()
         reader.allow(top, keys: ["delimiter", "decimal_separator", "thousands_separator", "skip_rows", "reference", "kind", "amount", "fee", "net", "currency", "timestamp"], at: "")
 
         var delimiter = UInt8(ascii: ",")
-        if let text = reader.string(top, "delimiter", at: "") {
+        if let text = reader.text(top, "delimiter", at: "") {
             let value = text == "tab" || text == "\\t" ? "\t" : text
             if value.utf8.count == 1, let byte = value.utf8.first, byte != UInt8(ascii: "\""), byte != 10, byte != 13 {
                 delimiter = byte
             } else {
-                problems.append("delimiter: expected one character such as ',' ';' or 'tab', found '\(text)'")
+                reader.problem("delimiter", "expected one character such as ',' ';' or 'tab', found '\(text)'")
             }
         }
         var decimalSeparator = UInt8(ascii: ".")
-        if let text = reader.string(top, "decimal_separator", at: "") {
+        if let text = reader.text(top, "decimal_separator", at: "") {
             if text == "." || text == "," { decimalSeparator = text.utf8.first! } else {
-                problems.append("decimal_separator: expected '.' or ',', found '\(text)'")
+                reader.problem("decimal_separator", "expected '.' or ',', found '\(text)'")
             }
         }
         var thousandsSeparator: UInt8?
-        if let text = reader.string(top, "thousands_separator", at: "") {
+        if let text = reader.text(top, "thousands_separator", at: "") {
             if [".", ",", "'", " "].contains(text), text.utf8.first != decimalSeparator {
                 thousandsSeparator = text.utf8.first
             } else {
-                problems.append("thousands_separator: expected '.', ',', \"'\" or ' ' different from decimal_separator, found '\(text)'")
+                reader.problem("thousands_separator", "expected '.', ',', \"'\" or ' ' different from decimal_separator, found '\(text)'")
             }
         }
         var skipRows = 0
-        if let text = reader.string(top, "skip_rows", at: "") {
+        if let text = reader.text(top, "skip_rows", at: "") {
             if let value = Int(text), value >= 0 { skipRows = value } else {
-                problems.append("skip_rows: expected a whole number of rows (0 or more), found '\(text)'")
+                reader.problem("skip_rows", "expected a whole number of rows (0 or more), found '\(text)'")
             }
         }
-        let reference = reader.string(top, "reference", at: "")
-        if reference == nil && top["reference"] == nil { problems.append("reference: required (the column holding the reference)") }
+        let reference = reader.text(top, "reference", at: "")
+        if reference == nil && top["reference"] == nil { reader.problem("reference", "required (the column holding the reference)") }
 
         var kind: KindSource?
         if let node = top["kind"] {
             if let map = node.mapping {
                 reader.allow(map, keys: ["column", "values", "constant"], at: "kind.")
-                if let constant = reader.string(map, "constant", at: "kind.") {
+                if let constant = reader.text(map, "constant", at: "kind.") {
                     if let value = TransactionKind(name: constant) { kind = .constant(value) } else {
-                        problems.append("kind.constant: expected charge, refund or chargeback, found '\(constant)'")
+                        reader.problem("kind.constant", "expected charge, refund or chargeback, found '\(constant)'")
                     }
-                } else if let column = reader.string(map, "column", at: "kind.") {
+                } else if let column = reader.text(map, "column", at: "kind.") {
                     var values: [String: TransactionKind] = [:]
                     if let valuesNode = map["values"] {
                         if let entries = valuesNode.mapping {
                             for (key, value) in entries {
                                 let name = key.string ?? "?"
                                 guard let target = value.string, let mapped = TransactionKind(name: target) else {
-                                    problems.append("kind.values.\(name): expected charge, refund or chargeback, found '\(value.string ?? "a non-text value")'")
+                                    reader.problem("kind.values.\(name)", "expected charge, refund or chargeback, found '\(value.string ?? "a non-text value")'")
                                     continue
                                 }
                                 values[name] = mapped
                             }
                         } else {
-                            problems.append("kind.values: expected a mapping of column values to charge, refund or chargeback")
+                            reader.problem("kind.values", "expected a mapping of column values to charge, refund or chargeback")
                         }
                     } else {
-                        problems.append("kind.values: required with kind.column (which values are charges, refunds, chargebacks)")
+                        reader.problem("kind.values", "required with kind.column (which values are charges, refunds, chargebacks)")
                     }
                     kind = .column(column, values: values)
                 } else {
-                    problems.append("kind: expected column (with values) or constant")
+                    reader.problem("kind", "expected column (with values) or constant")
                 }
             } else if let constant = node.string, let value = TransactionKind(name: constant) {
                 kind = .constant(value)
             } else {
-                problems.append("kind: expected a mapping with column and values, or one of charge, refund, chargeback")
+                reader.problem("kind", "expected a mapping with column and values, or one of charge, refund, chargeback")
             }
         } else {
-            problems.append("kind: required (column and values, or constant)")
+            reader.problem("kind", "required (column and values, or constant)")
         }
 
         var amount: Amount?
@@ -184,46 +180,46 @@ extension CSVMapping {
         if let node = top["amount"] {
             if let map = node.mapping {
                 reader.allow(map, keys: ["column", "debit", "credit", "minor_units"], at: "amount.")
-                if let text = reader.string(map, "minor_units", at: "amount.") {
+                if let text = reader.text(map, "minor_units", at: "amount.") {
                     if let value = Bool(text) { minorUnits = value } else {
-                        problems.append("amount.minor_units: expected true or false, found '\(text)'")
+                        reader.problem("amount.minor_units", "expected true or false, found '\(text)'")
                     }
                 }
-                let column = reader.string(map, "column", at: "amount.")
-                let debit = reader.string(map, "debit", at: "amount.")
-                let credit = reader.string(map, "credit", at: "amount.")
+                let column = reader.text(map, "column", at: "amount.")
+                let debit = reader.text(map, "debit", at: "amount.")
+                let credit = reader.text(map, "credit", at: "amount.")
                 switch (column, debit, credit) {
                 case (let column?, nil, nil): amount = .signed(column: column)
                 case (nil, let debit?, let credit?): amount = .debitCredit(debit: debit, credit: credit)
-                default: problems.append("amount: expected either column, or both debit and credit")
+                default: reader.problem("amount", "expected either column, or both debit and credit")
                 }
             } else if let column = node.string {
                 amount = .signed(column: column)
             }
         } else {
-            problems.append("amount: required (column, or debit and credit)")
+            reader.problem("amount", "required (column, or debit and credit)")
         }
-        let fee = reader.string(top, "fee", at: "")
-        let net = reader.string(top, "net", at: "")
+        let fee = reader.text(top, "fee", at: "")
+        let net = reader.text(top, "net", at: "")
 
         var currency: CurrencySource?
         if let node = top["currency"] {
             if let map = node.mapping {
                 reader.allow(map, keys: ["column", "constant"], at: "currency.")
-                if let constant = reader.string(map, "constant", at: "currency.") {
+                if let constant = reader.text(map, "constant", at: "currency.") {
                     if let value = Currency(code: constant) { currency = .constant(value) } else {
-                        problems.append("currency.constant: expected an ISO 4217 code such as EUR, found '\(constant)'")
+                        reader.problem("currency.constant", "expected an ISO 4217 code such as EUR, found '\(constant)'")
                     }
-                } else if let column = reader.string(map, "column", at: "currency.") {
+                } else if let column = reader.text(map, "column", at: "currency.") {
                     currency = .column(column)
                 } else {
-                    problems.append("currency: expected column or constant")
+                    reader.problem("currency", "expected column or constant")
                 }
             } else if let text = node.string {
                 currency = .column(text)
             }
         } else {
-            problems.append("currency: required (column or constant)")
+            reader.problem("currency", "required (column or constant)")
         }
 
         var timestampColumn: String?
@@ -231,48 +227,25 @@ extension CSVMapping {
         if let node = top["timestamp"] {
             if let map = node.mapping {
                 reader.allow(map, keys: ["column", "format"], at: "timestamp.")
-                timestampColumn = reader.string(map, "column", at: "timestamp.")
-                if timestampColumn == nil { problems.append("timestamp.column: required with timestamp") }
-                if let format = reader.string(map, "format", at: "timestamp.") {
+                timestampColumn = reader.text(map, "column", at: "timestamp.")
+                if timestampColumn == nil { reader.problem("timestamp.column", "required with timestamp") }
+                if let format = reader.text(map, "format", at: "timestamp.") {
                     do throws(TimestampPattern.Invalid) { timestampFormat = try TimestampPattern(format) } catch {
-                        problems.append("timestamp.format: \(error.reason)")
+                        reader.problem("timestamp.format", "\(error.reason)")
                     }
                 }
             } else {
-                problems.append("timestamp: expected a mapping with column and format")
+                reader.problem("timestamp", "expected a mapping with column and format")
             }
         }
 
-        guard problems.isEmpty, let reference, let kind, let amount, let currency else {
-            throw MappingError(path: path, problems: problems)
+        guard reader.problems.isEmpty, let reference, let kind, let amount, let currency else {
+            throw MappingError(path: path, problems: reader.problems)
         }
         return CSVMapping(
             delimiter: delimiter, decimalSeparator: decimalSeparator, thousandsSeparator: thousandsSeparator,
             skipRows: skipRows, reference: reference, kind: kind,
             amount: amount, minorUnits: minorUnits, fee: fee, net: net, currency: currency,
             timestampColumn: timestampColumn, timestampFormat: timestampFormat)
-    }
-}
-
-/// Reads scalar values out of YAML nodes and reports unknown keys with their path.
-private struct NodeReader {
-    let problems: (String) -> Void
-
-    func allow(_ map: Node.Mapping, keys: [String], at path: String) {
-        for key in map.keys {
-            let name = key.string ?? "?"
-            if !keys.contains(name) {
-                problems("\(path)\(name): unknown key (expected one of \(keys.joined(separator: ", ")))")
-            }
-        }
-    }
-
-    func string(_ map: Node.Mapping, _ key: String, at path: String) -> String? {
-        guard let node = map[key] else { return nil }
-        guard let text = node.string, !text.isEmpty else {
-            problems("\(path)\(key): expected a text value")
-            return nil
-        }
-        return text
     }
 }

@@ -1,0 +1,117 @@
+import TallyCore
+import TallyIngest
+
+/// `tally inspect --json`: what Tally reads in one file. The keys are a contract; they stay.
+struct InspectDocument: Encodable {
+    var file: String
+    var format: String
+    var detected: Bool
+    var transactionCount: Int
+    var nonTransactionCount: Int
+    var transactions: [Transactions]
+    var nonTransactions: [NonTransactions]
+    var controls: [Control]
+    var rejectCount: Int
+    var rejects: [Reject]
+    var firstRecords: [Record]
+
+    enum CodingKeys: String, CodingKey {
+        case file, format, detected, transactions, controls, rejects
+        case transactionCount = "transaction_count", nonTransactionCount = "non_transaction_count"
+        case nonTransactions = "non_transactions", rejectCount = "reject_count", firstRecords = "first_records"
+    }
+
+    /// The transactions of one kind and currency.
+    struct Transactions: Encodable {
+        var kind: String
+        var currency: String
+        var count: Int
+        var amountMinor: Int64
+        var amount: String
+
+        enum CodingKeys: String, CodingKey { case kind, currency, count, amount, amountMinor = "amount_minor" }
+    }
+
+    /// The non-transaction lines of one category and currency.
+    struct NonTransactions: Encodable {
+        var category: String
+        var currency: String
+        var count: Int
+        var grossMinor: Int64
+        var feeMinor: Int64
+        var netMinor: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case category, currency, count, grossMinor = "gross_minor", feeMinor = "fee_minor", netMinor = "net_minor"
+        }
+    }
+
+    /// One of the file's own controls, with the first lines that fail it.
+    struct Control: Encodable {
+        var name: String
+        var ok: Bool
+        var expected: String
+        var actual: String
+        var lines: [Line]
+        var moreLines: Int
+
+        enum CodingKeys: String, CodingKey { case name, ok, expected, actual, lines, moreLines = "more_lines" }
+
+        struct Line: Encodable {
+            var line: Int
+            var expected: String
+            var actual: String
+        }
+    }
+
+    struct Reject: Encodable {
+        var line: Int
+        var reason: String
+    }
+
+    /// One of the first transactions; `original_reference` only when the file names one.
+    struct Record: Encodable {
+        var line: Int
+        var reference: String
+        var kind: String
+        var amountMinor: Int64
+        var currency: String
+        var originalReference: String?
+
+        enum CodingKeys: String, CodingKey {
+            case line, reference, kind, currency, amountMinor = "amount_minor", originalReference = "original_reference"
+        }
+    }
+
+    init(_ sink: InspectionSink, format: SettlementFormat, detected: Bool, file: String, mask: Masking) {
+        self.file = file
+        self.format = format.rawValue
+        self.detected = detected
+        transactionCount = sink.transactionCount
+        nonTransactionCount = sink.nonTransactionCount
+        transactions = sink.sortedTransactions.map {
+            Transactions(
+                kind: $0.key.kind.name, currency: $0.key.currency.code, count: $0.total.count,
+                amountMinor: $0.total.amountMinor,
+                amount: MoneyFormatter.decimal($0.total.amountMinor, exponent: $0.key.currency.exponent))
+        }
+        nonTransactions = sink.nonTransactions.sorted.map {
+            NonTransactions(
+                category: mask.freeText($0.key.category), currency: $0.key.currency.code, count: $0.total.count,
+                grossMinor: $0.total.gross, feeMinor: $0.total.fee, netMinor: $0.total.net)
+        }
+        controls = sink.controls.map {
+            Control(
+                name: mask.message($0.name), ok: $0.ok, expected: mask.message($0.expected), actual: mask.message($0.actual),
+                lines: $0.lines.map { Control.Line(line: $0.line, expected: $0.expected, actual: $0.actual) },
+                moreLines: $0.moreLines)
+        }
+        rejectCount = sink.rejectCount
+        rejects = sink.rejects.map { Reject(line: $0.location.line, reason: mask.message($0.reason)) }
+        firstRecords = sink.firstRecords.map {
+            Record(
+                line: $0.location.line, reference: $0.reference, kind: $0.kind.name, amountMinor: $0.amount.minor,
+                currency: $0.amount.currency.code, originalReference: $0.originalReference)
+        }
+    }
+}
