@@ -4,6 +4,7 @@ SHELL := /bin/bash
 PG := scripts/pg.sh
 TALLY := .build/release/tally
 PYTHON := $(firstword $(wildcard /usr/bin/python3) python3)
+SWIFT_FORMAT := $(firstword $(shell command -v swift-format 2>/dev/null) $(wildcard /opt/swift/usr/bin/swift-format) swift-format)
 SAMPLE_FROM := 2026-03-10
 SAMPLE_TO := 2026-03-11
 SAMPLE_FILE := samples/stripe/acmepay_$(SAMPLE_FROM)_$(SAMPLE_TO).csv
@@ -18,7 +19,7 @@ BENCH_REPEAT ?= 3
 FUZZ_MUTANTS ?= 10000
 FUZZ_SECONDS ?= 1200
 
-.PHONY: help install browser build build-debug pg-start pg-stop pg-status load-samples run test test-unit bench fuzz report-preview clean-reports
+.PHONY: help install browser build build-debug pg-start pg-stop pg-status load-samples run test test-unit lint format bench fuzz report-preview clean-reports
 
 
 help: ## List the targets
@@ -84,6 +85,14 @@ run: build load-samples ## Build, start the private PostgreSQL, load samples/, r
 
 test: load-samples build-debug browser ## Everything: unit and integration tests against the private PostgreSQL and headless chromium
 	TALLY_DATABASE_URL="$$(cat .tally/database-url)" swift test 2>&1 | tee .tally/test.log | grep -vE '^(◇|↳)' ; exit $${PIPESTATUS[0]}
+
+lint: ## swift-format lint (.swift-format, warnings are errors) over Package.swift, Sources and Tests; every relative link of the docs
+	$(SWIFT_FORMAT) lint --strict --recursive --parallel Package.swift Sources Tests
+	@$(PYTHON) scripts/test_check_links.py
+	@$(PYTHON) scripts/check_links.py
+
+format: ## Format Package.swift, Sources and Tests in place with swift-format (.swift-format)
+	$(SWIFT_FORMAT) format --in-place --recursive --parallel Package.swift Sources Tests
 
 test-unit: ## The quick loop: unit tests only, no database
 	swift test --skip Integration
