@@ -5,7 +5,7 @@ let package = Package(
     name: "Tally",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "tally", targets: ["tally"]),
+        .executable(name: "tally", targets: ["tally"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -95,8 +95,9 @@ let package = Package(
 )
 
 for target in package.targets where target.type != .system && target.name != "CTallyPrefetch" {
-    target.swiftSettings = (target.swiftSettings ?? []) + [
-        .enableUpcomingFeature("ExistentialAny"),
-        .enableUpcomingFeature("MemberImportVisibility"),
-    ]
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [
+            .enableUpcomingFeature("ExistentialAny"),
+            .enableUpcomingFeature("MemberImportVisibility"),
+        ]
 }

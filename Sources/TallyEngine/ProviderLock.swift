@@ -34,7 +34,8 @@ public struct ProviderLock: Sendable {
         throw RunError(
             code: .locked,
             message:
-                "another run of provider '\(provider)' holds its lock\(who)\(waited); retry when it has finished, or pass --wait.")
+                "another run of provider '\(provider)' holds its lock\(who)\(waited); retry when it has finished, or pass --wait."
+        )
     }
 
     /// The application name a run's store connection carries, so that a run that finds the lock
@@ -59,7 +60,8 @@ public struct ProviderLock: Sendable {
         let prefix = "tally run "
         let who =
             name.hasPrefix(prefix)
-            ? "run \(name.dropFirst(prefix.count)) (starting)" : "a session named '\(TerminalText.escaped(name, keepingLayout: false))'"
+            ? "run \(name.dropFirst(prefix.count)) (starting)"
+            : "a session named '\(TerminalText.escaped(name, keepingLayout: false))'"
         return "\(who), PostgreSQL session \(pid) connected at \(row[2] ?? "?")"
     }
 

@@ -88,7 +88,9 @@ public struct ReconciliationRun: Sendable {
     /// Everything up to the written reports, under the provider's lock.
     private func reconcileAndStore() throws -> Outcome {
         let startedAt = Self.now()
-        note("\(options.provider) \(options.from)..\(options.to): \(options.files.count) file\(options.files.count == 1 ? "" : "s")", phase: "start", level: .debug)
+        note(
+            "\(options.provider) \(options.from)..\(options.to): \(options.files.count) file\(options.files.count == 1 ? "" : "s")",
+            phase: "start", level: .debug)
         try Self.validate(provider: options.provider)
         let reader = try ReaderFactory.reader(for: options.format, options: options.readerOptions)
         guard !options.files.isEmpty else { throw RunError(code: .usage, message: "give at least one --file.") }
@@ -114,7 +116,9 @@ public struct ReconciliationRun: Sendable {
         if !options.dryRun {
             let applied = try Migrations.migrate(storeConnection)
             if !applied.isEmpty {
-                note("applied migrations \(applied.map(String.init).joined(separator: ", ")) of the tally schema", phase: "migrate")
+                note(
+                    "applied migrations \(applied.map(String.init).joined(separator: ", ")) of the tally schema", phase: "migrate"
+                )
             }
         }
         let hasStore = try Migrations.currentVersion(storeConnection) != nil
@@ -271,7 +275,8 @@ public struct ReconciliationRun: Sendable {
         }
         let history = History(
             runID: runID, window: window, supersedes: supersedes, amountTolerance: options.amountToleranceMinor
-        ).advance(breaks: result.breaks, previous: previous, settledKeys: settledKeys, ledger: itemFacts, resolvedLater: resolvedLater)
+        ).advance(
+            breaks: result.breaks, previous: previous, settledKeys: settledKeys, ledger: itemFacts, resolvedLater: resolvedLater)
         // The index (most of the run's memory) is needed no more: let it go before the reports are rendered.
         settledKeys = { _ in false }
         let sums = try digests.wait()
@@ -295,7 +300,9 @@ public struct ReconciliationRun: Sendable {
         let folder = ReportFolder(directory: options.resolvedOutDirectory)
         let leftovers = folder.removeLeftovers()  // under the provider's lock: no other run writes here
         if !leftovers.isEmpty {
-            note("removed \(leftovers.count) temporary report file\(leftovers.count == 1 ? "" : "s") of killed runs: \(leftovers.joined(separator: ", "))", phase: "write")
+            note(
+                "removed \(leftovers.count) temporary report file\(leftovers.count == 1 ? "" : "s") of killed runs: \(leftovers.joined(separator: ", "))",
+                phase: "write")
         }
         var staged: ReportFolder.Staged?
         var alertWrites = AlertWrites()
@@ -335,7 +342,8 @@ public struct ReconciliationRun: Sendable {
             throw RunError(
                 code: .cannotWriteReports,
                 message:
-                    "the run is stored, but its reports could not be put in \(options.resolvedOutDirectory) (\(error)); `tally report \(runID)` writes them")
+                    "the run is stored, but its reports could not be put in \(options.resolvedOutDirectory) (\(error)); `tally report \(runID)` writes them"
+            )
         }
         note(
             "\(store == nil ? "wrote the reports (nothing stored)" : "stored the run and wrote the reports") in \(Self.seconds(since: &clock))",
@@ -363,7 +371,8 @@ public struct ReconciliationRun: Sendable {
             throw RunError(
                 code: .cannotWriteReports,
                 message:
-                    "cannot write the reports to \(folder.directory): \(error); nothing was stored, the reports already there are as they were")
+                    "cannot write the reports to \(folder.directory): \(error); nothing was stored, the reports already there are as they were"
+            )
         }
     }
 
@@ -397,9 +406,11 @@ public struct ReconciliationRun: Sendable {
             )
             let size = file.size
             let progress = self.progress
-            try reader.read(file, into: &sink, progress: { [stream] bytes in
-                progress(.reading(file: file.path, bytes: bytes, total: size, ledgerRows: stream?.rowsReceived ?? 0))
-            })
+            try reader.read(
+                file, into: &sink,
+                progress: { [stream] bytes in
+                    progress(.reading(file: file.path, bytes: bytes, total: size, ledgerRows: stream?.rowsReceived ?? 0))
+                })
             sink.checkBudget()
             bytesDone += size
             if sink.overBudget {

@@ -3,7 +3,9 @@
 public struct RunError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure; a struct over a private enum so codes can grow.
     public struct Code: Hashable, Sendable {
-        private enum Base: Hashable, Sendable { case usage, locked, cannotWriteReports, cannotWriteSpill, internalFailure, notFound }
+        private enum Base: Hashable, Sendable {
+            case usage, locked, cannotWriteReports, cannotWriteSpill, internalFailure, notFound
+        }
         private var base: Base
         /// Options that do not make sense together or name something unknown (exit 64).
         public static let usage = Code(base: .usage)

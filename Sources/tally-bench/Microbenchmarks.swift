@@ -36,10 +36,12 @@ enum Microbenchmarks {
     }
 
     static func csvReader() {
-        var text = "balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,description\r\n"
+        var text =
+            "balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,description\r\n"
         for number in 0..<200_000 {
             let quoted = number % 53 == 0 ? "\"Order \(number), \"\"gift\"\" wrap\"" : "Order \(number)"
-            text += "txn_\(number),2024-01-01 10:00:00,2024-01-03 00:00:00,eur,12.34,0.61,11.73,charge,\(String(number, radix: 16)),\(quoted)\r\n"
+            text +=
+                "txn_\(number),2024-01-01 10:00:00,2024-01-03 00:00:00,eur,12.34,0.61,11.73,charge,\(String(number, radix: 16)),\(quoted)\r\n"
         }
         let bytes = Array(text.utf8)
         best("CSV reader, 200k Stripe rows", unit: "MB/s", count: bytes.count) {
@@ -64,7 +66,9 @@ enum Microbenchmarks {
     }
 
     static func timestampParsing() {
-        let stamps = (0..<1_000).map { Array("2024-01-\(10 + $0 % 20) 1\($0 % 10):2\($0 % 10):3\($0 % 10).\(100_000 + $0)+00".utf8) }
+        let stamps = (0..<1_000).map {
+            Array("2024-01-\(10 + $0 % 20) 1\($0 % 10):2\($0 % 10):3\($0 % 10).\(100_000 + $0)+00".utf8)
+        }
         best("Timestamp.parse (PostgreSQL) x1M", unit: "op", count: 1_000_000) {
             var total: Int64 = 0
             for _ in 0..<1_000 {
@@ -75,7 +79,9 @@ enum Microbenchmarks {
     }
 
     static func settlementIndex() {
-        let references = (0..<1_000_000).map { Array(String(UInt64($0) &* 0x9E37_79B9_7F4A_7C15, radix: 16, uppercase: true).utf8) }
+        let references = (0..<1_000_000).map {
+            Array(String(UInt64($0) &* 0x9E37_79B9_7F4A_7C15, radix: 16, uppercase: true).utf8)
+        }
         let money = Money(minor: 1_234, currency: .eur)
         var index = SettlementIndex(expectedCount: references.count)
         best("SettlementIndex.insert x1M", unit: "op", count: references.count) {
@@ -95,7 +101,9 @@ enum Microbenchmarks {
             var duplicates = 0
             for (number, reference) in references.enumerated() {
                 reference.withUnsafeBufferPointer {
-                    if deferred.insertDeferred($0, kind: .charge, amount: money, location: SourceLocation(file: 0, line: number)) != nil {
+                    if deferred.insertDeferred($0, kind: .charge, amount: money, location: SourceLocation(file: 0, line: number))
+                        != nil
+                    {
                         duplicates += 1
                     }
                 }
@@ -163,7 +171,8 @@ enum Microbenchmarks {
         for (number, reference) in references.enumerated() {
             reference.withUnsafeBufferPointer {
                 settled.addTransaction(
-                    $0, kind: .charge, amount: Money(minor: 1_234, currency: .eur), location: SourceLocation(file: 0, line: number))
+                    $0, kind: .charge, amount: Money(minor: 1_234, currency: .eur),
+                    location: SourceLocation(file: 0, line: number))
             }
         }
         let ledger = settled.ledgerPhase()

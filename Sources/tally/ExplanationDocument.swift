@@ -15,7 +15,8 @@ struct ExplanationDocument: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case reference, provider, run, outcomes, history, notes
-        case settlementLines = "settlement_lines", ledgerRows = "ledger_rows"
+        case settlementLines = "settlement_lines"
+        case ledgerRows = "ledger_rows"
     }
 
     /// A calendar window.
@@ -44,7 +45,8 @@ struct ExplanationDocument: Encodable {
 
         enum CodingKeys: String, CodingKey {
             case id, format, window, timezone, state, current, files
-            case lookbackDays = "lookback_days", lookaheadDays = "lookahead_days"
+            case lookbackDays = "lookback_days"
+            case lookaheadDays = "lookahead_days"
             case amountToleranceMinor = "amount_tolerance_minor"
         }
     }
@@ -64,7 +66,10 @@ struct ExplanationDocument: Encodable {
         var currency: String
         var source: String
 
-        enum CodingKeys: String, CodingKey { case file, line, kind, currency, source, amountMinor = "amount_minor" }
+        enum CodingKeys: String, CodingKey {
+            case file, line, kind, currency, source
+            case amountMinor = "amount_minor"
+        }
     }
 
     /// A ledger row; `source` only where the row was read (not in an outcome).
@@ -79,7 +84,9 @@ struct ExplanationDocument: Encodable {
 
         enum CodingKeys: String, CodingKey {
             case kind, currency, status, source
-            case amountMinor = "amount_minor", createdAt = "created_at", merchantRef = "merchant_ref"
+            case amountMinor = "amount_minor"
+            case createdAt = "created_at"
+            case merchantRef = "merchant_ref"
         }
 
         init(_ record: LedgerRecord, source: Explanation.Source?) {
@@ -100,7 +107,10 @@ struct ExplanationDocument: Encodable {
         var file: String
         var line: Int
 
-        enum CodingKeys: String, CodingKey { case currency, file, line, amountMinor = "amount_minor" }
+        enum CodingKeys: String, CodingKey {
+            case currency, file, line
+            case amountMinor = "amount_minor"
+        }
     }
 
     struct Outcome: Encodable {
@@ -117,7 +127,8 @@ struct ExplanationDocument: Encodable {
 
         enum CodingKeys: String, CodingKey {
             case kind, `class`, severity, rule, differences, provider, ledger, new
-            case firstSeen = "first_seen", ageDays = "age_days"
+            case firstSeen = "first_seen"
+            case ageDays = "age_days"
         }
     }
 
@@ -127,7 +138,11 @@ struct ExplanationDocument: Encodable {
         var openItems: [OpenItem]
         var resolutions: [Resolution]
 
-        enum CodingKeys: String, CodingKey { case runs, resolutions, firstSeen = "first_seen", openItems = "open_items" }
+        enum CodingKeys: String, CodingKey {
+            case runs, resolutions
+            case firstSeen = "first_seen"
+            case openItems = "open_items"
+        }
     }
 
     struct Sighting: Encodable {
@@ -142,7 +157,9 @@ struct ExplanationDocument: Encodable {
 
         enum CodingKeys: String, CodingKey {
             case window, current, `class`, kind, new
-            case runID = "run_id", firstSeen = "first_seen", ageDays = "age_days"
+            case runID = "run_id"
+            case firstSeen = "first_seen"
+            case ageDays = "age_days"
         }
     }
 
@@ -157,8 +174,11 @@ struct ExplanationDocument: Encodable {
 
         enum CodingKeys: String, CodingKey {
             case kind, `class`
-            case firstSeen = "first_seen", lastSeen = "last_seen", ageDays = "age_days"
-            case firstRun = "first_run", lastRun = "last_run"
+            case firstSeen = "first_seen"
+            case lastSeen = "last_seen"
+            case ageDays = "age_days"
+            case firstRun = "first_run"
+            case lastRun = "last_run"
         }
     }
 
@@ -172,7 +192,9 @@ struct ExplanationDocument: Encodable {
 
         enum CodingKeys: String, CodingKey {
             case window, kind, `class`
-            case runID = "run_id", firstSeen = "first_seen", resolvedAs = "resolved_as"
+            case runID = "run_id"
+            case firstSeen = "first_seen"
+            case resolvedAs = "resolved_as"
         }
     }
 }

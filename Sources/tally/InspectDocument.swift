@@ -17,8 +17,11 @@ struct InspectDocument: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case file, format, detected, transactions, controls, rejects
-        case transactionCount = "transaction_count", nonTransactionCount = "non_transaction_count"
-        case nonTransactions = "non_transactions", rejectCount = "reject_count", firstRecords = "first_records"
+        case transactionCount = "transaction_count"
+        case nonTransactionCount = "non_transaction_count"
+        case nonTransactions = "non_transactions"
+        case rejectCount = "reject_count"
+        case firstRecords = "first_records"
     }
 
     /// The transactions of one kind and currency.
@@ -29,7 +32,10 @@ struct InspectDocument: Encodable {
         var amountMinor: Int64
         var amount: String
 
-        enum CodingKeys: String, CodingKey { case kind, currency, count, amount, amountMinor = "amount_minor" }
+        enum CodingKeys: String, CodingKey {
+            case kind, currency, count, amount
+            case amountMinor = "amount_minor"
+        }
     }
 
     /// The non-transaction lines of one category and currency.
@@ -42,7 +48,10 @@ struct InspectDocument: Encodable {
         var netMinor: Int64
 
         enum CodingKeys: String, CodingKey {
-            case category, currency, count, grossMinor = "gross_minor", feeMinor = "fee_minor", netMinor = "net_minor"
+            case category, currency, count
+            case grossMinor = "gross_minor"
+            case feeMinor = "fee_minor"
+            case netMinor = "net_minor"
         }
     }
 
@@ -55,7 +64,10 @@ struct InspectDocument: Encodable {
         var lines: [Line]
         var moreLines: Int
 
-        enum CodingKeys: String, CodingKey { case name, ok, expected, actual, lines, moreLines = "more_lines" }
+        enum CodingKeys: String, CodingKey {
+            case name, ok, expected, actual, lines
+            case moreLines = "more_lines"
+        }
 
         struct Line: Encodable {
             var line: Int
@@ -79,7 +91,9 @@ struct InspectDocument: Encodable {
         var originalReference: String?
 
         enum CodingKeys: String, CodingKey {
-            case line, reference, kind, currency, amountMinor = "amount_minor", originalReference = "original_reference"
+            case line, reference, kind, currency
+            case amountMinor = "amount_minor"
+            case originalReference = "original_reference"
         }
     }
 

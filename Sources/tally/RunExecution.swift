@@ -52,7 +52,9 @@ struct RunExecution {
             let (status, outcome) = execute(options, failOn: failOn)
             if let outcome {
                 done += 1
-                for (breakClass, entry) in outcome.report.summaryByClass { totals[breakClass.rawValue, default: 0] += entry.count }
+                for (breakClass, entry) in outcome.report.summaryByClass {
+                    totals[breakClass.rawValue, default: 0] += entry.count
+                }
             }
             if status.severityRank > worst.severityRank { worst = status }
             if [.unavailable, .software, .locked, .usage].contains(status) { break }

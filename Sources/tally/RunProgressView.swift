@@ -31,7 +31,8 @@ struct RunProgressView {
         let megabytes = Double(bytes) / 1_048_576
         let rate = elapsed > 0 ? megabytes / elapsed : 0
         let percent = min(100, bytes * 100 / max(total, 1))
-        var text = "\(provider): \(phase) \(percent)% (\(Self.format(megabytes)) of \(Self.format(Double(total) / 1_048_576)) MiB, \(Self.format(rate)) MiB/s"
+        var text =
+            "\(provider): \(phase) \(percent)% (\(Self.format(megabytes)) of \(Self.format(Double(total) / 1_048_576)) MiB, \(Self.format(rate)) MiB/s"
         if rate > 0 && bytes < total {
             let eta = Double(total - bytes) / 1_048_576 / rate
             text += ", \(Int(eta.rounded(.up))) s left"

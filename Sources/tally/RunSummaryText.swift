@@ -20,7 +20,8 @@ enum RunSummaryText {
                 "\(MoneyFormatter.decimal($0.value, exponent: $0.key.exponent)) \($0.key.code)"
             }
             lines.append(
-                "  \(breakClass.rawValue) (\(breakClass.severity.rawValue)): \(entry.count)  [\(amounts.joined(separator: ", "))]")
+                "  \(breakClass.rawValue) (\(breakClass.severity.rawValue)): \(entry.count)  [\(amounts.joined(separator: ", "))]"
+            )
         }
         for control in result.controls where !control.ok {
             lines.append("  control failed: \(control.name): expected \(control.expected), got \(control.actual)")

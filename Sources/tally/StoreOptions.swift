@@ -53,7 +53,8 @@ func withExitStatus(_ body: () throws -> Void) throws {
 
 /// Pretty, key-sorted JSON for `--json` outputs built as dictionaries.
 func printJSON(_ object: Any) throws {
-    let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    let data = try JSONSerialization.data(
+        withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     Console.json(String(decoding: data, as: UTF8.self))
 }
 

@@ -115,7 +115,8 @@ extension Tally {
                         throw RunError(
                             code: .usage,
                             message:
-                                "give --alerts FILE, --webhook URL or a config with alerts: delivery needs the endpoints' URLs and secrets, which are never stored.")
+                                "give --alerts FILE, --webhook URL or a config with alerts: delivery needs the endpoints' URLs and secrets, which are never stored."
+                        )
                     }
                     let connection = try databases.connectStore()
                     try Migrations.migrate(connection)
@@ -126,7 +127,8 @@ extension Tally {
                     let known = Set(settings.rules.endpoints.map(\.name))
                     for (name, count) in pending.sorted(by: { $0.key < $1.key }) where !known.contains(name) {
                         Console.error(
-                            "tally: warning: \(count) pending alert\(count == 1 ? "" : "s") for endpoint '\(name)', which this configuration does not name; they wait")
+                            "tally: warning: \(count) pending alert\(count == 1 ? "" : "s") for endpoint '\(name)', which this configuration does not name; they wait"
+                        )
                     }
                     Console.out(
                         "alerts: \(counts.attempted) attempted, \(counts.delivered) delivered, \(counts.retried) to retry, \(counts.dead) dead; \(pending.values.reduce(0, +)) pending"

@@ -41,7 +41,9 @@ extension Tally {
                 Console.out("\(path): ok")
                 for provider in loaded.providers {
                     let files = provider.filePattern.map { "files \($0)" } ?? "no file_pattern (give --file)"
-                    Console.out("  \(provider.name): \(provider.format.rawValue), \(files)\(provider.ledgerQuery == nil ? "" : ", own ledger query")")
+                    Console.out(
+                        "  \(provider.name): \(provider.format.rawValue), \(files)\(provider.ledgerQuery == nil ? "" : ", own ledger query")"
+                    )
                 }
             }
         }

@@ -46,7 +46,8 @@ extension Tally {
                 } else {
                     throw IngestError(
                         code: .malformed,
-                        message: "cannot tell the format from the first bytes; pass --format (\(SettlementFormat.allCases.map(\.rawValue).joined(separator: ", ")))",
+                        message:
+                            "cannot tell the format from the first bytes; pass --format (\(SettlementFormat.allCases.map(\.rawValue).joined(separator: ", ")))",
                         path: file)
                 }
                 let loaded = try mapping.map { path throws(MappingError) in try CSVMapping.load(path: path) }
@@ -73,7 +74,8 @@ extension Tally {
             var lines = ["\(file): \(format.rawValue)\(detected ? " (detected)" : "")"]
             lines.append("transactions: \(sink.transactionCount)")
             for (key, total) in sink.sortedTransactions {
-                lines.append("  \(key.kind.name) \(key.currency.code): \(total.count), \(decimal(total.amountMinor, key.currency))")
+                lines.append(
+                    "  \(key.kind.name) \(key.currency.code): \(total.count), \(decimal(total.amountMinor, key.currency))")
             }
             lines.append("non-transaction lines: \(sink.nonTransactionCount)")
             for (key, total) in sink.nonTransactions.sorted {
@@ -86,11 +88,17 @@ extension Tally {
                 lines.append(
                     "  \(control.ok ? "ok    " : "FAILED") \(mask.message(control.name)): expected \(mask.message(control.expected)), actual \(mask.message(control.actual))"
                 )
-                for line in control.lines { lines.append("         line \(line.line): expected \(line.expected), actual \(line.actual)") }
-                if control.moreLines > 0 { lines.append("         … and \(control.moreLines) more line\(control.moreLines == 1 ? "" : "s")") }
+                for line in control.lines {
+                    lines.append("         line \(line.line): expected \(line.expected), actual \(line.actual)")
+                }
+                if control.moreLines > 0 {
+                    lines.append("         … and \(control.moreLines) more line\(control.moreLines == 1 ? "" : "s")")
+                }
             }
             lines.append("rejects: \(sink.rejectCount)")
-            for reject in sink.rejects.prefix(20) { lines.append("  line \(reject.location.line): \(mask.message(reject.reason))") }
+            for reject in sink.rejects.prefix(20) {
+                lines.append("  line \(reject.location.line): \(mask.message(reject.reason))")
+            }
             if sink.rejectCount > 20 { lines.append("  … \(sink.rejectCount - 20) more (--json lists up to 1000)") }
             if !sink.firstRecords.isEmpty {
                 lines.append("first records:")

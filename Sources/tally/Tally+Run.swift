@@ -105,7 +105,10 @@ extension Tally {
         @Flag(help: "Read everything and write the reports, but store nothing and send nothing.")
         var dryRun = false
 
-        @Option(help: "libpq URL of the database holding the tally schema (default: the config, TALLY_RESULTS_URL, the payments database).")
+        @Option(
+            help:
+                "libpq URL of the database holding the tally schema (default: the config, TALLY_RESULTS_URL, the payments database)."
+        )
         var resultsURL: String?
 
         @Option(help: "Bytes the settlement index may use (512MiB, 2GiB, …); past it the run spills to disk partitions.")
@@ -117,7 +120,8 @@ extension Tally {
         @Option(help: "Log format on stderr: text or json (one object per line; default: the config, then text).")
         var logFormat: String?
 
-        @Option(help: "Write Prometheus text-format metrics here after the runs, atomically (default: the config's metrics_file).")
+        @Option(
+            help: "Write Prometheus text-format metrics here after the runs, atomically (default: the config's metrics_file).")
         var metricsFile: String?
 
         @Flag(
@@ -152,7 +156,10 @@ extension Tally {
                 valueName: "url"))
         var webhook: String?
 
-        @Option(help: "Directory for state kept between invocations (failure alerts spooled while the store is down, and <dir>/spill for --memory-limit's disk partitions; default: the config's state_dir, then .tally/state, and $TMPDIR for the partitions).")
+        @Option(
+            help:
+                "Directory for state kept between invocations (failure alerts spooled while the store is down, and <dir>/spill for --memory-limit's disk partitions; default: the config's state_dir, then .tally/state, and $TMPDIR for the partitions)."
+        )
         var stateDir: String?
 
         @Option(help: "Seconds the run keeps retrying its alerts before leaving them to `tally alerts deliver`.")
@@ -165,7 +172,9 @@ extension Tally {
                 }
             }
             if to != nil && from == nil { throw ValidationError("--to needs --from.") }
-            if asOf != nil && from != nil { throw ValidationError("--as-of picks the nightly window; give it or --from, not both.") }
+            if asOf != nil && from != nil {
+                throw ValidationError("--as-of picks the nightly window; give it or --from, not both.")
+            }
             if perDay && filePattern == nil && config == nil && ProcessInfo.processInfo.environment["TALLY_CONFIG"] == nil {
                 throw ValidationError("--per-day needs --file-pattern, e.g. --file-pattern 'inbox/stripe/{date}.csv'.")
             }
@@ -179,7 +188,8 @@ extension Tally {
                 throw ValidationError("--memory-limit '\(memoryLimit)' is not a size such as 512MiB, 2GiB or 1000000.")
             }
             if let logLevel, Logger.Level(rawValue: logLevel) == nil {
-                throw ValidationError("--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical.")
+                throw ValidationError(
+                    "--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical.")
             }
             if let logFormat, TallyLogHandler.Format(rawValue: logFormat) == nil {
                 throw ValidationError("--log-format '\(logFormat)' is not text or json.")

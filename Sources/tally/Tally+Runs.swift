@@ -89,14 +89,19 @@ extension Tally {
                     if let by = row.supersededBy { Console.out("superseded by \(by)") }
                     if let error = row.error { Console.out("error: \(error)") }
                     for item in breaks {
-                        let fields = ["class", "reference", "kind", "first_seen", "age_days"].map { item[$0].flatMap { $0 } ?? "" }
+                        let fields = ["class", "reference", "kind", "first_seen", "age_days"].map {
+                            item[$0].flatMap { $0 } ?? ""
+                        }
                         let money = AmountText.sides(
                             provider: ResultStore.money(item["provider_amount_minor"] ?? nil, item["provider_currency"] ?? nil),
                             ledger: ResultStore.money(item["ledger_amount_minor"] ?? nil, item["ledger_currency"] ?? nil))
-                        Console.out("  \(fields[0])  \(fields[1])  \(fields[2])  \(money)  first seen \(fields[3]), \(fields[4]) d")
+                        Console.out(
+                            "  \(fields[0])  \(fields[1])  \(fields[2])  \(money)  first seen \(fields[3]), \(fields[4]) d")
                     }
                     for item in resolved {
-                        Console.out("  resolved \(item.reference) \(item.kind.name) (\(item.breakClass.rawValue) since \(item.firstSeen)) as \(item.resolvedAs.rawValue)")
+                        Console.out(
+                            "  resolved \(item.reference) \(item.kind.name) (\(item.breakClass.rawValue) since \(item.firstSeen)) as \(item.resolvedAs.rawValue)"
+                        )
                     }
                 }
             }

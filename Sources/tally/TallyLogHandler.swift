@@ -40,11 +40,14 @@ struct TallyLogHandler: LogHandler {
             text = TerminalText.escaped("tally: \(prefix)\(message)") + "\n"
         case .json:
             var object: [String: Any] = [
-                "time": ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withInternetDateTime, .withFractionalSeconds]),
+                "time": ISO8601DateFormatter.string(
+                    from: Date(), timeZone: TimeZone(identifier: "UTC")!,
+                    formatOptions: [.withInternetDateTime, .withFractionalSeconds]),
                 "level": level.rawValue, "message": "\(message)",
             ]
             for (key, value) in all { object[key] = "\(value)" }
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+            let data =
+                (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
             text = Console.jsonEscaped(String(decoding: data, as: UTF8.self)) + "\n"
         }
         ProgressLine.shared.clear()

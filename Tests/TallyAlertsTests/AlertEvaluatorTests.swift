@@ -66,7 +66,8 @@ import Testing
     }
 
     @Test func aLowMatchRateAndAFailedControlFire() {
-        let endpoint = Night.endpoint(triggers: AlertTriggers(minSeverity: nil, matchRateBelowBasisPoints: 9_000, failedControl: true))
+        let endpoint = Night.endpoint(
+            triggers: AlertTriggers(minSeverity: nil, matchRateBelowBasisPoints: 9_000, failedControl: true))
         let report = Night.report(
             "2026-03-10", settled: [("a", .charge, 1), ("b", .charge, 1), ("c", .charge, 1)], ledger: [("a", .charge, 1)],
             controls: [ControlResult(name: "balance", ok: false, expected: "10.00", actual: "9.00", file: 0)])

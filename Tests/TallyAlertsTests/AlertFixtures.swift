@@ -40,11 +40,14 @@ enum Night {
             breaks: result.breaks, previous: previous, settledKeys: { _ in false }, ledger: [:])
         return RunReport(
             runID: runID, provider: "acmepay", format: "stripe", window: window, timezone: "UTC", dryRun: false,
-            startedAt: Timestamp(date: date.adding(days: 1), hour: 2), finishedAt: Timestamp(date: date.adding(days: 1), hour: 2, minute: 1),
+            startedAt: Timestamp(date: date.adding(days: 1), hour: 2),
+            finishedAt: Timestamp(date: date.adding(days: 1), hour: 2, minute: 1),
             files: [], lookbackDays: 3, lookaheadDays: 1, amountToleranceMinor: 0, result: result, history: history)
     }
 
-    static func endpoint(_ name: String = "ops", style: AlertEndpoint.Style = .standard, triggers: AlertTriggers = AlertTriggers())
+    static func endpoint(
+        _ name: String = "ops", style: AlertEndpoint.Style = .standard, triggers: AlertTriggers = AlertTriggers()
+    )
         -> AlertEndpoint
     {
         AlertEndpoint(

@@ -1,7 +1,7 @@
 import Foundation
 import TallyAlerts
-import TallyPostgres
 import TallyCore
+import TallyPostgres
 import TallyReport
 import Testing
 

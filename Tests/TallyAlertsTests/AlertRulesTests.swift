@@ -138,7 +138,10 @@ import Testing
     @Test func theTopLevelMustListEndpoints() {
         #expect(problems("endpoints: []") == ["endpoints: expected a list of at least one endpoint"])
         #expect(problems("- a") == ["(top level): expected a mapping with endpoints: [...]"])
-        #expect(problems("other: 1") == ["other: unknown key (expected one of endpoints)", "endpoints: required (a list of endpoints)"])
+        #expect(
+            problems("other: 1") == [
+                "other: unknown key (expected one of endpoints)", "endpoints: required (a list of endpoints)",
+            ])
     }
 
     @Test(arguments: [

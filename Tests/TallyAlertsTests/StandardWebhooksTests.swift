@@ -20,7 +20,8 @@ import Testing
 
     @Test func anyChangeToIdTimestampOrBodyChangesTheSignature() throws {
         let key = try secret(Self.specSecret)
-        let reference = StandardWebhooks.signature(id: Self.specID, timestamp: Self.specTimestamp, body: Self.specBody, secret: key)
+        let reference = StandardWebhooks.signature(
+            id: Self.specID, timestamp: Self.specTimestamp, body: Self.specBody, secret: key)
         let variants = [
             StandardWebhooks.signature(id: Self.specID + "x", timestamp: Self.specTimestamp, body: Self.specBody, secret: key),
             StandardWebhooks.signature(id: Self.specID, timestamp: Self.specTimestamp + 1, body: Self.specBody, secret: key),

@@ -33,7 +33,8 @@ import Testing
                                 ledgerMinor: ledgerMinor, ledgerCurrency: currency.packed,
                                 status: LedgerStatusCode(status), createdAt: created.microseconds)
                             let decision = classifier.decide(provider: provider, ledger: row)
-                            #expect(fast == (decision.breakClass == nil), "\(kind) \(status) \(currency) \(ledgerMinor) \(created)")
+                            #expect(
+                                fast == (decision.breakClass == nil), "\(kind) \(status) \(currency) \(ledgerMinor) \(created)")
                             #expect(fast == decision.differences.isEmpty)
                             cases += 1
                             if fast { matched += 1 }

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import Testing
 
 @testable import TallyCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `--mask-pii` must cost about what reading the text costs: a provider's free-text field is
 /// attacker-controlled, and a masker that is superlinear in a field's length lets one line stall a run

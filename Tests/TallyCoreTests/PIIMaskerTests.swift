@@ -66,8 +66,10 @@ import Testing
         // a message's own words stay; quoted raw values are masked
         ("Gross Transaction Amount 'Jane Doe' is not a decimal", "Gross Transaction Amount '[name]' is not a decimal"),
         ("currency \"Mr Smith\" is not an ISO 4217 code", "currency \"[name]\" is not an ISO 4217 code"),
-        ("Transaction Event Code 'T0006' is not T followed by four digits",
-         "Transaction Event Code 'T0006' is not T followed by four digits"),
+        (
+            "Transaction Event Code 'T0006' is not T followed by four digits",
+            "Transaction Event Code 'T0006' is not T followed by four digits"
+        ),
         // e-mail addresses and card numbers anywhere
         ("expected 10 fields, found 9: jane@example.com", "expected 10 fields, found 9: [email]"),
         ("ledger row ch_1 has kind '4242424242424242'", "ledger row ch_1 has kind '[card]'"),
@@ -99,7 +101,8 @@ import Testing
             SettlementTransaction(
                 reference: "ch_Jane Doe", kind: .charge, amount: Money(minor: 100, currency: eur),
                 location: SourceLocation(file: 0, line: 2)))
-        reconciler.addReject(Reject(location: SourceLocation(file: 0, line: 3), reason: "gross 'jane@example.com': not a decimal"))
+        reconciler.addReject(
+            Reject(location: SourceLocation(file: 0, line: 3), reason: "gross 'jane@example.com': not a decimal"))
         reconciler.addNonTransaction(NonTransactionLine(category: "payout to Jane Doe", currency: eur, gross: -5))
         reconciler.addNonTransaction(NonTransactionLine(category: "payout to John Roe", currency: eur, gross: -7))
         reconciler.addControl(ControlResult(name: "owner 'Jane Doe'", ok: false, expected: "1", actual: "2", file: 0))

@@ -14,7 +14,9 @@ private func utcWindow(from: CivilDate = day, to: CivilDate = day.adding(days: 1
 
 private func at(_ text: String) -> Timestamp { Timestamp.parse(text)! }
 
-private func settlement(_ reference: String = "ch_1", _ kind: TransactionKind = .charge, _ amount: Money = eur(1_000), line: Int = 2)
+private func settlement(
+    _ reference: String = "ch_1", _ kind: TransactionKind = .charge, _ amount: Money = eur(1_000), line: Int = 2
+)
     -> SettlementTransaction
 {
     SettlementTransaction(reference: reference, kind: kind, amount: amount, location: SourceLocation(file: 0, line: line))
@@ -46,23 +48,24 @@ private func reconcile(
 }
 
 @Suite struct ReconcilerTests {
-    @Test(arguments: [
-        (ledger(), nil, [Difference]()),
-        (ledger(eur(999)), BreakClass.amountMismatch, [.amount]),
-        (ledger(Money(minor: 1_000, currency: .usd)), .currencyMismatch, [.currency]),
-        (ledger(status: .failed), .statusMismatch, [.status]),
-        (ledger(status: .pending), .statusMismatch, [.status]),
-        (ledger(status: .refunded), nil, []),
-        (ledger(status: .other("disputed")), .statusMismatch, [.status]),
-        (ledger(created: "2026-03-08 12:00:00+00"), .timingDifference, [.createdAt]),
-        (ledger(created: "2026-03-12 00:00:00+00"), .timingDifference, [.createdAt]),
-        // precedence: the first rule names the class, every differing field is listed
-        (ledger(Money(minor: 5, currency: .usd)), .currencyMismatch, [.currency, .amount]),
-        (ledger(Money(minor: 5, currency: .usd), status: .failed), .currencyMismatch, [.currency, .status, .amount]),
-        (ledger(eur(5), status: .failed), .statusMismatch, [.status, .amount]),
-        (ledger(eur(5), created: "2026-03-08 00:00:00+00"), .amountMismatch, [.amount, .createdAt]),
-        (ledger(status: .pending, created: "2026-03-07 00:00:00+00"), .statusMismatch, [.status, .createdAt]),
-    ] as [(LedgerRecord, BreakClass?, [Difference])])
+    @Test(
+        arguments: [
+            (ledger(), nil, [Difference]()),
+            (ledger(eur(999)), BreakClass.amountMismatch, [.amount]),
+            (ledger(Money(minor: 1_000, currency: .usd)), .currencyMismatch, [.currency]),
+            (ledger(status: .failed), .statusMismatch, [.status]),
+            (ledger(status: .pending), .statusMismatch, [.status]),
+            (ledger(status: .refunded), nil, []),
+            (ledger(status: .other("disputed")), .statusMismatch, [.status]),
+            (ledger(created: "2026-03-08 12:00:00+00"), .timingDifference, [.createdAt]),
+            (ledger(created: "2026-03-12 00:00:00+00"), .timingDifference, [.createdAt]),
+            // precedence: the first rule names the class, every differing field is listed
+            (ledger(Money(minor: 5, currency: .usd)), .currencyMismatch, [.currency, .amount]),
+            (ledger(Money(minor: 5, currency: .usd), status: .failed), .currencyMismatch, [.currency, .status, .amount]),
+            (ledger(eur(5), status: .failed), .statusMismatch, [.status, .amount]),
+            (ledger(eur(5), created: "2026-03-08 00:00:00+00"), .amountMismatch, [.amount, .createdAt]),
+            (ledger(status: .pending, created: "2026-03-07 00:00:00+00"), .statusMismatch, [.status, .createdAt]),
+        ] as [(LedgerRecord, BreakClass?, [Difference])])
     func classifiesOneCharge(_ row: LedgerRecord, _ expected: BreakClass?, _ differences: [Difference]) {
         let result = reconcile([settlement()], [row])
         if let expected {
@@ -85,8 +88,11 @@ private func reconcile(
     @Test func settledAndMatchedAmountsPerCurrency() {
         let usd = Money(minor: 700, currency: .usd)
         let result = reconcile(
-            [settlement("a", .charge, eur(1_000)), settlement("b", .charge, eur(250)), settlement("b", .charge, eur(250), line: 3),
-             settlement("c", .refund, usd)],
+            [
+                settlement("a", .charge, eur(1_000)), settlement("b", .charge, eur(250)),
+                settlement("b", .charge, eur(250), line: 3),
+                settlement("c", .refund, usd),
+            ],
             [ledger("a"), ledger("b", .charge, eur(249)), ledger("c", .refund, usd)])
         // Duplicates count as settled; only exact matches count as matched.
         #expect(result.settlementAmountMinorByCurrency == [.eur: 1_500, .usd: 700])
@@ -250,8 +256,14 @@ private func reconcile(
         let result = reconcile(
             [settlement("b"), settlement("a"), settlement("c", .refund), settlement("c")],
             [ledger("z")])
-        #expect(result.breaks.map(\.breakClass) == [.missingInProvider, .missingInternally, .missingInternally, .missingInternally, .missingInternally])
-        #expect(result.breaks.dropFirst().map { "\($0.reference)/\($0.kind.name)" } == ["a/charge", "b/charge", "c/charge", "c/refund"])
+        #expect(
+            result.breaks.map(\.breakClass) == [
+                .missingInProvider, .missingInternally, .missingInternally, .missingInternally, .missingInternally,
+            ])
+        #expect(
+            result.breaks.dropFirst().map { "\($0.reference)/\($0.kind.name)" } == [
+                "a/charge", "b/charge", "c/charge", "c/refund",
+            ])
     }
 
     @Test func summaryCountsAndAmountsPerCurrency() {
@@ -291,7 +303,8 @@ private func reconcile(
 @Suite struct ControlBreakTests {
     @Test func aFailedControlIsAHighBreakWithoutAKind() {
         var reconciler = Reconciler(window: utcWindow())
-        reconciler.addControl(ControlResult(name: "batch 7 EUR: net = payout", ok: false, expected: "10.00 EUR", actual: "9.99 EUR", file: 0))
+        reconciler.addControl(
+            ControlResult(name: "batch 7 EUR: net = payout", ok: false, expected: "10.00 EUR", actual: "9.99 EUR", file: 0))
         reconciler.addControl(ControlResult(name: "balance", ok: true, expected: "1", actual: "1", file: 0))
         let result = reconciler.ledgerPhase().finish()
         #expect(result.breaks.map(\.breakClass) == [.controlMismatch])

@@ -13,10 +13,17 @@ import Testing
     }
 
     /// The bytes JSONSerialization wrote with `.sortedKeys` before the options were typed.
-    @Test(arguments: [
-        (nil, #"{"amount_tolerance_minor":7,"files":["inbox\/a.csv","b é.csv"],"lookahead_days":2,"lookback_days":5,"mask_pii":true,"max_rejects":10,"reference_column":null}"#),
-        ("charge_id", #"{"amount_tolerance_minor":7,"files":["inbox\/a.csv","b é.csv"],"lookahead_days":2,"lookback_days":5,"mask_pii":true,"max_rejects":10,"reference_column":"charge_id"}"#),
-    ] as [(String?, String)])
+    @Test(
+        arguments: [
+            (
+                nil,
+                #"{"amount_tolerance_minor":7,"files":["inbox\/a.csv","b é.csv"],"lookahead_days":2,"lookback_days":5,"mask_pii":true,"max_rejects":10,"reference_column":null}"#
+            ),
+            (
+                "charge_id",
+                #"{"amount_tolerance_minor":7,"files":["inbox\/a.csv","b é.csv"],"lookahead_days":2,"lookback_days":5,"mask_pii":true,"max_rejects":10,"reference_column":"charge_id"}"#
+            ),
+        ] as [(String?, String)])
     func theStoredTextIsUnchanged(_ column: String?, _ expected: String) {
         let stored = StoredRunOptions(Self.options(referenceColumn: column))
         #expect(stored.json == expected)
@@ -25,7 +32,8 @@ import Testing
 
     /// jsonb gives the keys back in its own order and spacing.
     @Test func aRowAsPostgresReturnsItReads() {
-        let row = #"{"files": ["x.csv"], "mask_pii": false, "max_rejects": 1000, "lookback_days": 3, "lookahead_days": 1, "reference_column": null, "amount_tolerance_minor": 250}"#
+        let row =
+            #"{"files": ["x.csv"], "mask_pii": false, "max_rejects": 1000, "lookback_days": 3, "lookahead_days": 1, "reference_column": null, "amount_tolerance_minor": 250}"#
         let stored = StoredRunOptions(json: row)
         #expect(stored.files == ["x.csv"])
         #expect(stored.amountToleranceMinor == 250)

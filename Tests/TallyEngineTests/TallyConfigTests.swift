@@ -65,52 +65,93 @@ import Testing
 
     /// Each bad value and the exact message `tally config check` prints for it.
     @Test(arguments: [
-        ("bogus: 1\nproviders: { a: { format: stripe } }",
-         "bogus: unknown key (expected one of database, results, timezone, reports_dir, state_dir, metrics_file, log_level, log_format, memory_limit, mask_pii, alerts, providers)"),
-        ("timezone: Mars/Olympus\nproviders: { a: { format: stripe } }",
-         "timezone: 'Mars/Olympus' is not an IANA time zone such as UTC or Europe/Berlin"),
-        ("log_level: loud\nproviders: { a: { format: stripe } }",
-         "log_level: 'loud' is not one of trace, debug, info, notice, warning, error, critical"),
+        (
+            "bogus: 1\nproviders: { a: { format: stripe } }",
+            "bogus: unknown key (expected one of database, results, timezone, reports_dir, state_dir, metrics_file, log_level, log_format, memory_limit, mask_pii, alerts, providers)"
+        ),
+        (
+            "timezone: Mars/Olympus\nproviders: { a: { format: stripe } }",
+            "timezone: 'Mars/Olympus' is not an IANA time zone such as UTC or Europe/Berlin"
+        ),
+        (
+            "log_level: loud\nproviders: { a: { format: stripe } }",
+            "log_level: 'loud' is not one of trace, debug, info, notice, warning, error, critical"
+        ),
         ("log_format: xml\nproviders: { a: { format: stripe } }", "log_format: 'xml' is not one of text, json"),
         ("reports_dir: [1]\nproviders: { a: { format: stripe } }", "reports_dir: expected a text value"),
-        ("database: { url: 'postgresql://u:secret@h/db' }\nproviders: { a: { format: stripe } }",
-         "database.url: holds a password; move it to database.password_env or database.password_file so that it never sits in the config"),
-        ("database: { url: 'host=h password=secret' }\nproviders: { a: { format: stripe } }",
-         "database.url: holds a password; move it to database.password_env or database.password_file so that it never sits in the config"),
-        ("database: { password_env: A, password_file: b }\nproviders: { a: { format: stripe } }",
-         "database: give password_env or password_file, not both"),
-        ("database: { host: h }\nproviders: { a: { format: stripe } }",
-         "database.host: unknown key (expected one of url, password_env, password_file)"),
-        ("results: postgres\nproviders: { a: { format: stripe } }",
-         "results: expected a mapping with url, password_env or password_file"),
+        (
+            "database: { url: 'postgresql://u:secret@h/db' }\nproviders: { a: { format: stripe } }",
+            "database.url: holds a password; move it to database.password_env or database.password_file so that it never sits in the config"
+        ),
+        (
+            "database: { url: 'host=h password=secret' }\nproviders: { a: { format: stripe } }",
+            "database.url: holds a password; move it to database.password_env or database.password_file so that it never sits in the config"
+        ),
+        (
+            "database: { password_env: A, password_file: b }\nproviders: { a: { format: stripe } }",
+            "database: give password_env or password_file, not both"
+        ),
+        (
+            "database: { host: h }\nproviders: { a: { format: stripe } }",
+            "database.host: unknown key (expected one of url, password_env, password_file)"
+        ),
+        (
+            "results: postgres\nproviders: { a: { format: stripe } }",
+            "results: expected a mapping with url, password_env or password_file"
+        ),
         ("timezone: UTC", "providers: missing; name at least one provider with its format"),
-        ("providers: []", "providers: expected a mapping of provider names to their settings, e.g. providers: { acmepay: { format: stripe } }"),
-        ("providers: { a: { file_pattern: 'x/{date}.csv' } }",
-         "providers.a.format: missing; one of stripe, adyen, paypal, camt053, camt054, csv"),
-        ("providers: { a: { format: mt940 } }",
-         "providers.a.format: 'mt940' is not one of stripe, adyen, paypal, camt053, camt054, csv"),
+        (
+            "providers: []",
+            "providers: expected a mapping of provider names to their settings, e.g. providers: { acmepay: { format: stripe } }"
+        ),
+        (
+            "providers: { a: { file_pattern: 'x/{date}.csv' } }",
+            "providers.a.format: missing; one of stripe, adyen, paypal, camt053, camt054, csv"
+        ),
+        (
+            "providers: { a: { format: mt940 } }",
+            "providers.a.format: 'mt940' is not one of stripe, adyen, paypal, camt053, camt054, csv"
+        ),
         ("providers: { 'a b': { format: stripe } }", "providers.a b: a provider name is letters, digits, '_', '-' or '.'"),
         ("providers: { a: { format: csv } }", "providers.a.mapping: format csv needs a mapping file (see samples/mappings/)"),
-        ("providers: { a: { format: stripe, colour: red } }",
-         "providers.a.colour: unknown key (expected one of format, mapping, file_pattern, timezone, lookback_days, lookahead_days, amount_tolerance, reference_column, max_rejects, fail_on, ledger_query, memory_limit, mask_pii)"),
-        ("providers: { a: { format: stripe, file_pattern: /in/x.csv } }",
-         "providers.a.file_pattern: '/in/x.csv' has no {date}, {yyyy}, {mm} or {dd}"),
-        ("providers: { a: { format: stripe, timezone: Nowhere } }",
-         "providers.a.timezone: 'Nowhere' is not an IANA time zone such as UTC or Europe/Berlin"),
+        (
+            "providers: { a: { format: stripe, colour: red } }",
+            "providers.a.colour: unknown key (expected one of format, mapping, file_pattern, timezone, lookback_days, lookahead_days, amount_tolerance, reference_column, max_rejects, fail_on, ledger_query, memory_limit, mask_pii)"
+        ),
+        (
+            "providers: { a: { format: stripe, file_pattern: /in/x.csv } }",
+            "providers.a.file_pattern: '/in/x.csv' has no {date}, {yyyy}, {mm} or {dd}"
+        ),
+        (
+            "providers: { a: { format: stripe, timezone: Nowhere } }",
+            "providers.a.timezone: 'Nowhere' is not an IANA time zone such as UTC or Europe/Berlin"
+        ),
         ("providers: { a: { format: stripe, lookback_days: 400 } }", "providers.a.lookback_days: 400 is out of range 0…366"),
         ("providers: { a: { format: stripe, lookahead_days: two } }", "providers.a.lookahead_days: expected a whole number"),
-        ("providers: { a: { format: stripe, amount_tolerance: -1 } }",
-         "providers.a.amount_tolerance: -1 is out of range 0…9223372036854775807"),
+        (
+            "providers: { a: { format: stripe, amount_tolerance: -1 } }",
+            "providers.a.amount_tolerance: -1 is out of range 0…9223372036854775807"
+        ),
         ("providers: { a: { format: stripe, max_rejects: 1.5 } }", "providers.a.max_rejects: expected a whole number"),
-        ("providers: { a: { format: stripe, fail_on: sometimes } }",
-         "providers.a.fail_on: 'sometimes' is not one of high, medium, info, never"),
+        (
+            "providers: { a: { format: stripe, fail_on: sometimes } }",
+            "providers.a.fail_on: 'sometimes' is not one of high, medium, info, never"
+        ),
         ("providers: { a: { format: stripe, reference_column: '' } }", "providers.a.reference_column: expected a text value"),
         ("mask_pii: perhaps\nproviders: { a: { format: stripe } }", "mask_pii: expected true or false, found 'perhaps'"),
-        ("memory_limit: lots\nproviders: { a: { format: stripe } }", "memory_limit: 'lots' is not a size such as 512MiB, 2GiB or 1000000"),
-        ("providers: { a: { format: stripe, memory_limit: 0 } }", "providers.a.memory_limit: '0' is not a size such as 512MiB, 2GiB or 1000000"),
+        (
+            "memory_limit: lots\nproviders: { a: { format: stripe } }",
+            "memory_limit: 'lots' is not a size such as 512MiB, 2GiB or 1000000"
+        ),
+        (
+            "providers: { a: { format: stripe, memory_limit: 0 } }",
+            "providers.a.memory_limit: '0' is not a size such as 512MiB, 2GiB or 1000000"
+        ),
         ("providers: { a: { format: stripe, mapping: m.yml } }", "providers.a.mapping: only format csv takes a mapping"),
-        ("providers: { a: { format: stripe, ledger_query: 'SELECT * FROM t WHERE p = $1' } }",
-         "providers.a.ledger_query: must use $1 (the provider), $2 and $3 (the window's start and end, half-open); missing $2, $3"),
+        (
+            "providers: { a: { format: stripe, ledger_query: 'SELECT * FROM t WHERE p = $1' } }",
+            "providers.a.ledger_query: must use $1 (the provider), $2 and $3 (the window's start and end, half-open); missing $2, $3"
+        ),
     ])
     func everyBadKeyIsNamed(_ yaml: String, _ message: String) {
         let found = problems(yaml)
@@ -171,7 +212,8 @@ import Testing
         let found = TallyConfig.check(path: file.path).map { $0.prefix { $0 != ":" } }
         #expect(
             found.sorted() == [
-                "colour", "database.password_env", "database.url", "log_level", "memory_limit", "providers.acmepay.amount_tolerance",
+                "colour", "database.password_env", "database.url", "log_level", "memory_limit",
+                "providers.acmepay.amount_tolerance",
                 "providers.acmepay.fail_on", "providers.acmepay.file_pattern", "providers.acmepay.format",
                 "providers.acmepay.lookback_days", "providers.acmepay.typo_key", "providers.bank.mapping",
                 "providers.bank.mask_pii", "results.password_file", "timezone",
@@ -186,7 +228,8 @@ import Testing
     }
 
     @Test func aMissingPasswordVariableIsNamed() throws {
-        let database = TallyConfig.Database(url: "postgresql://tally@db/x", passwordEnv: "TALLY_TEST_SURELY_UNSET_\(UInt32.random(in: 0...UInt32.max))")
+        let database = TallyConfig.Database(
+            url: "postgresql://tally@db/x", passwordEnv: "TALLY_TEST_SURELY_UNSET_\(UInt32.random(in: 0...UInt32.max))")
         #expect(throws: ConfigError.self) { try database.password(key: "database") }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("pw-\(UUID().uuidString)")
         try Data("s3cret\n".utf8).write(to: file)

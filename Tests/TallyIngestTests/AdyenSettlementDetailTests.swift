@@ -82,7 +82,8 @@ import Testing
         (
             "chargeback_reversal__settlement_detail_report_batch_1120.csv",
             SampleSummary(
-                transactions: ["charge USD 1 5.00", "chargeback USD 1 5.00"], nonTransactions: ["ChargebackReversed USD 1 net 4.89"],
+                transactions: ["charge USD 1 5.00", "chargeback USD 1 5.00"],
+                nonTransactions: ["ChargebackReversed USD 1 net 4.89"],
                 controls: ["FAILED adyen batch 1120 USD: net of the rows = MerchantPayout: expected 0.00 USD, actual -5.87 USD"])
         ),
         (
@@ -107,7 +108,8 @@ import Testing
             "settlement_detail_report_deposit_correction.csv",
             SampleSummary(
                 transactions: [], nonTransactions: ["DepositCorrection USD 2 net -200.00"],
-                controls: ["FAILED adyen batch 1191 USD: net of the rows = MerchantPayout: expected 0.00 USD, actual -200.00 USD"])
+                controls: ["FAILED adyen batch 1191 USD: net of the rows = MerchantPayout: expected 0.00 USD, actual -200.00 USD"]
+            )
         ),
         (
             "settlement_detail_report_chargeback_reversed.csv",
@@ -125,7 +127,8 @@ import Testing
 
     @Test(.enabled(if: ProviderSamples.available(AdyenSettlementDetailTests.folder)))
     func everySampleIsInTheTable() throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: ProviderSamples.root.appendingPathComponent(Self.folder).path)
+        let names = try FileManager.default.contentsOfDirectory(
+            atPath: ProviderSamples.root.appendingPathComponent(Self.folder).path)
         #expect(Set(names.filter { $0.hasSuffix(".csv") }) == Set(Self.conformance.map(\.0)))
     }
 
@@ -181,7 +184,9 @@ import Testing
         #expect(sink.transactions[3].originalReference == "D")
         #expect(sink.nonTransactions.map(\.category) == ["ChargebackReversed", "SomethingNew", "Fee", "MerchantPayout"])
         // a reversal in the net currency keeps gross and fee; rows without a gross use the net
-        #expect(sink.nonTransactions[0] == NonTransactionLine(category: "ChargebackReversed", currency: .usd, gross: 200, fee: 0, net: 200))
+        #expect(
+            sink.nonTransactions[0]
+                == NonTransactionLine(category: "ChargebackReversed", currency: .usd, gross: 200, fee: 0, net: 200))
         #expect(sink.nonTransactions[1] == NonTransactionLine(category: "SomethingNew", currency: .usd, gross: 5, net: 5))
         // .90 − .03 + 1 − 12.65 + 2 + .05 − .01 = −8.74, against a payout of 0
         #expect(sink.controls.map(\.actual) == ["-8.74 USD"])
@@ -230,7 +235,8 @@ import Testing
     }
 
     @Test func aTruncatedFileReportsInsteadOfFailing() throws {
-        let full = Self.header + Self.row(psp: "A", grossCredit: "10", netCredit: "9.50")
+        let full =
+            Self.header + Self.row(psp: "A", grossCredit: "10", netCredit: "9.50")
             + Self.row(psp: "", type: "MerchantPayout", grossCurrency: "", netDebit: "9.50")
         let cut = String(full.dropLast(12))
         let sink = try read(text: cut)

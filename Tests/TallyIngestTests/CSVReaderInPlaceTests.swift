@@ -98,8 +98,9 @@ import Testing
         var reader = CSVReader(bytes: Array(text.utf8))
         let rows = try collect(&reader)
         #expect(rows.map(\.line) == [1, 2, 4, 5])
-        #expect(rows.map { $0.fields.map { String(decoding: $0, as: UTF8.self) } } == [
-            ["id", "amount"], ["txn_1", "12.50"], ["txn_2", "1,5"], ["last", "9"],
-        ])
+        #expect(
+            rows.map { $0.fields.map { String(decoding: $0, as: UTF8.self) } } == [
+                ["id", "amount"], ["txn_1", "12.50"], ["txn_2", "1,5"], ["last", "9"],
+            ])
     }
 }

@@ -31,23 +31,27 @@ import Testing
     @Test func plainFieldsAndLineEnds() throws {
         for end in ["\n", "\r\n", "\r"] {
             let parsed = try rows("a,b,c\(end)1,2,3\(end)")
-            #expect(parsed == [Row(line: 1, fields: ["a", "b", "c"]), Row(line: 2, fields: ["1", "2", "3"])], "\(end.debugDescription)")
+            #expect(
+                parsed == [Row(line: 1, fields: ["a", "b", "c"]), Row(line: 2, fields: ["1", "2", "3"])],
+                "\(end.debugDescription)")
         }
     }
 
     @Test func missingFinalNewlineAndEmptyFields() throws {
-        #expect(try rows("a,b,\n,,\n x , y") == [
-            Row(line: 1, fields: ["a", "b", ""]), Row(line: 2, fields: ["", "", ""]), Row(line: 3, fields: [" x ", " y"]),
-        ])
+        #expect(
+            try rows("a,b,\n,,\n x , y") == [
+                Row(line: 1, fields: ["a", "b", ""]), Row(line: 2, fields: ["", "", ""]), Row(line: 3, fields: [" x ", " y"]),
+            ])
     }
 
     @Test func quotedFieldsWithDelimitersQuotesAndLineBreaks() throws {
         let parsed = try rows("\"a,1\",\"say \"\"hi\"\"\",\"two\r\nlines\"\r\nnext,\"x\ny\",z\r\nlast,\"\"\r\n")
-        #expect(parsed == [
-            Row(line: 1, fields: ["a,1", "say \"hi\"", "two\r\nlines"]),
-            Row(line: 3, fields: ["next", "x\ny", "z"]),
-            Row(line: 5, fields: ["last", ""]),
-        ])
+        #expect(
+            parsed == [
+                Row(line: 1, fields: ["a,1", "say \"hi\"", "two\r\nlines"]),
+                Row(line: 3, fields: ["next", "x\ny", "z"]),
+                Row(line: 5, fields: ["last", ""]),
+            ])
     }
 
     @Test func aByteOrderMarkIsSkipped() throws {
@@ -122,7 +126,8 @@ import Testing
         var parsed: [Row] = []
         try reader.forEachRecord { record in
             parsed.append(
-                Row(line: record.line, fields: (0..<record.count).map { String(decoding: record[$0], as: UTF8.self) },
+                Row(
+                    line: record.line, fields: (0..<record.count).map { String(decoding: record[$0], as: UTF8.self) },
                     problem: record.problem))
         }
         #expect(parsed.map(\.line) == [1, 2, 4])

@@ -14,8 +14,14 @@ import Testing
 
     /// (file, transactions "kind CCY count sum", listed lines "category CCY count gross_minor", rejects, controls in order)
     static let expectations: [(String, String, String, Int, String)] = [
-        ("camt053/FI_camt_053_sample.xml.xml", "charge EUR 3 17575.00; refund EUR 5 4430.05", "batch booking without transaction details EUR 5 49988", 0, "ok,ok,ok"),
-        ("camt053/camt.053_P_CH2909000000250094239_1110092698_0_2020112503071366.xml", "charge CHF 5 4811.42", "", 0, "ok,FAILED"),
+        (
+            "camt053/FI_camt_053_sample.xml.xml", "charge EUR 3 17575.00; refund EUR 5 4430.05",
+            "batch booking without transaction details EUR 5 49988", 0, "ok,ok,ok"
+        ),
+        (
+            "camt053/camt.053_P_CH2909000000250094239_1110092698_0_2020112503071366.xml", "charge CHF 5 4811.42", "", 0,
+            "ok,FAILED"
+        ),
         ("camt053/camt053.v2.all-balance-types.xml", "charge EUR 1 8.85", "", 0, "FAILED"),
         ("camt053/camt053.v2.five.decimals.xml", "charge EUR 1 8.85", "", 0, "FAILED"),
         ("camt053/camt053.v2.multi.statement.xml", "charge EUR 1 8.85; refund EUR 1 7.00", "", 0, "ok,ok"),
@@ -27,14 +33,32 @@ import Testing
         ("camt053/test-camt053", "charge EUR 1 1405.31; refund EUR 1 754.25", "reversal (RvslInd) EUR 1 -66405", 0, "FAILED,ok"),
         ("camt053/test-camt053-txdtls", "charge CHF 2 3483.00", "", 0, "ok,ok"),
         ("camt053/valid_example.xml", "charge EUR 1 1.00; refund EUR 4 11.00", "", 0, "ok,ok"),
-        ("camt053/valid_example_v4.xml", "charge CHF 24 1810.56; refund CHF 6 1251.42", "reversal (RvslInd) CHF 2 -2153", 0, "ok,ok"),
+        (
+            "camt053/valid_example_v4.xml", "charge CHF 24 1810.56; refund CHF 6 1251.42", "reversal (RvslInd) CHF 2 -2153", 0,
+            "ok,ok"
+        ),
         ("camt053/valid_example_v8.xml", "charge CHF 2 563.25; refund EUR 1 20.97", "", 0, "FAILED,ok"),
-        ("camt053/valid_example_with_batch.xml", "charge EUR 2 7688.00", "batch booking without transaction details EUR 1 -475374", 0, "FAILED,FAILED"),
+        (
+            "camt053/valid_example_with_batch.xml", "charge EUR 2 7688.00",
+            "batch booking without transaction details EUR 1 -475374", 0, "FAILED,FAILED"
+        ),
         ("camt053/valid_example_with_datetime.xml", "charge USD 1 195.86", "", 0, "FAILED"),
-        ("camt054/200519_camt.054-Debit_P_CH2909000000250094239_1110092692_0_2019042401501580.xml", "refund CHF 1 913.00", "", 0, "ok"),
-        ("camt054/200519_camt054-ESR-ASR_P_CH2909000000250094239_1110092704_0_2019042500372179.xml", "charge CHF 5 1537.00; refund CHF 1 147.00", "", 0, "ok"),
-        ("camt054/200519_camt054-returns_p_ch2909000000250094239_1109800798_0_2019052023472022.xml", "charge CHF 1 400.00", "", 0, "ok"),
-        ("camt054/FI_camt_054_sample.xml.xml", "charge EUR 6 5500.00; refund EUR 5 5230.05", "reversal (RvslInd) EUR 1 10000", 0, "FAILED,ok"),
+        (
+            "camt054/200519_camt.054-Debit_P_CH2909000000250094239_1110092692_0_2019042401501580.xml", "refund CHF 1 913.00", "",
+            0, "ok"
+        ),
+        (
+            "camt054/200519_camt054-ESR-ASR_P_CH2909000000250094239_1110092704_0_2019042500372179.xml",
+            "charge CHF 5 1537.00; refund CHF 1 147.00", "", 0, "ok"
+        ),
+        (
+            "camt054/200519_camt054-returns_p_ch2909000000250094239_1109800798_0_2019052023472022.xml", "charge CHF 1 400.00", "",
+            0, "ok"
+        ),
+        (
+            "camt054/FI_camt_054_sample.xml.xml", "charge EUR 6 5500.00; refund EUR 5 5230.05", "reversal (RvslInd) EUR 1 10000",
+            0, "FAILED,ok"
+        ),
         ("camt054/camt054.v2.xml", "", "", 3, ""),
         ("camt054/camt054.v4.xml", "charge CHF 3 9.50", "", 0, "FAILED"),
         ("camt054/camt054.v8-with-UETR.xml", "refund SEK 1 200000.00", "", 0, ""),
@@ -69,7 +93,9 @@ import Testing
 
     @Test(.enabled(if: present)) func thePostFinanceStatementBalancesOnlyByValueDate() throws {
         var sink = CollectingSink()
-        let path = Self.samples.appendingPathComponent("camt053/camt.053_P_CH2909000000250094239_1110092698_0_2020112503071366.xml").path
+        let path = Self.samples.appendingPathComponent(
+            "camt053/camt.053_P_CH2909000000250094239_1110092698_0_2020112503071366.xml"
+        ).path
         try CamtReader(message: .statement).read(SettlementFile(path: path, index: 0), into: &sink, progress: { _ in })
         #expect(sink.controls[0].actual.contains("counting entries valued on or before 2020-11-24"))
         // its second entry is booked DBIT but itemised CRDT: the batch control says so

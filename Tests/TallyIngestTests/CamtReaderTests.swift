@@ -67,7 +67,8 @@ import Testing
         let entries = Self.entry(
             "30.00", reference: "BANK1",
             details: "<Btch><NbOfTxs>2</NbOfTxs><TtlAmt Ccy=\"EUR\">30.00</TtlAmt></Btch>"
-                + Self.detail("pi_1", amount: "10.00", direction: "CRDT") + Self.detail("pi_2", amount: "20.00", direction: "CRDT"))
+                + Self.detail("pi_1", amount: "10.00", direction: "CRDT")
+                + Self.detail("pi_2", amount: "20.00", direction: "CRDT"))
         let sink = try Self.read(
             Self.statement(
                 version: "04", balances: Self.balance("OPBD", "100.00") + Self.balance("CLBD", "130.00"), entries: entries))
@@ -146,7 +147,8 @@ import Testing
     @Test func aBatchWhoseDetailsDoNotAddUpFailsItsControl() throws {
         let entries = Self.entry(
             "30.00", reference: "BANK1",
-            details: "<Btch><NbOfTxs>3</NbOfTxs></Btch>" + Self.detail("pi_1", amount: "10.00") + Self.detail("pi_2", amount: "19.00"))
+            details: "<Btch><NbOfTxs>3</NbOfTxs></Btch>" + Self.detail("pi_1", amount: "10.00")
+                + Self.detail("pi_2", amount: "19.00"))
         let sink = try Self.read(Self.statement(balances: "", entries: entries))
         let control = try #require(sink.controls.first)
         #expect(!control.ok)

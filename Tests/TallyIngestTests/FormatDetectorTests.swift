@@ -5,7 +5,9 @@ import Testing
 
 /// `tally inspect` without `--format`: every provider sample is recognised from its first bytes.
 @Suite struct FormatDetectorTests {
-    static let folders: [(String, SettlementFormat)] = [("stripe", .stripe), ("adyen-settlement-detail", .adyen), ("paypal-stl", .paypal)]
+    static let folders: [(String, SettlementFormat)] = [
+        ("stripe", .stripe), ("adyen-settlement-detail", .adyen), ("paypal-stl", .paypal),
+    ]
 
     @Test(.enabled(if: ProviderSamples.available("paypal-stl")), arguments: folders)
     func recognisesEverySample(_ folder: String, _ format: SettlementFormat) throws {
@@ -18,17 +20,18 @@ import Testing
         }
     }
 
-    @Test(arguments: [
-        ("RH,2026/01/07 02:00:00 -0800,A,ACCT,009\n", SettlementFormat.paypal),
-        ("\u{FEFF}SH,2026/01/06 00:00:00 -0800,2026/01/06 23:59:59 -0800,ACCT\n", .paypal),
-        ("\"SH\",\"2026/01/06 00:00:00 -0800\"\n", .paypal),
-        ("\u{FEFF}\"RH\",2025/12/24 02:21:10 -0800,\"A\"\n\"FH\",01\n", .paypal),
-        ("CH,Transaction ID,Transaction Event Code\n", .paypal),
-        ("CH,something else\n", nil),
-        ("Company Account,Merchant Account,Psp Reference,Type\n", .adyen),
-        ("balance_transaction_id,currency,gross,reporting_category\n", .stripe),
-        ("SHIPPING,NAME\n", nil),
-    ] as [(String, SettlementFormat?)])
+    @Test(
+        arguments: [
+            ("RH,2026/01/07 02:00:00 -0800,A,ACCT,009\n", SettlementFormat.paypal),
+            ("\u{FEFF}SH,2026/01/06 00:00:00 -0800,2026/01/06 23:59:59 -0800,ACCT\n", .paypal),
+            ("\"SH\",\"2026/01/06 00:00:00 -0800\"\n", .paypal),
+            ("\u{FEFF}\"RH\",2025/12/24 02:21:10 -0800,\"A\"\n\"FH\",01\n", .paypal),
+            ("CH,Transaction ID,Transaction Event Code\n", .paypal),
+            ("CH,something else\n", nil),
+            ("Company Account,Merchant Account,Psp Reference,Type\n", .adyen),
+            ("balance_transaction_id,currency,gross,reporting_category\n", .stripe),
+            ("SHIPPING,NAME\n", nil),
+        ] as [(String, SettlementFormat?)])
     func recognisesFirstLines(_ text: String, _ format: SettlementFormat?) {
         #expect(FormatDetector.detect(prefix: Array(text.utf8)) == format)
     }

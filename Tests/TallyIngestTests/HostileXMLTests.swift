@@ -29,7 +29,8 @@ import Testing
         let secret = FileManager.default.temporaryDirectory.appendingPathComponent("tally-secret-\(UUID().uuidString).txt")
         try Data("TOP-SECRET".utf8).write(to: secret)
         defer { try? FileManager.default.removeItem(at: secret) }
-        let xml = Self.head + "<!DOCTYPE Document [<!ENTITY xxe SYSTEM \"file://\(secret.path)\">]>\n" + Self.open
+        let xml =
+            Self.head + "<!DOCTYPE Document [<!ENTITY xxe SYSTEM \"file://\(secret.path)\">]>\n" + Self.open
             + "<Ntry><Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><AcctSvcrRef>&xxe;</AcctSvcrRef></Ntry>" + Self.close
         let error = try #require(self.error(Array(xml.utf8)))
         #expect(error.code == .hostileXML)
@@ -89,7 +90,9 @@ import Testing
     }
 
     @Test func aTruncatedFileIsAnErrorNotHalfAStatement() throws {
-        let xml = Self.head + Self.open + "<Ntry><Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><AcctSvcrRef>A</AcctSvcrRef></Ntry><Ntry><Amt Ccy=\"EU"
+        let xml =
+            Self.head + Self.open
+            + "<Ntry><Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><AcctSvcrRef>A</AcctSvcrRef></Ntry><Ntry><Amt Ccy=\"EU"
         let error = try #require(self.error(Array(xml.utf8)))
         #expect(error.code == .malformed)
         #expect(error.message.contains("looks truncated"), "\(error.message)")
@@ -114,7 +117,8 @@ import Testing
     }
 
     @Test func aHostileReferenceIsKeptAsText() throws {
-        let xml = Self.head + Self.open
+        let xml =
+            Self.head + Self.open
             + "<Ntry><Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><AcctSvcrRef>&lt;img src=x onerror=alert(1)&gt;</AcctSvcrRef></Ntry>"
             + Self.close
         let sink = try CamtReaderTests.read(bytes: Array(xml.utf8))

@@ -19,11 +19,19 @@ import Testing
     @Test(.enabled(if: SharedSamples.enabled("checkoutcom"))) func checkoutComSettlementBreakdown() throws {
         let mapping = try CSVMapping.load(path: Self.samples.appendingPathComponent("checkoutcom.yml").path)
         let sink = try read(
-            Self.shared.appendingPathComponent("checkoutcom/settlement-breakdown_ent_testcheckoutfixture_20260702_00000003k599_1.csv").path,
+            Self.shared.appendingPathComponent(
+                "checkoutcom/settlement-breakdown_ent_testcheckoutfixture_20260702_00000003k599_1.csv"
+            ).path,
             mapping: mapping)
-        #expect(sink.transactions.map(\.reference) == ["pay_test_charge_001", "pay_test_charge_002", "pay_test_charge_003", "pay_test_fee_001"])
+        #expect(
+            sink.transactions.map(\.reference) == [
+                "pay_test_charge_001", "pay_test_charge_002", "pay_test_charge_003", "pay_test_fee_001",
+            ])
         #expect(sink.transactions.map(\.amount.minor).reduce(0, +) == 8_500)
-        #expect(Set(sink.nonTransactions.map(\.category)) == ["Account Updater", "Merchant Payout", "Network Token Provisioning", "Network Token Update", "Void"])
+        #expect(
+            Set(sink.nonTransactions.map(\.category)) == [
+                "Account Updater", "Merchant Payout", "Network Token Provisioning", "Network Token Update", "Void",
+            ])
         #expect(sink.rejects.isEmpty)
     }
 
@@ -38,17 +46,35 @@ import Testing
     }
 
     @Test(arguments: [
-        ("reference: r\nkind: {column: T, values: {A: charge}}\namount: {column: G}\ncurrency: {column: C}\nextra: 1\n", "extra: unknown key"),
+        (
+            "reference: r\nkind: {column: T, values: {A: charge}}\namount: {column: G}\ncurrency: {column: C}\nextra: 1\n",
+            "extra: unknown key"
+        ),
         ("kind: {column: T, values: {A: charge}}\namount: {column: G}\ncurrency: {column: C}\n", "reference: required"),
-        ("reference: r\nkind: {column: T, values: {A: charges}}\namount: {column: G}\ncurrency: {column: C}\n", "kind.values.A: expected charge"),
+        (
+            "reference: r\nkind: {column: T, values: {A: charges}}\namount: {column: G}\ncurrency: {column: C}\n",
+            "kind.values.A: expected charge"
+        ),
         ("reference: r\nkind: {column: T}\namount: {column: G}\ncurrency: {column: C}\n", "kind.values: required"),
-        ("reference: r\nkind: charge\namount: {debit: D}\ncurrency: {column: C}\n", "amount: expected either column, or both debit and credit"),
-        ("reference: r\nkind: charge\namount: {column: G, minor_units: maybe}\ncurrency: {column: C}\n", "amount.minor_units: expected true or false"),
+        (
+            "reference: r\nkind: charge\namount: {debit: D}\ncurrency: {column: C}\n",
+            "amount: expected either column, or both debit and credit"
+        ),
+        (
+            "reference: r\nkind: charge\namount: {column: G, minor_units: maybe}\ncurrency: {column: C}\n",
+            "amount.minor_units: expected true or false"
+        ),
         ("reference: r\nkind: charge\namount: G\ncurrency: {constant: EURO}\n", "currency.constant: expected an ISO 4217 code"),
         ("reference: r\nkind: charge\namount: G\ncurrency: C\ndelimiter: ';;'\n", "delimiter: expected one character"),
-        ("reference: r\nkind: charge\namount: G\ncurrency: C\ndecimal_separator: ';'\n", "decimal_separator: expected '.' or ','"),
+        (
+            "reference: r\nkind: charge\namount: G\ncurrency: C\ndecimal_separator: ';'\n",
+            "decimal_separator: expected '.' or ','"
+        ),
         ("reference: r\nkind: charge\namount: G\ncurrency: C\nskip_rows: -1\n", "skip_rows: expected a whole number"),
-        ("reference: r\nkind: charge\namount: G\ncurrency: C\ntimestamp: {column: T, format: yyyy-MM}\n", "timestamp.format: the format needs yyyy, MM and dd"),
+        (
+            "reference: r\nkind: charge\namount: G\ncurrency: C\ntimestamp: {column: T, format: yyyy-MM}\n",
+            "timestamp.format: the format needs yyyy, MM and dd"
+        ),
         ("- just\n- a list\n", "expected a mapping of keys at the top level"),
     ])
     func mappingProblemsNameTheirKey(_ yaml: String, _ message: String) {
@@ -58,7 +84,8 @@ import Testing
 
     @Test func everyProblemIsReportedAtOnce() {
         let error = #expect(throws: MappingError.self) {
-            try CSVMapping.parse("reference: r\nkind: {column: T, values: {A: x}}\namount: {debit: D}\ncurrency: {constant: XX}\n")
+            try CSVMapping.parse(
+                "reference: r\nkind: {column: T, values: {A: x}}\namount: {debit: D}\ncurrency: {constant: XX}\n")
         }
         #expect(error?.problems.count == 3)
     }

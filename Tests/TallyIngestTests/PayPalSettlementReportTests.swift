@@ -22,7 +22,10 @@ import Testing
 
     func read(text: String) throws -> CollectingSink { try read(bytes: Array(text.utf8)) }
 
-    static func totals(_ scope: String, _ code: String, _ kind: String, _ against: String, _ expected: String, _ actual: String? = nil, ok: Bool = true) -> String {
+    static func totals(
+        _ scope: String, _ code: String, _ kind: String, _ against: String, _ expected: String, _ actual: String? = nil,
+        ok: Bool = true
+    ) -> String {
         "\(ok ? "ok" : "FAILED") \(scope) \(code): \(kind) = \(against): expected \(expected) \(code), actual \(actual ?? expected) \(code)"
     }
 
@@ -34,7 +37,8 @@ import Testing
         "\(expected == actual ? "ok" : "FAILED") \(name): expected \(expected), actual \(actual)"
     }
 
-    static let truncated = "FAILED paypal file: ends with its footer (RF or FF): expected an RF or FF record, actual none; the file looks truncated"
+    static let truncated =
+        "FAILED paypal file: ends with its footer (RF or FF): expected an RF or FF record, actual none; the file looks truncated"
 
     static let conformance: [(String, SampleSummary)] = [
         (
@@ -45,9 +49,11 @@ import Testing
                 transactions: ["charge BRL 1 17.00", "charge HKD 1 104.00", "charge USD 1 15.60"],
                 nonTransactions: ["T0200 currency conversion BRL 1 net -13.56", "T0200 currency conversion USD 1 net 2.41"],
                 controls: [
-                    totals("paypal section 1", "USD", "SF", "SB totals", "gross CR 18.01, gross DR 0.00, fee CR 0.00, fee DR 0.52"),
+                    totals(
+                        "paypal section 1", "USD", "SF", "SB totals", "gross CR 18.01, gross DR 0.00, fee CR 0.00, fee DR 0.52"),
                     balance("paypal section 1", "USD", "SF", "10017.49", "10017.49"),
-                    totals("paypal section 1", "HKD", "SF", "SB totals", "gross CR 104.00, gross DR 0.00, fee CR 0.00, fee DR 5.56"),
+                    totals(
+                        "paypal section 1", "HKD", "SF", "SB totals", "gross CR 104.00, gross DR 0.00, fee CR 0.00, fee DR 5.56"),
                     balance("paypal section 1", "HKD", "SF", "431.33", "10098.44"),
                     count("paypal section 1: SC = SB records", 5, 5),
                     totals("paypal report", "USD", "RF", "Σ SF", "gross CR 18.01, gross DR 0.00, fee CR 0.00, fee DR 0.52"),
@@ -107,7 +113,8 @@ import Testing
                     "T1111 dispute hold released EUR 1 net 0.59",
                 ],
                 controls: [
-                    totals("paypal section 1", "EUR", "SF", "SB totals", "gross CR 11.59, gross DR 3.19, fee CR 0.00, fee DR 0.82"),
+                    totals(
+                        "paypal section 1", "EUR", "SF", "SB totals", "gross CR 11.59, gross DR 3.19, fee CR 0.00, fee DR 0.82"),
                     balance("paypal section 1", "EUR", "SF", "209.22", "107.58"),
                     totals("paypal report", "EUR", "RF", "Σ SF", "gross CR 11.59, gross DR 3.19, fee CR 0.00, fee DR 0.82"),
                     balance("paypal report", "EUR", "RF", "209.22", "107.58"),
@@ -134,7 +141,8 @@ import Testing
             SampleSummary(
                 transactions: ["charge USD 1 520.00"], nonTransactions: ["T0000 payment sent USD 1 net -154.99"],
                 controls: [
-                    totals("paypal report", "USD", "RF", "SB totals", "gross CR 520.00, gross DR 150.00, fee CR 0.00, fee DR 7.00"),
+                    totals(
+                        "paypal report", "USD", "RF", "SB totals", "gross CR 520.00, gross DR 150.00, fee CR 0.00, fee DR 7.00"),
                     balance("paypal report", "USD", "RF", "369.47", "368.47"),
                 ])
         ),
@@ -146,7 +154,8 @@ import Testing
                 controls: [
                     totals("paypal report", "USD", "RF", "SB totals", "gross CR 120.00, gross DR 0.00, fee CR 0.00, fee DR 0.00"),
                     balance("paypal report", "USD", "RF", "844338.80", "70159.51"),
-                    totals("paypal report", "AUD", "RF", "SB totals", "gross CR 200.00, gross DR 100.00, fee CR 0.00, fee DR 0.00"),
+                    totals(
+                        "paypal report", "AUD", "RF", "SB totals", "gross CR 200.00, gross DR 100.00, fee CR 0.00, fee DR 0.00"),
                     balance("paypal report", "AUD", "RF", "2164.08", "159451.68"),
                 ])
         ),
@@ -160,7 +169,8 @@ import Testing
 
     @Test(.enabled(if: ProviderSamples.available(PayPalSettlementReportTests.folder)))
     func everySampleIsInTheTable() throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: ProviderSamples.root.appendingPathComponent(Self.folder).path)
+        let names = try FileManager.default.contentsOfDirectory(
+            atPath: ProviderSamples.root.appendingPathComponent(Self.folder).path)
         #expect(Set(names.filter { $0.lowercased().hasSuffix(".csv") }) == Set(Self.conformance.map(\.0)))
     }
 
@@ -182,8 +192,11 @@ import Testing
         _ id: String, _ code: String, _ direction: String, _ gross: String, _ currency: String, fee: String = "",
         feeDirection: String = "", reference: String = "", date: String = "2026/01/06 03:12:28 -0800"
     ) -> String {
-        ["SB", id, "", reference, "TXN", code, date, date, direction, gross, currency, feeDirection, fee, fee.isEmpty ? "" : currency]
-            .joined(separator: ",") + "\n"
+        [
+            "SB", id, "", reference, "TXN", code, date, date, direction, gross, currency, feeDirection, fee,
+            fee.isEmpty ? "" : currency,
+        ]
+        .joined(separator: ",") + "\n"
     }
 
     @Test func eventCodesDecideTheKind() throws {
@@ -214,7 +227,8 @@ import Testing
         #expect(reasons[1].contains("'XX' is neither CR nor DR"))
         #expect(reasons[2].contains("'-1' is not an unsigned integer"))
         #expect(reasons[3].contains("YYYY/MM/DD HH:MM:SS ±hhmm"))
-        #expect(sink.controls.map(\.name) == ["paypal section 1: SC = SB records", "paypal file: ends with its footer (RF or FF)"])
+        #expect(
+            sink.controls.map(\.name) == ["paypal section 1: SC = SB records", "paypal file: ends with its footer (RF or FF)"])
         #expect(sink.controls.map(\.ok) == [true, false])
     }
 
@@ -225,7 +239,8 @@ import Testing
                 + Self.sb("kwd", "T0006", "CR", "1234", "KWD")  // 12.34 KWD = 12.340
                 + Self.sb("eur", "T0006", "CR", "1", "EUR")
                 + Self.sb("yen-fraction", "T0006", "CR", "15050", "JPY")  // ¥150.50 cannot be a JPY amount
-                + "SF,JPY,15050,0,0,0,CR,0,CR,15050\nSF,KWD,1234,0,0,0,CR,0,CR,1234\nSF,EUR,1,0,0,0,CR,0,CR,1\nSC,4\nRC,4\nFF,4\n")
+                + "SF,JPY,15050,0,0,0,CR,0,CR,15050\nSF,KWD,1234,0,0,0,CR,0,CR,1234\nSF,EUR,1,0,0,0,CR,0,CR,1\nSC,4\nRC,4\nFF,4\n"
+        )
         #expect(
             sink.transactions.map(\.amount) == [
                 Money(minor: 150, currency: .jpy), Money(minor: 12_340, currency: .kwd), Money(minor: 1, currency: .eur),
@@ -233,7 +248,9 @@ import Testing
         #expect(sink.rejects.map(\.reason) == ["150.50 JPY has a fraction that JPY (exponent 0) cannot hold"])
         // the rejected record is counted as a record but its money was not read
         #expect(sink.controls.filter { !$0.ok }.map(\.name) == ["paypal section 1 JPY: SF = SB totals"])
-        #expect(sink.controls.first { $0.name == "paypal section 1 JPY: SF = SB totals" }?.actual.hasPrefix("gross CR 150.00,") == true)
+        #expect(
+            sink.controls.first { $0.name == "paypal section 1 JPY: SF = SB totals" }?.actual.hasPrefix("gross CR 150.00,")
+                == true)
     }
 
     @Test func footersMayOmitACurrencyThatNetsToZeroOnly() throws {
@@ -258,14 +275,21 @@ import Testing
 
     @Test func headerNamesAreMatchedAfterWhitespaceNormalisation() throws {
         let sink = try read(
-            text: "\"SH\",\"x\"\n\"CH\",\"Transaction ID\",\"Transaction Event Code\",\"Transaction  Debit or Credit\",\" Gross Transaction Amount\",\"gross transaction currency\",\"\",\"\"\n"
+            text:
+                "\"SH\",\"x\"\n\"CH\",\"Transaction ID\",\"Transaction Event Code\",\"Transaction  Debit or Credit\",\" Gross Transaction Amount\",\"gross transaction currency\",\"\",\"\"\n"
                 + "\"SB\",\"a\",\"T0006\",\"CR\",100,\"USD\",,\n\"SB\",\"b\",\"T0006\",\"CR\",100,\"USD\",,\"x\"\n\"SB\",\"c\"\n")
         #expect(sink.transactions.map(\.reference) == ["a"])
-        #expect(sink.rejects.map(\.reason) == ["field 8 is beyond the CH row's 6 columns and not empty", "expected 6 fields as in the CH row, found 2"])
+        #expect(
+            sink.rejects.map(\.reason) == [
+                "field 8 is beyond the CH row's 6 columns and not empty", "expected 6 fields as in the CH row, found 2",
+            ])
     }
 
     @Test func recordsOutOfPlace() throws {
-        let sink = try read(text: "SB,a,T0006,CR,1,USD\nXX,1\n" + "CH,Transaction ID,Transaction Event Code,Transaction Debit or Credit,Gross Transaction Amount,Gross Transaction Currency\nSF,USD,abc,0,0,0\nFF,many\n")
+        let sink = try read(
+            text: "SB,a,T0006,CR,1,USD\nXX,1\n"
+                + "CH,Transaction ID,Transaction Event Code,Transaction Debit or Credit,Gross Transaction Amount,Gross Transaction Currency\nSF,USD,abc,0,0,0\nFF,many\n"
+        )
         #expect(
             sink.rejects.map(\.reason) == [
                 "an SB record before any CH record names its columns",
@@ -300,8 +324,10 @@ import Testing
         #expect(!sink.controls.contains { $0.name.contains("RC") || $0.name.hasSuffix("RF = Σ SF") })
     }
 
-    static let utf8Report = "RH,2026/01/07 02:00:00 -0800,A,ACCT,009\nSH,x\n" + columns
-        + sb("ü-1", "T0006", "CR", "1000", "EUR", fee: "30", feeDirection: "DR") + "SF,EUR,1000,0,0,30,CR,0,CR,970\nSC,1\nRF,EUR,1000,0,0,30,CR,0,CR,970\nRC,1\nFF,1\n"
+    static let utf8Report =
+        "RH,2026/01/07 02:00:00 -0800,A,ACCT,009\nSH,x\n" + columns
+        + sb("ü-1", "T0006", "CR", "1000", "EUR", fee: "30", feeDirection: "DR")
+        + "SF,EUR,1000,0,0,30,CR,0,CR,970\nSC,1\nRF,EUR,1000,0,0,30,CR,0,CR,970\nRC,1\nFF,1\n"
 
     @Test(arguments: [true, false])
     func utf16IsConverted(_ littleEndian: Bool) throws {

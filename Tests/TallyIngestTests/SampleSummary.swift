@@ -17,16 +17,20 @@ struct SampleSummary: Equatable, CustomStringConvertible {
             let previous = totals[key] ?? (0, 0, transaction.amount.currency)
             totals[key] = (previous.count + 1, previous.minor + transaction.amount.minor, previous.currency)
         }
-        transactions = totals.map { "\($0.key) \($0.value.count) \(Money(minor: $0.value.minor, currency: $0.value.currency).decimalString)" }
-            .sorted()
+        transactions = totals.map {
+            "\($0.key) \($0.value.count) \(Money(minor: $0.value.minor, currency: $0.value.currency).decimalString)"
+        }
+        .sorted()
         var lines: [String: (count: Int, net: Int64, currency: Currency)] = [:]
         for line in sink.nonTransactions {
             let key = "\(line.category) \(line.currency.code)"
             let previous = lines[key] ?? (0, 0, line.currency)
             lines[key] = (previous.count + 1, previous.net + line.net, line.currency)
         }
-        nonTransactions = lines.map { "\($0.key) \($0.value.count) net \(Money(minor: $0.value.net, currency: $0.value.currency).decimalString)" }
-            .sorted()
+        nonTransactions = lines.map {
+            "\($0.key) \($0.value.count) net \(Money(minor: $0.value.net, currency: $0.value.currency).decimalString)"
+        }
+        .sorted()
         controls = sink.controls.map { "\($0.ok ? "ok" : "FAILED") \($0.name): expected \($0.expected), actual \($0.actual)" }
         rejects = sink.rejects.count
     }

@@ -32,7 +32,8 @@ import Testing
         #expect(control.lines.map(\.line) == [2, 3, 4, 5, 7, 8, 9, 10, 12, 13])
         #expect(control.lines.first == ControlLine(line: 2, expected: "net 9.70 EUR", actual: "net 9.69 EUR"))
         // a file whose every line holds names none
-        let clean = try read("balance_transaction_id,currency,gross,fee,net,reporting_category,source_id\ntxn_1,jpy,1000,30,970,charge,ch_1\n")
+        let clean = try read(
+            "balance_transaction_id,currency,gross,fee,net,reporting_category,source_id\ntxn_1,jpy,1000,30,970,charge,ch_1\n")
         #expect(clean.controls.first?.ok == true)
         #expect(clean.controls.first?.lines.isEmpty == true)
     }

@@ -107,7 +107,8 @@ import Testing
                 }
                 #expect(try receiver.deliveries().isEmpty)
                 let pending = try cli.tally(["alerts", "list", "--pending", "--database-url", FreshDatabase.url])
-                #expect(pending.status == 0 && pending.stdout.contains("pending  ops  tally.run.alert  acmepay"), "\(pending.output)")
+                #expect(
+                    pending.status == 0 && pending.stdout.contains("pending  ops  tally.run.alert  acmepay"), "\(pending.output)")
                 let runs = try db.query("SELECT count(*) FROM tally.runs WHERE state = 'succeeded'")
                 #expect(runs.first?.first == "1")
                 let deliver = try cli.tally(

@@ -97,7 +97,9 @@ import Testing
             let body = try #require(JSONSerialization.jsonObject(with: Data(signed[0].body.utf8)) as? [String: Any])
             let data = try #require(body["data"] as? [String: Any])
             #expect((data["breaks"] as? [[String: Any]])?.map { $0["reference"] as? String } == ["re_Y"])
-            #expect((data["run"] as? [String: Any])?["report"] as? String == directory.appendingPathComponent("out-2026-03-10/report.html").path)
+            #expect(
+                (data["run"] as? [String: Any])?["report"] as? String
+                    == directory.appendingPathComponent("out-2026-03-10/report.html").path)
             let chat = try receiver.deliveries(to: "/fail/503/2")
             #expect(chat.map(\.answered) == [503, 503, 200])
             #expect(!chat.isEmpty, "nothing to check: the assertion below would hold vacuously")
@@ -139,7 +141,9 @@ import Testing
             #expect(two.report.breaks.map { "\($0.item.reference) new=\($0.isNew)" } == ["re_Y new=false"])
             let received = try receiver.deliveries(to: "/ok")
             #expect(received.count == 2)
-            let bodies = try received.map { try #require(JSONSerialization.jsonObject(with: Data($0.body.utf8)) as? [String: Any]) }
+            let bodies = try received.map {
+                try #require(JSONSerialization.jsonObject(with: Data($0.body.utf8)) as? [String: Any])
+            }
             let data = bodies.compactMap { $0["data"] as? [String: Any] }
             #expect(data[0]["breaks"].flatMap { ($0 as? [[String: Any]])?.map { $0["reference"] as? String } } == ["re_Y"])
             #expect((data[0]["escalations"] as? [Any])?.isEmpty == true)

@@ -77,7 +77,8 @@ import Testing
     @Test func aHostileStatementStopsTheRunAndPersistsNothing() throws {
         let scenario = CamtScenario()
         try prepare(scenario)
-        let hostile = "<?xml version=\"1.0\"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
+        let hostile =
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
             + "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"><BkToCstmrStmt/></Document>"
         #expect(throws: IngestError.self) { try run(.camt053, Data(hostile.utf8)) }
         let db = try PostgresConnection(url: FreshDatabase.url)

@@ -102,7 +102,8 @@ import Testing
 
     @Test func fromAfterToIs64() throws {
         try withScenario { file, out in
-            let result = try tally(runArguments(file, out, from: "2026-03-12", to: "2026-03-10") + ["--database-url", FreshDatabase.url])
+            let result = try tally(
+                runArguments(file, out, from: "2026-03-12", to: "2026-03-10") + ["--database-url", FreshDatabase.url])
             #expect(result.status == 64)
             #expect(result.stderr.contains("swap them"))
         }
@@ -144,8 +145,10 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("stripe.csv")
-        try Data("source_id,currency,gross,reporting_category\nch_1,eur,1.234,charge\nch_2,xxx,1,charge\nch_3,eur,1,charge\n".utf8)
-            .write(to: file)
+        try Data(
+            "source_id,currency,gross,reporting_category\nch_1,eur,1.234,charge\nch_2,xxx,1,charge\nch_3,eur,1,charge\n".utf8
+        )
+        .write(to: file)
         let result = try tally(
             runArguments(file.path, directory.path + "/out") + ["--database-url", FreshDatabase.url, "--max-rejects", "1"])
         #expect(result.status == 65, "\(result.output)")

@@ -72,7 +72,10 @@ import Testing
         try withNight(config: "") { directory in
             let config = directory.appendingPathComponent("tally.yml").path
             let result = try cli.tally(
-                ["run", "--config", config, "--provider", "acmepay", "--from", "2026-03-11", "--lookback-days", "5", "--fail-on", "high"],
+                [
+                    "run", "--config", config, "--provider", "acmepay", "--from", "2026-03-11", "--lookback-days", "5",
+                    "--fail-on", "high",
+                ],
                 environment: ["TALLY_CONFIG": "/nonexistent.yml", "DATABASE_URL": FreshDatabase.url])
             #expect(result.status == 1, "\(result.output)")
             let ledger = (try report(directory)["run"] as! [String: Any])["ledger_window"] as! [String: Any]
@@ -84,7 +87,9 @@ import Testing
         try withNight { directory in
             let result = try cli.tally(
                 ["run", "--as-of", "2026-03-12", "--provider", "acmepay"],
-                environment: ["TALLY_CONFIG": directory.appendingPathComponent("tally.yml").path, "DATABASE_URL": FreshDatabase.url])
+                environment: [
+                    "TALLY_CONFIG": directory.appendingPathComponent("tally.yml").path, "DATABASE_URL": FreshDatabase.url,
+                ])
             #expect(result.status == 0, "\(result.output)")
         }
     }
@@ -116,11 +121,14 @@ import Testing
                 """)
             let config = directory.appendingPathComponent("tally.yml").path
             let own = try cli.tally(
-                ["run", "--config", config, "--provider", "bank", "--from", "2026-03-10", "--to", "2026-03-11", "--dry-run",
-                 "--file", directory.appendingPathComponent("inbox/acmepay/2026-03-11.csv").path],
+                [
+                    "run", "--config", config, "--provider", "bank", "--from", "2026-03-10", "--to", "2026-03-11", "--dry-run",
+                    "--file", directory.appendingPathComponent("inbox/acmepay/2026-03-11.csv").path,
+                ],
                 environment: ["DATABASE_URL": FreshDatabase.url])
             #expect(own.status == 0, "\(own.output)")
-            let data = try Data(contentsOf: directory.appendingPathComponent("reports/bank/2026-03-10_2026-03-11.dry-run/report.json"))
+            let data = try Data(
+                contentsOf: directory.appendingPathComponent("reports/bank/2026-03-10_2026-03-11.dry-run/report.json"))
             let breaks = (try JSONSerialization.jsonObject(with: data) as! [String: Any])["breaks"] as! [[String: Any]]
             let expected = StripeScenario.everyClass().expected.filter { !$0.reference.hasPrefix("ch_other_provider") }
             let found = breaks.map { "\($0["class"]!) \($0["reference"]!)" }
@@ -128,15 +136,21 @@ import Testing
             for item in expected { #expect(found.contains("\(item.breakClass) \(item.reference)"), "\(item)") }
 
             let broken = try cli.tally(
-                ["run", "--config", config, "--provider", "bank_broken", "--from", "2026-03-10", "--to", "2026-03-11", "--dry-run",
-                 "--file", directory.appendingPathComponent("inbox/acmepay/2026-03-11.csv").path],
+                [
+                    "run", "--config", config, "--provider", "bank_broken", "--from", "2026-03-10", "--to", "2026-03-11",
+                    "--dry-run",
+                    "--file", directory.appendingPathComponent("inbox/acmepay/2026-03-11.csv").path,
+                ],
                 environment: ["DATABASE_URL": FreshDatabase.url])
             #expect(broken.status == 64, "\(broken.output)")
-            #expect(broken.stderr.contains("providers.bank_broken.ledger_query: the configured ledger query lacks the column status"))
+            #expect(
+                broken.stderr.contains("providers.bank_broken.ledger_query: the configured ledger query lacks the column status"))
             try db.execute("ALTER TABLE billing_charges RENAME COLUMN state TO stage")
             let gone = try cli.tally(
-                ["run", "--config", config, "--provider", "bank", "--from", "2026-03-10", "--to", "2026-03-11", "--dry-run",
-                 "--file", directory.appendingPathComponent("inbox/acmepay/2026-03-11.csv").path],
+                [
+                    "run", "--config", config, "--provider", "bank", "--from", "2026-03-10", "--to", "2026-03-11", "--dry-run",
+                    "--file", directory.appendingPathComponent("inbox/acmepay/2026-03-11.csv").path,
+                ],
                 environment: ["DATABASE_URL": FreshDatabase.url])
             #expect(gone.status == 64, "\(gone.output)")
             #expect(gone.stderr.contains("column \"state\" does not exist"))
@@ -149,21 +163,26 @@ import Testing
         try withNight { directory in
             let config = directory.appendingPathComponent("tally.yml").path
             let metrics = directory.appendingPathComponent("metrics/tally.prom").path
-            let real = try cli.tally(["run", "--config", config, "--as-of", "2026-03-12"], environment: ["DATABASE_URL": FreshDatabase.url])
+            let real = try cli.tally(
+                ["run", "--config", config, "--as-of", "2026-03-12"], environment: ["DATABASE_URL": FreshDatabase.url])
             #expect(real.status == 0, "\(real.output)")
             let folder = directory.appendingPathComponent("reports/acmepay/2026-03-11_2026-03-11")
             let report = try Data(contentsOf: folder.appendingPathComponent("report.json"))
             let recorded = try String(contentsOfFile: metrics, encoding: .utf8)
             let rehearsal = try cli.tally(
-                ["run", "--config", config, "--as-of", "2026-03-12", "--dry-run"], environment: ["DATABASE_URL": FreshDatabase.url])
+                ["run", "--config", config, "--as-of", "2026-03-12", "--dry-run"],
+                environment: ["DATABASE_URL": FreshDatabase.url])
             #expect(rehearsal.status == 0, "\(rehearsal.output)")
             #expect(try Data(contentsOf: folder.appendingPathComponent("report.json")) == report)
             #expect(try String(contentsOfFile: metrics, encoding: .utf8) == recorded)
             let dry = directory.appendingPathComponent("reports/acmepay/2026-03-11_2026-03-11.dry-run/report.json")
-            let run = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: dry)) as? [String: Any])["run"] as? [String: Any]
+            let run =
+                try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: dry)) as? [String: Any])["run"]
+                as? [String: Any]
             #expect(run?["dry_run"] as? Bool == true)
             let index = try String(contentsOf: directory.appendingPathComponent("reports/index.html"), encoding: .utf8)
-            let row = try #require(index.components(separatedBy: "<tr>").first { $0.contains("2026-03-11_2026-03-11.dry-run/report.html") })
+            let row = try #require(
+                index.components(separatedBy: "<tr>").first { $0.contains("2026-03-11_2026-03-11.dry-run/report.html") })
             #expect(row.contains("DRY RUN"))
         }
     }
@@ -172,12 +191,16 @@ import Testing
         try withNight { directory in
             let config = directory.appendingPathComponent("tally.yml").path
             let metrics = directory.appendingPathComponent("metrics/tally.prom").path
-            let first = try cli.tally(["run", "--config", config, "--as-of", "2026-03-12"], environment: ["DATABASE_URL": FreshDatabase.url])
+            let first = try cli.tally(
+                ["run", "--config", config, "--as-of", "2026-03-12"], environment: ["DATABASE_URL": FreshDatabase.url])
             #expect(first.status == 0, "\(first.output)")
             let inode = try FileManager.default.attributesOfItem(atPath: metrics)[.systemFileNumber] as? Int
             // a failing run of the same provider: its last success is carried, the rest is new
             let failing = try cli.tally(
-                ["run", "--config", config, "--provider", "acmepay", "--from", "2026-03-11", "--database-url", "postgresql:///x?host=/nonexistent&port=1"],
+                [
+                    "run", "--config", config, "--provider", "acmepay", "--from", "2026-03-11", "--database-url",
+                    "postgresql:///x?host=/nonexistent&port=1",
+                ],
                 environment: [:])
             #expect(failing.status == 69, "\(failing.output)")
             let script = """
@@ -200,7 +223,8 @@ import Testing
             // the successful run's figures, from the first file, are gone with the failed run
             #expect(values["tally_breaks|class=amount_mismatch|provider=acmepay"] == nil)
 
-            let again = try cli.tally(["run", "--config", config, "--as-of", "2026-03-12"], environment: ["DATABASE_URL": FreshDatabase.url])
+            let again = try cli.tally(
+                ["run", "--config", config, "--as-of", "2026-03-12"], environment: ["DATABASE_URL": FreshDatabase.url])
             #expect(again.status == 0, "\(again.output)")
             let reparsed = try Subprocess.run("/usr/bin/python3", ["-c", script, metrics])
             let figures = try JSONSerialization.jsonObject(with: Data(reparsed.stdout.utf8)) as! [String: Double]
@@ -219,8 +243,10 @@ import Testing
     @Test func logsAreJSONLinesWithRunProviderAndPhase() throws {
         try withNight { directory in
             let result = try cli.tally(
-                ["run", "--config", directory.appendingPathComponent("tally.yml").path, "--as-of", "2026-03-12",
-                 "--log-format", "json", "--log-level", "debug"],
+                [
+                    "run", "--config", directory.appendingPathComponent("tally.yml").path, "--as-of", "2026-03-12",
+                    "--log-format", "json", "--log-level", "debug",
+                ],
                 environment: ["DATABASE_URL": FreshDatabase.url])
             #expect(result.status == 0, "\(result.output)")
             let lines = result.stderr.split(separator: "\n")
@@ -251,13 +277,17 @@ import Testing
             let unreachable = "postgresql://tally:\(secret)@127.0.0.1:1/payments"
             for format in ["text", "json"] {
                 let failed = try cli.tally(
-                    ["run", "--config", config, "--as-of", "2026-03-12", "--log-level", "trace", "--log-format", format,
-                     "--database-url", unreachable])
+                    [
+                        "run", "--config", config, "--as-of", "2026-03-12", "--log-level", "trace", "--log-format", format,
+                        "--database-url", unreachable,
+                    ])
                 #expect(failed.status == 69, "\(failed.output)")
                 #expect(!failed.output.contains(secret))
                 #expect(failed.stderr.contains("127.0.0.1"))
             }
-            let report = try String(contentsOf: directory.appendingPathComponent("reports/acmepay/2026-03-11_2026-03-11/report.json"), encoding: .utf8)
+            let report = try String(
+                contentsOf: directory.appendingPathComponent("reports/acmepay/2026-03-11_2026-03-11/report.json"), encoding: .utf8
+            )
             #expect(!report.contains(secret))
         }
     }
@@ -272,7 +302,9 @@ import Testing
         #expect(result.status == 64)
         #expect(result.stderr.contains("colour: unknown key"))
         #expect(result.stderr.contains("providers.a.fail_on: 'loud' is not one of high, medium, info, never"))
-        let samples = try cli.tally(["config", "check", "--config", TestCluster.repositoryRoot.appendingPathComponent("samples/tally.yml").path])
+        let samples = try cli.tally([
+            "config", "check", "--config", TestCluster.repositoryRoot.appendingPathComponent("samples/tally.yml").path,
+        ])
         #expect(samples.status == 0, "\(samples.output)")
         #expect(samples.stdout.contains("acmepay: stripe"))
     }

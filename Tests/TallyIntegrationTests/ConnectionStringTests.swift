@@ -17,9 +17,10 @@ import Testing
                 "connect_timeout=3",
             ])
         #expect(try parameters("postgres://") == [])
-        #expect(try parameters("postgresql:///tally?host=/work/.tally/socket&port=5433&user=postgres") == [
-            "dbname=tally", "host=/work/.tally/socket", "port=5433", "user=postgres",
-        ])
+        #expect(
+            try parameters("postgresql:///tally?host=/work/.tally/socket&port=5433&user=postgres") == [
+                "dbname=tally", "host=/work/.tally/socket", "port=5433", "user=postgres",
+            ])
         #expect(try parameters("postgresql://%2Fvar%2Frun%2Fpostgresql/db") == ["host=/var/run/postgresql", "dbname=db"])
         #expect(try parameters("postgresql://[::1]:5433,other/db") == ["host=::1,other", "port=5433,", "dbname=db"])
         #expect(try parameters("postgresql://a,b:6/db") == ["host=a,b", "port=,6", "dbname=db"])
@@ -28,9 +29,10 @@ import Testing
     }
 
     @Test func keywordValueStringsAsLibpqReadsThem() throws {
-        #expect(try parameters("host=/tmp port = 5433 dbname='my db' password='it\\'s' user=a\\ b") == [
-            "host=/tmp", "port=5433", "dbname=my db", "password=it's", "user=a b",
-        ])
+        #expect(
+            try parameters("host=/tmp port = 5433 dbname='my db' password='it\\'s' user=a\\ b") == [
+                "host=/tmp", "port=5433", "dbname=my db", "password=it's", "user=a b",
+            ])
         #expect(try parameters("payments") == ["dbname=payments"])
     }
 
@@ -86,30 +88,31 @@ import Testing
 /// ``PostgresError/classification``, the one reading of libpq failures that `ExitStatus` maps to
 /// 69 (unavailable), 64 (configuration) and 70 (other): issue 17 C and 2.
 @Suite struct PostgresErrorClassificationTests {
-    @Test(arguments: [
-        // a lost server, however it surfaces (issue 17 2: these were 70)
-        (PostgresError.Code.query, "server closed the connection unexpectedly; This probably means…", nil, "unavailable"),
-        (.stream, "server closed the connection unexpectedly", nil, "unavailable"),
-        (.protocolViolation, "lost synchronization with server: got message type \"x\"", nil, "unavailable"),
-        (.query, "no connection to the server", nil, "unavailable"),
-        (.query, "could not send data to server: Broken pipe", nil, "unavailable"),
-        (.connection, "cannot connect to PostgreSQL at host h port 1: Connection refused", nil, "unavailable"),
-        (.query, "terminating connection due to administrator command", "57P01", "unavailable"),
-        (.query, "terminating connection because of crash of another server process", "57P02", "unavailable"),
-        (.connection, "the database system is starting up", "57P03", "unavailable"),
-        (.connection, "sorry, too many clients already", "53300", "unavailable"),
-        (.query, "connection failure", "08006", "unavailable"),
-        // what only the operator can fix (issue 17 C: these were 69 or 70)
-        (.connection, "database \"x\" does not exist", "3D000", "configuration"),
-        (.connection, "role \"x\" does not exist", "28000", "configuration"),
-        (.connection, "password authentication failed for user \"tally\"", "28P01", "configuration"),
-        (.configuration, "invalid database URL: the password part has a bad %-escape", nil, "configuration"),
-        (.configuration, "the ledger table payments is not in this database", "42P01", "configuration"),
-        // everything else is ours to fix
-        (.query, "relation \"tally.runs\" does not exist", "42P01", "other"),
-        (.query, "duplicate key value violates unique constraint", "23505", "other"),
-        (.stream, "the ledger's COPY header is truncated", nil, "other"),
-    ] as [(PostgresError.Code, String, String?, String)])
+    @Test(
+        arguments: [
+            // a lost server, however it surfaces (issue 17 2: these were 70)
+            (PostgresError.Code.query, "server closed the connection unexpectedly; This probably means…", nil, "unavailable"),
+            (.stream, "server closed the connection unexpectedly", nil, "unavailable"),
+            (.protocolViolation, "lost synchronization with server: got message type \"x\"", nil, "unavailable"),
+            (.query, "no connection to the server", nil, "unavailable"),
+            (.query, "could not send data to server: Broken pipe", nil, "unavailable"),
+            (.connection, "cannot connect to PostgreSQL at host h port 1: Connection refused", nil, "unavailable"),
+            (.query, "terminating connection due to administrator command", "57P01", "unavailable"),
+            (.query, "terminating connection because of crash of another server process", "57P02", "unavailable"),
+            (.connection, "the database system is starting up", "57P03", "unavailable"),
+            (.connection, "sorry, too many clients already", "53300", "unavailable"),
+            (.query, "connection failure", "08006", "unavailable"),
+            // what only the operator can fix (issue 17 C: these were 69 or 70)
+            (.connection, "database \"x\" does not exist", "3D000", "configuration"),
+            (.connection, "role \"x\" does not exist", "28000", "configuration"),
+            (.connection, "password authentication failed for user \"tally\"", "28P01", "configuration"),
+            (.configuration, "invalid database URL: the password part has a bad %-escape", nil, "configuration"),
+            (.configuration, "the ledger table payments is not in this database", "42P01", "configuration"),
+            // everything else is ours to fix
+            (.query, "relation \"tally.runs\" does not exist", "42P01", "other"),
+            (.query, "duplicate key value violates unique constraint", "23505", "other"),
+            (.stream, "the ledger's COPY header is truncated", nil, "other"),
+        ] as [(PostgresError.Code, String, String?, String)])
     func classifies(_ code: PostgresError.Code, _ message: String, _ sqlState: String?, _ expected: String) {
         let classification = PostgresError(code: code, message: message, sqlState: sqlState).classification
         let name =

@@ -71,7 +71,8 @@ import Testing
         try read("deploy/systemd/tally.timer").write(
             to: scratch.appendingPathComponent("tally.timer"), atomically: true, encoding: .utf8)
         let result = try Subprocess.run(
-            analyze, ["verify", scratch.appendingPathComponent("tally.service").path, scratch.appendingPathComponent("tally.timer").path])
+            analyze,
+            ["verify", scratch.appendingPathComponent("tally.service").path, scratch.appendingPathComponent("tally.timer").path])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.isEmpty, "\(result.output)")
     }

@@ -62,15 +62,24 @@ import Testing
     @Test func rulesNameTheValuesTheyCompared() throws {
         try withRun { _ in
             let cases: [(String, String)] = [
-                ("ch_amount", "amount_mismatch: provider 100.01 EUR ≠ ledger 100.00 EUR, difference 0.01 EUR, tolerance 0.00 EUR"),
+                (
+                    "ch_amount",
+                    "amount_mismatch: provider 100.01 EUR ≠ ledger 100.00 EUR, difference 0.01 EUR, tolerance 0.00 EUR"
+                ),
                 ("ch_currency", "currency_mismatch: provider USD ≠ ledger EUR (provider 100.00 USD, ledger 100.00 EUR)"),
                 ("ch_failed", "status_mismatch: ledger status failed; a charge settles only when succeeded or refunded"),
-                ("ch_late_ledger",
-                 "timing_difference: ledger row created 2026-03-08 23:00 UTC, before the window 2026-03-10..2026-03-11 but within the 3-day lookback"),
-                ("ch_old",
-                 "timing_difference: ledger row created 2026-02-20 10:00 UTC, before the streamed range 2026-03-07..2026-03-12; found by the lookup outside it"),
-                ("ch_ahead",
-                 "timing_difference: ledger row created 2026-03-12 00:00 UTC, after the window 2026-03-10..2026-03-11 but within the 1-day lookahead"),
+                (
+                    "ch_late_ledger",
+                    "timing_difference: ledger row created 2026-03-08 23:00 UTC, before the window 2026-03-10..2026-03-11 but within the 3-day lookback"
+                ),
+                (
+                    "ch_old",
+                    "timing_difference: ledger row created 2026-02-20 10:00 UTC, before the streamed range 2026-03-07..2026-03-12; found by the lookup outside it"
+                ),
+                (
+                    "ch_ahead",
+                    "timing_difference: ledger row created 2026-03-12 00:00 UTC, after the window 2026-03-10..2026-03-11 but within the 1-day lookahead"
+                ),
             ]
             for (reference, rule) in cases {
                 let text = try cli.tally(["explain", reference, "--database-url", FreshDatabase.url])
@@ -123,8 +132,11 @@ import Testing
             let db = try PostgresConnection(url: FreshDatabase.url)
             try TestLedger.insert(
                 [
-                    PaymentRow(id: 9_001, provider: "acmepay", reference: "ch_both", amountMinor: 1, createdAt: "2026-04-01 10:00:00+00"),
-                    PaymentRow(id: 9_002, provider: "otherpay", reference: "ch_both", amountMinor: 1, createdAt: "2026-04-01 10:00:00+00"),
+                    PaymentRow(
+                        id: 9_001, provider: "acmepay", reference: "ch_both", amountMinor: 1, createdAt: "2026-04-01 10:00:00+00"),
+                    PaymentRow(
+                        id: 9_002, provider: "otherpay", reference: "ch_both", amountMinor: 1, createdAt: "2026-04-01 10:00:00+00"
+                    ),
                 ], into: db)
             let (ambiguous, _) = try explain(["ch_both"])
             #expect(ambiguous.status == 64, "\(ambiguous.output)")
@@ -179,7 +191,9 @@ import Testing
         let object = try JSONSerialization.jsonObject(with: Data(duplicate.stdout.utf8)) as! [String: Any]
         let outcomes = object["outcomes"] as! [[String: Any]]
         #expect(outcomes.map { $0["class"] as? String } == ["matched", "duplicate_internal"])
-        #expect((outcomes.last?["rule"] as? String)?.hasPrefix("duplicate_internal: more than one ledger row has (ch_dup, charge)") == true)
+        #expect(
+            (outcomes.last?["rule"] as? String)?.hasPrefix("duplicate_internal: more than one ledger row has (ch_dup, charge)")
+                == true)
         // the duplicate as the run stored it, and the row the first line matched, looked up now
         let rows = object["ledger_rows"] as? [[String: Any]] ?? []
         #expect(rows.map { $0["source"] as? String } == ["store", "lookup"])
@@ -189,6 +203,8 @@ import Testing
             "explain", "stripe: gross - fee = net on every line", "--provider", "acmepay", "--database-url", FreshDatabase.url,
         ])
         #expect(control.status == 0, "\(control.output)")
-        #expect(control.stdout.contains("control_mismatch: the file's control 'stripe: gross - fee = net on every line' did not hold"))
+        #expect(
+            control.stdout.contains("control_mismatch: the file's control 'stripe: gross - fee = net on every line' did not hold")
+        )
     }
 }

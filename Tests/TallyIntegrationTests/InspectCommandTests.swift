@@ -9,7 +9,9 @@ import Testing
     static let shared = TestCluster.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/provider-samples")
 
     @Test func detectsAndSummarisesAStripeReport() throws {
-        let result = try cli.tally(["inspect", Self.samples.appendingPathComponent("acmepay_2026-03-10_2026-03-11.csv").path, "--json"])
+        let result = try cli.tally([
+            "inspect", Self.samples.appendingPathComponent("acmepay_2026-03-10_2026-03-11.csv").path, "--json",
+        ])
         #expect(result.status == 0, "\(result.output)")
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
         for key in ["format", "transactions", "non_transactions", "controls", "rejects"] { #expect(object[key] != nil, "\(key)") }
@@ -18,7 +20,9 @@ import Testing
         #expect(object["transaction_count"] as? Int == 278)
         let payouts = (object["non_transactions"] as! [[String: Any]]).filter { $0["category"] as? String == "payout" }
         #expect(payouts.map { $0["currency"] as! String }.sorted() == ["EUR", "USD"])
-        let kwd = (object["transactions"] as! [[String: Any]]).first { $0["kind"] as? String == "charge" && $0["currency"] as? String == "KWD" }
+        let kwd = (object["transactions"] as! [[String: Any]]).first {
+            $0["kind"] as? String == "charge" && $0["currency"] as? String == "KWD"
+        }
         #expect((kwd?["amount"] as? String)?.split(separator: ".").last?.count == 3)
     }
 
@@ -33,7 +37,8 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("s.csv")
-        try Data("source_id,currency,gross,reporting_category\nch_1,eur,1.001,charge\nch_2,eur,2.00,charge\n".utf8).write(to: file)
+        try Data("source_id,currency,gross,reporting_category\nch_1,eur,1.001,charge\nch_2,eur,2.00,charge\n".utf8).write(
+            to: file)
         let result = try cli.tally(["inspect", "--format", "stripe", file.path])
         #expect(result.status == 0)
         #expect(result.stdout.contains("line 2: gross '1.001'"))
@@ -42,7 +47,8 @@ import Testing
 
     /// The sample folders whose formats this build reads, with the format each is detected as.
     static let sampleFolders = [
-        "stripe": "stripe", "camt053": "camt053", "camt054": "camt054", "adyen-settlement-detail": "adyen", "paypal-stl": "paypal",
+        "stripe": "stripe", "camt053": "camt053", "camt054": "camt054", "adyen-settlement-detail": "adyen",
+        "paypal-stl": "paypal",
     ]
 
     @Test(arguments: sampleFolders.keys.sorted())
@@ -64,7 +70,8 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("xxe.xml")
-        let xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
+        let xml =
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
             + "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"><BkToCstmrStmt><Stmt><Id>&x;</Id></Stmt></BkToCstmrStmt></Document>"
         try Data(xml.utf8).write(to: file)
         let result = try cli.tally(["inspect", "--format", "camt053", file.path])

@@ -17,7 +17,8 @@ import Testing
             let amount = Money(minor: Int64(100 + number) + (number % 11 == 0 ? 1 : 0), currency: .eur)
             reconciler.addTransaction(
                 SettlementTransaction(
-                    reference: "ch_\(number)", kind: .charge, amount: amount, location: SourceLocation(file: 0, line: number + 2)))
+                    reference: "ch_\(number)", kind: .charge, amount: amount, location: SourceLocation(file: 0, line: number + 2))
+            )
         }
     }
 

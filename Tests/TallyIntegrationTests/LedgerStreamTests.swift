@@ -90,10 +90,13 @@ import Testing
         #expect(binary.matched == 1 && binary.ledgerRowsStreamed == (columns == "retyped" ? 3 : 4))
         #expect(binary.rejects.count == (columns == "retyped" ? 3 : 2))
         if columns == "retyped" {
-            #expect(binary.rejects.contains { $0.reason.contains("ch_odd") && $0.reason.contains("'5.50'") }, "\(binary.rejects.map(\.reason))")
+            #expect(
+                binary.rejects.contains { $0.reason.contains("ch_odd") && $0.reason.contains("'5.50'") },
+                "\(binary.rejects.map(\.reason))")
         }
 
-        let ledger = Dictionary(uniqueKeysWithValues: binary.breaks.compactMap { item in item.ledger.map { (item.reference, $0) } })
+        let ledger = Dictionary(
+            uniqueKeysWithValues: binary.breaks.compactMap { item in item.ledger.map { (item.reference, $0) } })
         #expect(ledger["ch_old"]?.createdAt == Timestamp.parse("1999-12-31 23:59:59.999999+00"))
         #expect(ledger["ch_big"]?.amount == Money(minor: 9_007_199_254_740_993, currency: .jpy))
         #expect(ledger["ch_big"]?.merchantReference == "order\t7\n\\x")

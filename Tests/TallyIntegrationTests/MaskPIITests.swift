@@ -53,7 +53,9 @@ import Testing
             #expect(masked.status == 0, "\(masked.output)")
             let text = try everything(masked, out: out)
             for secret in Self.secrets { #expect(!text.contains(secret), "\(secret) leaked") }
-            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))) as! [String: Any]
+            let json =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/report.json")))
+                as! [String: Any]
             let rejects = (json["rejects"] as! [[String: Any]]).map { $0["reason"] as! String }
             #expect(rejects.contains { $0.contains("'[email]'") })
             #expect(rejects.contains { $0.contains("'[card]'") })

@@ -11,15 +11,28 @@ import Testing
 /// lookup, or unmatched — in memory and spilled to disk.
 @Suite(.freshDatabase, .serialized) struct MerchantReferenceTests {
     static let rows = [
-        PaymentRow(id: 1, reference: "ch_amount", amountMinor: 1_000, createdAt: "2026-03-10 09:00:00+00", merchantReference: "order-amount"),
-        PaymentRow(id: 2, reference: "ch_status", amountMinor: 2_000, status: "failed", createdAt: "2026-03-10 10:00:00+00", merchantReference: "order-status"),
-        PaymentRow(id: 3, reference: "ch_currency", amountMinor: 3_000, currency: "USD", createdAt: "2026-03-10 11:00:00+00", merchantReference: "order-currency"),
-        PaymentRow(id: 4, reference: "ch_twice", amountMinor: 4_000, createdAt: "2026-03-10 12:00:00+00", merchantReference: "order-twice"),
+        PaymentRow(
+            id: 1, reference: "ch_amount", amountMinor: 1_000, createdAt: "2026-03-10 09:00:00+00",
+            merchantReference: "order-amount"),
+        PaymentRow(
+            id: 2, reference: "ch_status", amountMinor: 2_000, status: "failed", createdAt: "2026-03-10 10:00:00+00",
+            merchantReference: "order-status"),
+        PaymentRow(
+            id: 3, reference: "ch_currency", amountMinor: 3_000, currency: "USD", createdAt: "2026-03-10 11:00:00+00",
+            merchantReference: "order-currency"),
+        PaymentRow(
+            id: 4, reference: "ch_twice", amountMinor: 4_000, createdAt: "2026-03-10 12:00:00+00",
+            merchantReference: "order-twice"),
         // settled before its day (lookahead) and long after it (found by the out-of-window lookup)
-        PaymentRow(id: 5, reference: "ch_ahead", amountMinor: 500, createdAt: "2026-03-11 06:00:00+00", merchantReference: "order-ahead"),
-        PaymentRow(id: 6, reference: "ch_old", amountMinor: 600, createdAt: "2026-02-01 06:00:00+00", merchantReference: "order-old"),
-        PaymentRow(id: 7, reference: "ch_unsettled", amountMinor: 700, createdAt: "2026-03-10 13:00:00+00", merchantReference: "order-unsettled"),
-        PaymentRow(id: 8, reference: "ch_clean", amountMinor: 800, createdAt: "2026-03-10 14:00:00+00", merchantReference: "order-clean"),
+        PaymentRow(
+            id: 5, reference: "ch_ahead", amountMinor: 500, createdAt: "2026-03-11 06:00:00+00", merchantReference: "order-ahead"),
+        PaymentRow(
+            id: 6, reference: "ch_old", amountMinor: 600, createdAt: "2026-02-01 06:00:00+00", merchantReference: "order-old"),
+        PaymentRow(
+            id: 7, reference: "ch_unsettled", amountMinor: 700, createdAt: "2026-03-10 13:00:00+00",
+            merchantReference: "order-unsettled"),
+        PaymentRow(
+            id: 8, reference: "ch_clean", amountMinor: 800, createdAt: "2026-03-10 14:00:00+00", merchantReference: "order-clean"),
         // a row without one stays without one
         PaymentRow(id: 9, reference: "ch_bare", amountMinor: 900, createdAt: "2026-03-10 15:00:00+00"),
     ]
@@ -41,7 +54,8 @@ import Testing
             to: CivilDate(iso: "2026-03-10")!, databaseURL: FreshDatabase.url, outDirectory: out.path, dryRun: true)
         options.memoryLimitBytes = memoryLimit
         _ = try ReconciliationRun(options: options).run()
-        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as! [String: Any]
+        let report =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as! [String: Any]
         let csv = try String(contentsOf: out.appendingPathComponent("breaks.csv"), encoding: .utf8)
         #expect(csv.contains(",order-amount,"), "\(csv)")
         return report["breaks"] as! [[String: Any]]

@@ -39,7 +39,9 @@ import Testing
     /// No ESC, BEL or bidirectional override in what a command printed, and the reference shown escaped.
     static func expectEscaped(_ result: Subprocess.Result, _ command: String, mustShow: Bool = false) {
         for (stream, text) in [("stdout", result.stdout), ("stderr", result.stderr)] {
-            #expect(!text.unicodeScalars.contains { [0x1B, 0x07, 0x202E].contains($0.value) }, "\(command) printed a raw control character on \(stream): \(text.debugDescription)")
+            #expect(
+                !text.unicodeScalars.contains { [0x1B, 0x07, 0x202E].contains($0.value) },
+                "\(command) printed a raw control character on \(stream): \(text.debugDescription)")
         }
         if mustShow {
             #expect(result.output.contains("ch_\\x1b]0;pwned\\x07\\x1b[2J\\u{202e}evil"), "\(command): \(result.output)")
@@ -98,7 +100,10 @@ import Testing
     @Test func theListingsShowAmounts() throws {
         try withHostileRun { _, _, runID in
             let openItems = try cli.tally(["open-items", "--database-url", FreshDatabase.url])
-            #expect(openItems.stdout.contains("missing_internally  ch_\\x1b]0;pwned\\x07\\x1b[2J\\u{202e}evil  charge  provider 5.00 EUR  open since"), "\(openItems.stdout)")
+            #expect(
+                openItems.stdout.contains(
+                    "missing_internally  ch_\\x1b]0;pwned\\x07\\x1b[2J\\u{202e}evil  charge  provider 5.00 EUR  open since"),
+                "\(openItems.stdout)")
             let show = try cli.tally(["runs", "show", runID, "--database-url", FreshDatabase.url])
             #expect(show.stdout.contains("charge  provider 5.00 EUR  first seen 2026-03-10"), "\(show.stdout)")
         }
@@ -128,7 +133,10 @@ import Testing
         #expect(ids == ids.sorted(by: >))
         let limited = try AlertOutbox(connection: db).list(limit: 3).map(\.id)
         #expect(limited == Array(ids.prefix(3)))
-        let listed = try cli.tally(["alerts", "list", "--database-url", FreshDatabase.url, "--state-dir", NSTemporaryDirectory() + "tally-no-spool-\(UUID().uuidString)"])
+        let listed = try cli.tally([
+            "alerts", "list", "--database-url", FreshDatabase.url, "--state-dir",
+            NSTemporaryDirectory() + "tally-no-spool-\(UUID().uuidString)",
+        ])
         #expect(listed.status == 0, "\(listed.output)")
         let printed = listed.stdout.split(separator: "\n").compactMap { Int64($0.split(separator: " ").first ?? "") }
         #expect(printed == ids)

@@ -98,7 +98,9 @@ import Testing
                 == Self.expected(scenario, controls: ["paypal section 1 EUR: SF = SB totals", "paypal report EUR: RF = Σ SF"]))
         checkSummary(
             report, scenario,
-            categories: ["T0400 bank withdrawal", "T0106 chargeback fee", "T1202 chargeback reversal", "T0200 currency conversion"])
+            categories: [
+                "T0400 bank withdrawal", "T0106 chargeback fee", "T1202 chargeback reversal", "T0200 currency conversion",
+            ])
         let controls = report["controls"] as! [[String: Any]]
         #expect(controls.filter { $0["ok"] as? Bool == false }.count == 2)
         #expect(controls.contains { $0["name"] as? String == "paypal file: FF = SB records" && $0["ok"] as? Bool == true })

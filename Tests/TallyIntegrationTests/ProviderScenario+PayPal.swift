@@ -32,7 +32,8 @@ extension ProviderScenario {
             let date = "2026/03/10 \(10 + records % 12):00:00 -0800"
             let fields = [
                 "SB", "\"\(id)\"", "\"INV-\(records)\"", "\"\(reference)\"", reference.isEmpty ? "" : "\"TXN\"", code, date, date,
-                "\"\(direction)\"", String(gross), "\"\(currency)\"", fee > 0 ? "\"\(feeDirection)\"" : "", fee > 0 ? String(fee) : "",
+                "\"\(direction)\"", String(gross), "\"\(currency)\"", fee > 0 ? "\"\(feeDirection)\"" : "",
+                fee > 0 ? String(fee) : "",
                 fee > 0 ? "\"\(currency)\"" : "", "", "", "", "", "", "", "", "",
             ]
             text += fields.joined(separator: ",") + "\n"
@@ -43,13 +44,21 @@ extension ProviderScenario {
             case "charge":
                 // a 2% fee, in whole yen for JPY (a fraction of a yen would be a reject, rightly)
                 let step: Int64 = line.currency == "JPY" ? 100 : 1
-                sb(line.reference, code: "T0006", direction: "CR", gross: gross, currency: line.currency, fee: gross / 50 / step * step)
+                sb(
+                    line.reference, code: "T0006", direction: "CR", gross: gross, currency: line.currency,
+                    fee: gross / 50 / step * step)
             case "refund":
-                sb(line.reference, code: "T1107", reference: line.original ?? "", direction: "DR", gross: gross, currency: line.currency)
+                sb(
+                    line.reference, code: "T1107", reference: line.original ?? "", direction: "DR", gross: gross,
+                    currency: line.currency)
             default:
                 let code = line.reference.hasPrefix("reversal_") ? "T1106" : "T1201"
-                sb(line.reference, code: code, reference: line.original ?? "", direction: "DR", gross: gross, currency: line.currency)
-                sb("fee-" + line.reference, code: "T0106", reference: line.reference, direction: "DR", gross: 2_000, currency: line.currency)
+                sb(
+                    line.reference, code: code, reference: line.original ?? "", direction: "DR", gross: gross,
+                    currency: line.currency)
+                sb(
+                    "fee-" + line.reference, code: "T0106", reference: line.reference, direction: "DR", gross: 2_000,
+                    currency: line.currency)
             }
         }
         sb("won-1", code: "T1202", reference: "dispute_won", direction: "CR", gross: 1_000, currency: "USD")
@@ -62,7 +71,8 @@ extension ProviderScenario {
             let beginning: Int64 = 1_000_000
             let ending = beginning + sums[0] - sums[1] + sums[2] - sums[3]
             let balance = "\(ending < 0 ? "DR" : "CR"),\(abs(ending))"
-            return "\(type),\(currency),\(sums[0]),\(sums[1]),\(sums[2]),\(sums[3]),CR,\(beginning),\(balance),CR,\(beginning),\(balance),CR,0,CR,0,\(records),,,\n"
+            return
+                "\(type),\(currency),\(sums[0]),\(sums[1]),\(sums[2]),\(sums[3]),CR,\(beginning),\(balance),CR,\(beginning),\(balance),CR,0,CR,0,\(records),,,\n"
         }
         for currency in totals.keys.sorted() {
             var sums = totals[currency]!

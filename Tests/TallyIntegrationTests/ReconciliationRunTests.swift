@@ -56,7 +56,9 @@ import Testing
             let summary = report["summary"] as! [String: Any]
             let transactions = scenario.lines.filter { ["charge", "refund", "dispute"].contains($0[7]) }.count
             #expect(summary["settlement_transactions"] as? Int == transactions)
-            #expect(summary["matched"] as? Int == transactions - scenario.expected.filter { $0.breakClass != "missing_in_provider" }.count)
+            #expect(
+                summary["matched"] as? Int == transactions
+                    - scenario.expected.filter { $0.breakClass != "missing_in_provider" }.count)
             #expect(outcome.report.result.rejects.isEmpty)
             let classes = summary["breaks"] as! [String: [String: Any]]
             #expect(classes["amount_mismatch"]?["count"] as? Int == 2)
@@ -104,7 +106,9 @@ import Testing
             // breaks.csv: the same bytes but for the run_id column
             let csvA = try String(contentsOf: scratch.appendingPathComponent("a/breaks.csv"), encoding: .utf8)
             let csvB = try String(contentsOf: scratch.appendingPathComponent("b/breaks.csv"), encoding: .utf8)
-            #expect(csvA.replacingOccurrences(of: first.report.runID, with: "RUN") == csvB.replacingOccurrences(of: second.report.runID, with: "RUN"))
+            #expect(
+                csvA.replacingOccurrences(of: first.report.runID, with: "RUN")
+                    == csvB.replacingOccurrences(of: second.report.runID, with: "RUN"))
             #expect(csvB.contains(second.report.runID))
             // history: two runs of the window, the first superseded by the second
             let db = try PostgresConnection(url: FreshDatabase.url)
@@ -186,7 +190,8 @@ import Testing
             try scenario.csv().write(to: file)
             let (outcome, report) = try run([file], out: scratch.appendingPathComponent("out"), timezone: "Asia/Tokyo")
             #expect(outcome.report.result.matched == 1)
-            #expect(Self.breakKeys(report) == [.init(breakClass: "timing_difference", reference: "ch_tokyo_after", kind: "charge")])
+            #expect(
+                Self.breakKeys(report) == [.init(breakClass: "timing_difference", reference: "ch_tokyo_after", kind: "charge")])
         }
     }
 }
@@ -205,9 +210,13 @@ import Testing
             from: CivilDate(iso: "2026-03-10")!, to: CivilDate(iso: "2026-03-11")!, databaseURL: FreshDatabase.url,
             outDirectory: out.path)
         let outcome = try ReconciliationRun(options: options).run()
-        let expected = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: root.appendingPathComponent("expected-breaks.json"))) as! [[String: String]]
-        #expect(outcome.report.result.breaks.map { ["class": $0.breakClass.rawValue, "reference": $0.reference, "kind": $0.kind.name] } == expected)
+        let expected =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: root.appendingPathComponent("expected-breaks.json"))) as! [[String: String]]
+        #expect(
+            outcome.report.result.breaks.map {
+                ["class": $0.breakClass.rawValue, "reference": $0.reference, "kind": $0.kind.name]
+            } == expected)
         #expect(outcome.report.result.rejects.isEmpty)
         #expect(outcome.report.result.nonTransactions.sorted.map(\.key.category) == ["fee", "fee", "payout", "payout"])
         try SchemaValidation.validate(out.appendingPathComponent("report.json"))
@@ -219,14 +228,20 @@ import Testing
             from: CivilDate(iso: "2026-03-12")!, to: CivilDate(iso: "2026-03-12")!, databaseURL: FreshDatabase.url,
             outDirectory: out.appendingPathComponent("night2").path)
         let second = try ReconciliationRun(options: nightTwo).run()
-        let expectedTwo = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: root.appendingPathComponent("expected-night2.json"))) as! [String: Any]
+        let expectedTwo =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: root.appendingPathComponent("expected-night2.json"))) as! [String: Any]
         #expect(
-            second.report.breaks.map { ["class": $0.item.breakClass.rawValue, "reference": $0.item.reference, "kind": $0.item.kind.name] }
+            second.report.breaks.map {
+                ["class": $0.item.breakClass.rawValue, "reference": $0.item.reference, "kind": $0.item.kind.name]
+            }
                 == expectedTwo["breaks"] as! [[String: String]])
         #expect(
             second.report.history.resolved.map {
-                ["reference": $0.reference, "kind": $0.kind.name, "class": $0.breakClass.rawValue, "resolved_as": $0.resolvedAs.rawValue]
+                [
+                    "reference": $0.reference, "kind": $0.kind.name, "class": $0.breakClass.rawValue,
+                    "resolved_as": $0.resolvedAs.rawValue,
+                ]
             } == expectedTwo["resolved"] as! [[String: String]])
         let delta = expectedTwo["delta"] as! [String: Int]
         #expect(second.report.history.newCount == delta["new"])

@@ -58,7 +58,8 @@ import Testing
             provider: "bank", format: .csv, files: [samples.appendingPathComponent("bank-export.csv").path],
             from: CivilDate(iso: "2026-03-10")!, to: CivilDate(iso: "2026-03-10")!, databaseURL: FreshDatabase.url,
             outDirectory: out.path,
-            readerOptions: ReaderOptions(mapping: try CSVMapping.load(path: samples.appendingPathComponent("bank-export.yml").path)))
+            readerOptions: ReaderOptions(
+                mapping: try CSVMapping.load(path: samples.appendingPathComponent("bank-export.yml").path)))
         options.allowEmptyLedger = true  // an empty ledger: every line is a break
         let outcome = try ReconciliationRun(options: options).run()
         #expect(!outcome.report.breaks.isEmpty)

@@ -115,7 +115,8 @@ import Glibc
                 let stale = [out + "/.report.json.Ab12Cd", out + "/.dat.nosyncB24.lHyHyG", root + "/.index.html.Qw09Er"]
                 for path in stale {
                     try "{\"trunc".write(toFile: path, atomically: false, encoding: .utf8)
-                    try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
+                    try FileManager.default.setAttributes(
+                        [.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: path)
                 }
                 let next = try cli.tally(arguments)
                 #expect(next.status == 0, "\(next.output)")

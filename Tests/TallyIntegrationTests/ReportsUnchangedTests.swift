@@ -139,9 +139,10 @@ enum ReportBytes {
     }
 
     private func chmod(_ directory: URL) throws {
-        for path in [directory.path, directory.appendingPathComponent("data").path,
-            directory.appendingPathComponent("data/payments.csv").path]
-        {
+        for path in [
+            directory.path, directory.appendingPathComponent("data").path,
+            directory.appendingPathComponent("data/payments.csv").path,
+        ] {
             try FileManager.default.setAttributes([.posixPermissions: path.hasSuffix(".csv") ? 0o644 : 0o755], ofItemAtPath: path)
         }
     }

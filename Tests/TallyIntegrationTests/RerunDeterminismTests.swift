@@ -91,17 +91,21 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let nightOne = Self.samples.appendingPathComponent("stripe/acmepay_2026-03-10_2026-03-11.csv").path
         let nightTwo = Self.samples.appendingPathComponent("stripe/acmepay_2026-03-12.csv").path
-        let one = try Self.runTwice([nightOne], from: "2026-03-10", to: "2026-03-11", out: directory.appendingPathComponent("1"), context: "nothing")
+        let one = try Self.runTwice(
+            [nightOne], from: "2026-03-10", to: "2026-03-11", out: directory.appendingPathComponent("1"), context: "nothing")
         #expect(one.breaks.count == 15)
         #expect(one.delta == ["new": 12, "persisting": 0, "resolved": 0])
         try SampleLedger.applyNightTwoCorrections(to: db)
-        let two = try Self.runTwice([nightTwo], from: "2026-03-12", to: "2026-03-12", out: directory.appendingPathComponent("2"), context: "night 1")
+        let two = try Self.runTwice(
+            [nightTwo], from: "2026-03-12", to: "2026-03-12", out: directory.appendingPathComponent("2"), context: "night 1")
         #expect(two.breaks.count == 2)
         #expect(!two.breaks.contains { $0.contains("ch_oxEBy6GXn6u2Yr_timing_0312") })
         #expect(two.delta == ["new": 0, "persisting": 9, "resolved": 3])
         // and once more after rerunning night 1 in between
         _ = try Self.run([nightOne], from: "2026-03-10", to: "2026-03-11", out: directory.appendingPathComponent("1"))
-        let three = try Self.runTwice([nightTwo], from: "2026-03-12", to: "2026-03-12", out: directory.appendingPathComponent("2"), context: "a rerun of night 1")
+        let three = try Self.runTwice(
+            [nightTwo], from: "2026-03-12", to: "2026-03-12", out: directory.appendingPathComponent("2"),
+            context: "a rerun of night 1")
         #expect(three == two)
         // the silent record a night uses up is never shown as a resolution
         let store = ResultStore(connection: db)

@@ -29,7 +29,8 @@ import Testing
         let breaks = [
             Break(
                 breakClass: .amountMismatch, reference: awkward, kind: .charge,
-                provider: Break.ProviderSide(amount: Money(minor: 999, currency: .eur), location: SourceLocation(file: 0, line: 7)),
+                provider: Break.ProviderSide(
+                    amount: Money(minor: 999, currency: .eur), location: SourceLocation(file: 0, line: 7)),
                 ledger: ledger, differences: [.status, .amount]),
             Break(breakClass: .missingInProvider, reference: "\\.", kind: .refund, provider: nil, ledger: nil),
         ]

@@ -1,8 +1,9 @@
 import Foundation
-@testable import TallyEngine
 import TallyPostgres
 import TallyTestSupport
 import Testing
+
+@testable import TallyEngine
 
 /// What a failing run says, and to whom: the holder of a lock named even before its run row
 /// exists, JSON log lines that carry the run, and a file's own text kept out of webhooks.
@@ -50,7 +51,8 @@ import Testing
             let failed = try #require(lines.first { $0["phase"] as? String == "failed" }, "\(result.stderr)")
             let runID = try #require(failed["run_id"] as? String)
             #expect(failed["provider"] as? String == "acmepay")
-            let spooled = try #require(lines.first { ($0["message"] as? String)?.contains("waits in") == true }, "\(result.stderr)")
+            let spooled = try #require(
+                lines.first { ($0["message"] as? String)?.contains("waits in") == true }, "\(result.stderr)")
             #expect(spooled["run_id"] as? String == runID)
             #expect(spooled["provider"] as? String == "acmepay")
             #expect(spooled["phase"] as? String == "alerts")
@@ -65,7 +67,8 @@ import Testing
             try TestLedger.create(db)
             // any file the pattern resolves to: here one whose first line is a secret and a terminal attack
             let secret = "root:SECRET-PASSWORD-\(String(repeating: "x", count: 400))\u{1B}]0;t\u{07}"
-            try (secret + ",b,c\n1,2,3\n").write(to: directory.appendingPathComponent("acmepay_2026-03-10.csv"), atomically: true, encoding: .utf8)
+            try (secret + ",b,c\n1,2,3\n").write(
+                to: directory.appendingPathComponent("acmepay_2026-03-10.csv"), atomically: true, encoding: .utf8)
             try WebhookReceiver.with(secret: AlertCommandTests.secret) { receiver in
                 let rules = try alerts.rules(receiver.base + "/ok", in: directory)
                 let result = try cli.tally(
@@ -84,7 +87,9 @@ import Testing
                 let received = try receiver.deliveries(to: "/ok")
                 #expect(received.count == 1)
                 #expect(!received.isEmpty, "nothing to check: the assertion below would hold vacuously")
-                #expect(received.allSatisfy { !$0.body.contains("SECRET-PASSWORD") && !$0.body.contains("root:") }, "\(received.map(\.body))")
+                #expect(
+                    received.allSatisfy { !$0.body.contains("SECRET-PASSWORD") && !$0.body.contains("root:") },
+                    "\(received.map(\.body))")
                 #expect(received.first?.body.contains("not a Stripe balance report") == true)
             }
         }
@@ -99,7 +104,8 @@ import Testing
         let db = try PostgresConnection(url: FreshDatabase.url)
         try db.execute("DROP TABLE IF EXISTS payments")
         try TestLedger.create(db)
-        try TestLedger.insert([PaymentRow(id: 1, reference: "ch_1", amountMinor: 1_000, createdAt: "2026-03-10 12:00:00+00")], into: db)
+        try TestLedger.insert(
+            [PaymentRow(id: 1, reference: "ch_1", amountMinor: 1_000, createdAt: "2026-03-10 12:00:00+00")], into: db)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tally-control-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -111,10 +117,13 @@ import Testing
 
         """.write(to: file, atomically: true, encoding: .utf8)
         let out = directory.appendingPathComponent("out").path
-        let result = try cli.tally(cli.runArguments(file.path, out, to: "2026-03-10") + ["--database-url", FreshDatabase.url, "--dry-run"])
+        let result = try cli.tally(
+            cli.runArguments(file.path, out, to: "2026-03-10") + ["--database-url", FreshDatabase.url, "--dry-run"])
         #expect(result.status == 0, "\(result.output)")
         try SchemaValidation.validate(URL(fileURLWithPath: out + "/report.json"))
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))) as? [String: Any])
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))) as? [String: Any]
+        )
         let control = try #require((report["controls"] as? [[String: Any]])?.first)
         let lines = try #require(control["lines"] as? [[String: Any]])
         #expect(lines.count == 1)

@@ -36,7 +36,8 @@ import Testing
             databaseURL: FreshDatabase.url, outDirectory: out.path)
         _ = try ReconciliationRun(options: options).run()
         try SchemaValidation.validate(out.appendingPathComponent("report.json"))
-        return try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as! [String: Any]
+        return try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json")))
+            as! [String: Any]
     }
 
     static func breaks(_ report: [String: Any]) -> [String] {
@@ -88,7 +89,10 @@ import Testing
                 "timing_difference re_Y first_seen=2026-03-11 age=0 new=1",
             ])
         #expect(two["delta"] as? [String: Int] == ["new": 0, "persisting": 1, "resolved": 2])
-        #expect(Self.resolved(two) == ["ch_X missing_in_provider -> timing_difference", "re_Y missing_internally -> timing_difference"])
+        #expect(
+            Self.resolved(two) == [
+                "ch_X missing_in_provider -> timing_difference", "re_Y missing_internally -> timing_difference",
+            ])
         #expect(Self.open(two) == ["amount_mismatch ch_Z age=1"])
 
         // Night 3: Z is corrected in the ledger and night 1 is rerun.
@@ -113,7 +117,8 @@ import Testing
         let db = try reset()
         let directory = try scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
-        try TestLedger.insert([PaymentRow(id: 1, reference: "ch_A", amountMinor: 1_000, createdAt: "2026-03-10 09:00:00+00")], into: db)
+        try TestLedger.insert(
+            [PaymentRow(id: 1, reference: "ch_A", amountMinor: 1_000, createdAt: "2026-03-10 09:00:00+00")], into: db)
         var scenario = StripeScenario()
         scenario.line("ch_ghost", category: "charge", gross: "1.00", currency: "EUR")
         let file = directory.appendingPathComponent("stripe.csv")
@@ -137,7 +142,11 @@ import Testing
         #expect(try Migrations.migrate(db) == [])
         let tables = try db.query(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'tally' ORDER BY table_name")
-        #expect(Set(tables.map { $0[0]! }).isSuperset(of: ["alert_outbox", "alerted_items", "breaks", "open_items", "resolutions", "run_reports", "runs", "schema_migrations"]))
+        #expect(
+            Set(tables.map { $0[0]! }).isSuperset(of: [
+                "alert_outbox", "alerted_items", "breaks", "open_items", "resolutions", "run_reports", "runs",
+                "schema_migrations",
+            ]))
         #expect(try db.query("SELECT count(*) FROM tally.schema_migrations").first?.first == String(Migrations.all.count))
     }
 }
@@ -153,7 +162,8 @@ import Testing
         let resultsURL = TestCluster.url(database: name, admin: admin)
         let ledger = try PostgresConnection(url: FreshDatabase.url)
         try TestLedger.create(ledger)
-        try TestLedger.insert([PaymentRow(id: 1, reference: "ch_1", amountMinor: 100, createdAt: "2026-03-10 10:00:00+00")], into: ledger)
+        try TestLedger.insert(
+            [PaymentRow(id: 1, reference: "ch_1", amountMinor: 100, createdAt: "2026-03-10 10:00:00+00")], into: ledger)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tally-results-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -43,7 +43,8 @@ import Testing
         let csv = try String(contentsOfFile: second + "/breaks.csv", encoding: .utf8)
         #expect(csv.components(separatedBy: ",open_from_earlier,").count - 1 == 9)
         let index = try String(contentsOf: root.appendingPathComponent("index.html"), encoding: .utf8)
-        let row = try #require(index.components(separatedBy: "<tr>").first { $0.contains("acmepay/2026-03-12_2026-03-12/report.html") })
+        let row = try #require(
+            index.components(separatedBy: "<tr>").first { $0.contains("acmepay/2026-03-12_2026-03-12/report.html") })
         #expect(row.contains("<td class=\"fail\">action needed</td>"), "\(row)")
     }
 }

@@ -26,7 +26,8 @@ import Testing
     @Test(arguments: ["1", "8KiB"])
     func aSpilledRunFindsWhatTheInMemoryRunFinds(_ limit: String) throws {
         try cli.withScenario { file, out in
-            let inMemory = try cli.tally(cli.runArguments(file, out + "-memory") + ["--database-url", FreshDatabase.url, "--dry-run"])
+            let inMemory = try cli.tally(
+                cli.runArguments(file, out + "-memory") + ["--database-url", FreshDatabase.url, "--dry-run"])
             #expect(inMemory.status == 0, "\(inMemory.output)")
             #expect(!inMemory.stderr.contains("spilling"))
             let spilled = try cli.tally(
@@ -80,7 +81,9 @@ import Testing
         try cli.withScenario { file, out in
             let state = (out as NSString).deletingLastPathComponent + "/state"
             let result = try cli.tally(
-                cli.runArguments(file, out) + ["--database-url", FreshDatabase.url, "--memory-limit", "4KiB", "--state-dir", state],
+                cli.runArguments(file, out) + [
+                    "--database-url", FreshDatabase.url, "--memory-limit", "4KiB", "--state-dir", state,
+                ],
                 environment: ["TALLY_FAIL_WRITE": fault])
             #expect(result.status == 73, "\(result.output)")
             #expect(result.stderr.contains("cannot write the spill files under \(state)/spill"), "\(result.stderr)")
@@ -103,7 +106,9 @@ import Testing
     }
 
     @Test func aBadLimitIsAUsageError() throws {
-        let result = try cli.tally(["run", "--provider", "a", "--format", "stripe", "--file", "x", "--from", "2026-03-10", "--memory-limit", "lots"])
+        let result = try cli.tally([
+            "run", "--provider", "a", "--format", "stripe", "--file", "x", "--from", "2026-03-10", "--memory-limit", "lots",
+        ])
         #expect(result.status == 64)
         #expect(result.stderr.contains("--memory-limit 'lots'"))
     }

@@ -92,7 +92,9 @@ import Testing
             #expect(runs[1]["superseded_by"] as? String == runs[0]["id"] as? String)
             let text = try cli.tally(["runs", "list", "--database-url", FreshDatabase.url])
             #expect(text.stdout.contains("superseded by"))
-            let show = try cli.tally(["runs", "show", String((runs[0]["id"] as! String).prefix(8)), "--database-url", FreshDatabase.url, "--json"])
+            let show = try cli.tally([
+                "runs", "show", String((runs[0]["id"] as! String).prefix(8)), "--database-url", FreshDatabase.url, "--json",
+            ])
             #expect(show.status == 0, "\(show.output)")
             let shown = try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as! [String: Any]
             #expect((shown["breaks"] as? [[String: Any]])?.count == 15)

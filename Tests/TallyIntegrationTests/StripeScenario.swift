@@ -52,7 +52,10 @@ struct StripeScenario {
         net: String? = nil, description: String = "", created: String = "2026-03-10 12:00:00"
     ) {
         let txn = "txn_\(lines.count + 1)"
-        lines.append([txn, created, "2026-03-12 00:00:00", currency.lowercased(), gross, fee, net ?? gross, category, reference, description])
+        lines.append([
+            txn, created, "2026-03-12 00:00:00", currency.lowercased(), gross, fee, net ?? gross, category, reference,
+            description,
+        ])
     }
 
     mutating func expect(_ breakClass: String, _ reference: String, _ kind: String = "charge") {
@@ -82,7 +85,9 @@ struct StripeScenario {
         s.ledger("ch_big", minor: 2_500_000_000, currency: "USD")
         s.line("ch_big", category: "charge", gross: "25000000.00", currency: "USD")
         s.ledger("ch_Zoë,\"quoted\" – Ünïcode", minor: 12_345, currency: "KWD")
-        s.line("ch_Zoë,\"quoted\" – Ünïcode", category: "charge", gross: "12.345", currency: "KWD", description: "multi\r\nline \"gift\" wrap")
+        s.line(
+            "ch_Zoë,\"quoted\" – Ünïcode", category: "charge", gross: "12.345", currency: "KWD",
+            description: "multi\r\nline \"gift\" wrap")
         s.ledger("ch_yen", minor: 5_000, currency: "JPY")
         s.line("ch_yen", category: "charge", gross: "5000", currency: "JPY")
         // payouts and fees: summed, never matched

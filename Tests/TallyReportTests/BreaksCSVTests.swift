@@ -57,10 +57,12 @@ import Testing
         let matched = try #require(rows.first { $0[column["reference"]!] == "ch_old_amount" })
         #expect(matched[column["age_days"]!] == "6")
         // every row names its run; tonight's breaks say new or persisting and the rule that decided them
-        #expect(rows.dropFirst().allSatisfy {
-            $0[column["run_id"]!] == report.runID && $0[column["provider"]!] == report.provider
-                && $0[column["window_from"]!] == report.window.from.description && $0[column["window_to"]!] == report.window.to.description
-        })
+        #expect(
+            rows.dropFirst().allSatisfy {
+                $0[column["run_id"]!] == report.runID && $0[column["provider"]!] == report.provider
+                    && $0[column["window_from"]!] == report.window.from.description
+                    && $0[column["window_to"]!] == report.window.to.description
+            })
         #expect(matched[column["status"]!] == "persisting")
         #expect(planted[column["status"]!] == "new")
         #expect(planted[column["description"]!].hasPrefix("missing_internally: no ledger row with"))
@@ -83,7 +85,8 @@ import Testing
         var reconciler = Reconciler(window: ReportFixture.window)
         let eur = { Money(minor: $0, currency: .eur) }
         reconciler.addTransaction(
-            SettlementTransaction(reference: "-ref", kind: .refund, amount: eur(1_000), location: SourceLocation(file: 0, line: 2)))
+            SettlementTransaction(
+                reference: "-ref", kind: .refund, amount: eur(1_000), location: SourceLocation(file: 0, line: 2)))
         var ledger = reconciler.ledgerPhase()
         ledger.addLedgerRow(
             LedgerRecord(

@@ -147,7 +147,8 @@ struct Page {
     /// medium apart; a timing difference whose amounts agree counts as agreeing money.
     @Test func figuresThatCannotMislead() {
         let sorted = ReportFigures.largestFirst([
-            Currency(code: "KWD")!: 1_500, Currency(code: "EUR")!: 10_000, Currency(code: "JPY")!: 1_000, Currency(code: "USD")!: 10_000,
+            Currency(code: "KWD")!: 1_500, Currency(code: "EUR")!: 10_000, Currency(code: "JPY")!: 1_000,
+            Currency(code: "USD")!: 10_000,
         ])
         #expect(sorted.map { "\($0.decimal) \($0.currency.code)" } == ["1000 JPY", "100.00 EUR", "100.00 USD", "1.500 KWD"])
         let report = ReportFixture.everyShape()

@@ -32,7 +32,8 @@ import Testing
             try write(root, provider: "zeta", from: "2026-03-01", to: "2026-03-01")
             try FileManager.default.createDirectory(atPath: root + "/acmepay/empty", withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: root + "/.hidden/x", withIntermediateDirectories: true)
-            try FileManager.default.createDirectory(atPath: root + "/broken/2026-03-10_2026-03-10", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: root + "/broken/2026-03-10_2026-03-10", withIntermediateDirectories: true)
             try Data("{not json".utf8).write(to: URL(fileURLWithPath: root + "/broken/2026-03-10_2026-03-10/report.json"))
 
             let listing = ReportIndex.scan(root: root, limit: 2)
@@ -66,10 +67,12 @@ import Testing
             let day = ReportFixture.many(0).window.from.adding(days: -2)
             let amount = OpenItem(
                 reference: "ch_old", kind: .charge, breakClass: .amountMismatch, firstSeen: day, lastSeen: day, firstRun: "r0",
-                lastRun: "r0", providerAmount: Money(minor: 1_001, currency: .eur), ledgerAmount: Money(minor: 1_000, currency: .eur),
+                lastRun: "r0", providerAmount: Money(minor: 1_001, currency: .eur),
+                ledgerAmount: Money(minor: 1_000, currency: .eur),
                 ledgerStatus: "succeeded")
             let unsettled = OpenItem(
-                reference: "ch_late", kind: .charge, breakClass: .missingInProvider, firstSeen: day, lastSeen: day, firstRun: "r0",
+                reference: "ch_late", kind: .charge, breakClass: .missingInProvider, firstSeen: day, lastSeen: day,
+                firstRun: "r0",
                 lastRun: "r0", providerAmount: nil, ledgerAmount: Money(minor: 5_000, currency: .usd), ledgerStatus: "succeeded")
             for (folder, open, status) in [
                 ("2026-03-01_2026-03-01", [OpenItem](), "clean"), ("2026-03-02_2026-03-02", [unsettled], "review"),

@@ -58,7 +58,9 @@ public enum ReportFixture {
         reconciler.addNonTransaction(NonTransactionLine(category: hostile, currency: .usd, gross: 100, fee: 0, net: 100))
         reconciler.addReject(Reject(location: at(14), reason: "amount \(hostile) is not a decimal"))
         reconciler.addControl(
-            ControlResult(name: "stripe: gross - fee = net on every line", ok: true, expected: "0 lines off", actual: "0 lines off", file: 0))
+            ControlResult(
+                name: "stripe: gross - fee = net on every line", ok: true, expected: "0 lines off", actual: "0 lines off", file: 0
+            ))
         reconciler.addControl(ControlResult(name: "balance", ok: false, expected: "10.00 EUR", actual: hostile, file: 0))
         var ledgerPhase = reconciler.ledgerPhase()
         for row in [

@@ -53,7 +53,8 @@ public final class ThrowawayCluster: Sendable {
         try handle.write(contentsOf: Data(conf.utf8))
         try handle.close()
         try cluster.start()
-        try cluster.run(cluster.bin + "/createdb", ["-h", cluster.directory + "/socket", "-p", "\(port)", "-U", "postgres", "tally"])
+        try cluster.run(
+            cluster.bin + "/createdb", ["-h", cluster.directory + "/socket", "-p", "\(port)", "-U", "postgres", "tally"])
         return cluster
     }
 

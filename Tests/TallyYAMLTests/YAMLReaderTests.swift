@@ -18,13 +18,14 @@ import Yams
         #expect(reader.choice(map, "fail_on", ["high", "never"], at: base) == nil)
         #expect(reader.text(map, "name", at: base) == nil)
         #expect(reader.text(map, "absent", at: base) == nil)
-        #expect(reader.problems == [
-            "providers.acmepay.bogus: unknown key (expected one of lookback_days, mask_pii, fail_on, name)",
-            "providers.acmepay.lookback_days: expected a whole number",
-            "providers.acmepay.mask_pii: expected true or false, found 'maybe'",
-            "providers.acmepay.fail_on: 'low' is not one of high, never",
-            "providers.acmepay.name: expected a text value",
-        ])
+        #expect(
+            reader.problems == [
+                "providers.acmepay.bogus: unknown key (expected one of lookback_days, mask_pii, fail_on, name)",
+                "providers.acmepay.lookback_days: expected a whole number",
+                "providers.acmepay.mask_pii: expected true or false, found 'maybe'",
+                "providers.acmepay.fail_on: 'low' is not one of high, never",
+                "providers.acmepay.name: expected a text value",
+            ])
     }
 
     @Test func goodValuesAreRead() throws {

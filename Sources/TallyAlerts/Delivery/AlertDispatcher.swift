@@ -86,7 +86,8 @@ public struct AlertDispatcher {
             body: body, timeouts: endpoint.timeouts)
         let response: Result<WebhookResponse, TransportError>
         do { response = .success(try transport.send(request)) } catch { response = .failure(error) }
-        let label = "alert \(message.id) (\(message.webhookID)) to \(endpoint.name), attempt \(message.attempts) of \(endpoint.retry.maxAttempts)"
+        let label =
+            "alert \(message.id) (\(message.webhookID)) to \(endpoint.name), attempt \(message.attempts) of \(endpoint.retry.maxAttempts)"
         switch AttemptOutcome.classify(response, now: now()) {
         case .delivered(let status):
             try outbox.markDelivered(id: message.id, status: status)
@@ -94,7 +95,8 @@ public struct AlertDispatcher {
             log("\(label): delivered (HTTP \(status))")
         case .retry(let status, let reason, let retryAfter):
             if message.attempts >= endpoint.retry.maxAttempts {
-                try outbox.markDead(id: message.id, status: status, error: "gave up after \(message.attempts) attempts: \(reason)")
+                try outbox.markDead(
+                    id: message.id, status: status, error: "gave up after \(message.attempts) attempts: \(reason)")
                 counts.dead += 1
                 log("\(label): \(reason); no attempts left, dead")
                 return

@@ -39,7 +39,9 @@ public struct AlertSpool: Sendable {
             let final = (directory as NSString).appendingPathComponent(name)
             let temporary = (directory as NSString).appendingPathComponent(".\(name).\(getpid()).tmp")
             let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-            guard descriptor >= 0 else { throw SpoolError(description: "cannot create \(temporary): \(String(cString: strerror(errno)))") }
+            guard descriptor >= 0 else {
+                throw SpoolError(description: "cannot create \(temporary): \(String(cString: strerror(errno)))")
+            }
             let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
             let synced = fsync(descriptor)
             close(descriptor)

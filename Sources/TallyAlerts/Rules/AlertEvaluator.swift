@@ -94,7 +94,10 @@ public struct AlertEvaluator: Sendable {
         if let minimum = triggers.minSeverity {
             let hits = untold.filter { breaks[$0].item.severity >= minimum }
             if !hits.isEmpty {
-                fired.append(FiredTrigger(trigger: "min_severity", detail: "\(Self.count(hits.count, "new break")) at \(minimum.rawValue) or above"))
+                fired.append(
+                    FiredTrigger(
+                        trigger: "min_severity", detail: "\(Self.count(hits.count, "new break")) at \(minimum.rawValue) or above")
+                )
                 firing.formUnion(hits)
             }
         }
@@ -114,14 +117,17 @@ public struct AlertEvaluator: Sendable {
             }
             var total: Int64 = 0
             for index in hits {
-                let (sum, overflow) = total.addingReportingOverflow(breaks[index].item.amountAtRisk?.minor.magnitude.clampedToInt64 ?? 0)
+                let (sum, overflow) = total.addingReportingOverflow(
+                    breaks[index].item.amountAtRisk?.minor.magnitude.clampedToInt64 ?? 0)
                 total = overflow ? .max : sum
             }
             if !hits.isEmpty && total >= threshold {
                 fired.append(
                     FiredTrigger(
                         trigger: "amount_at_risk",
-                        detail: "\(Money(minor: total, currency: currency)) at risk in \(Self.count(hits.count, "new break")) (threshold \(Money(minor: threshold, currency: currency)))"))
+                        detail:
+                            "\(Money(minor: total, currency: currency)) at risk in \(Self.count(hits.count, "new break")) (threshold \(Money(minor: threshold, currency: currency)))"
+                    ))
                 firing.formUnion(hits)
             }
         }
@@ -149,7 +155,8 @@ public struct AlertEvaluator: Sendable {
         if let days = triggers.escalateAfterDays {
             for item in report.history.visibleOpen {
                 let age = item.age(on: report.window.to)
-                guard age >= days, escalated[ItemIdentity(reference: item.reference, kind: item.kind, firstSeen: item.firstSeen)] != true
+                guard age >= days,
+                    escalated[ItemIdentity(reference: item.reference, kind: item.kind, firstSeen: item.firstSeen)] != true
                 else { continue }
                 escalations.append(RunAlert.Escalation(item: item, ageDays: age))
             }

@@ -20,7 +20,9 @@ extension AlertRules {
     /// Parses alert rules from YAML text whose top level is `endpoints: [...]`.
     public static func parse(
         yaml text: String, source: String, environment: [String: String],
-        readFile: @escaping (String) -> String? = { path in FileManager.default.contents(atPath: path).flatMap { String(data: $0, encoding: .utf8) } }
+        readFile: @escaping (String) -> String? = { path in
+            FileManager.default.contents(atPath: path).flatMap { String(data: $0, encoding: .utf8) }
+        }
     ) throws(AlertRulesError) -> AlertRules {
         let root: Node?
         do throws(YAMLDocumentError) { root = try YAMLDocument.compose(text) } catch {
@@ -43,7 +45,9 @@ extension AlertRules {
     /// - Throws: ``AlertRulesError`` listing every problem found, each with its key path.
     public static func parse(
         _ node: Node, keyPath: String = "", source: String, environment: [String: String],
-        readFile: @escaping (String) -> String? = { path in FileManager.default.contents(atPath: path).flatMap { String(data: $0, encoding: .utf8) } }
+        readFile: @escaping (String) -> String? = { path in
+            FileManager.default.contents(atPath: path).flatMap { String(data: $0, encoding: .utf8) }
+        }
     ) throws(AlertRulesError) -> AlertRules {
         let reader = RulesReader(environment: environment, readFile: readFile)
         let base = keyPath.isEmpty ? "" : keyPath + "."

@@ -34,7 +34,9 @@ struct RulesReader {
     {
         guard let text = text(map, key, at: base) else { return nil }
         guard let value = Double(text), value.isFinite, exclusive ? value > minimum : value >= minimum else {
-            problem("\(base)\(key)", "expected a number \(exclusive ? "above" : "of at least") \(Self.plain(minimum)), found '\(text)'")
+            problem(
+                "\(base)\(key)",
+                "expected a number \(exclusive ? "above" : "of at least") \(Self.plain(minimum)), found '\(text)'")
             return nil
         }
         return value
@@ -105,7 +107,9 @@ struct RulesReader {
         }
         var style = AlertEndpoint.Style.standard
         if let text = text(map, "style", at: base) {
-            if let value = AlertEndpoint.Style(rawValue: text) { style = value } else {
+            if let value = AlertEndpoint.Style(rawValue: text) {
+                style = value
+            } else {
                 problem("\(base)style", "expected standard or slack, found '\(text)'")
             }
         }
@@ -154,7 +158,9 @@ struct RulesReader {
         let base = path + "."
         allow(map, Self.triggerKeys, at: base)
         if let text = text(map, "min_severity", at: base) {
-            if let value = Severity(rawValue: text) { triggers.minSeverity = value } else {
+            if let value = Severity(rawValue: text) {
+                triggers.minSeverity = value
+            } else {
                 problem("\(base)min_severity", "expected info, medium or high, found '\(text)'")
             }
         }
@@ -200,7 +206,9 @@ struct RulesReader {
             }
         }
         if let text = text(map, "match_rate_below", at: base) {
-            if let value = Self.basisPoints(text) { triggers.matchRateBelowBasisPoints = value } else {
+            if let value = Self.basisPoints(text) {
+                triggers.matchRateBelowBasisPoints = value
+            } else {
                 problem("\(base)match_rate_below", "expected a percentage from 0 to 100 with at most 2 decimals, found '\(text)'")
             }
         }
@@ -227,7 +235,8 @@ struct RulesReader {
     func retry(_ node: Node, at path: String) -> RetryPolicy {
         var policy = RetryPolicy()
         guard let map = node.mapping else {
-            problem(path, "expected a mapping with max_attempts, backoff_multiplier, initial_backoff_seconds, max_backoff_seconds")
+            problem(
+                path, "expected a mapping with max_attempts, backoff_multiplier, initial_backoff_seconds, max_backoff_seconds")
             return policy
         }
         let base = path + "."

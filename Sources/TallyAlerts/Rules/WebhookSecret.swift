@@ -19,7 +19,8 @@ public struct WebhookSecret: Sendable, Hashable, CustomStringConvertible {
                 return .failure(SecretProblem(reason: "the part after whsec_ is not valid base64"))
             }
             guard data.count >= 24 else {
-                return .failure(SecretProblem(reason: "a whsec_ secret must hold at least 24 bytes, this one holds \(data.count)"))
+                return .failure(
+                    SecretProblem(reason: "a whsec_ secret must hold at least 24 bytes, this one holds \(data.count)"))
             }
             return .success(WebhookSecret(key: Array(data)))
         }

@@ -218,7 +218,9 @@ public struct SettlementIndex: Sendable {
         guard let pending = staged else { return nil }
         staged = nil
         let found = arena.withUnsafeBufferPointer { bytes in
-            probe(UnsafeBufferPointer(rebasing: bytes[pending.offset..<pending.offset + pending.length]), pending.kind, hash: pending.hash)
+            probe(
+                UnsafeBufferPointer(rebasing: bytes[pending.offset..<pending.offset + pending.length]), pending.kind,
+                hash: pending.hash)
         }
         if found.found != nil {
             let reference = arena.withUnsafeBufferPointer {
@@ -248,7 +250,9 @@ public struct SettlementIndex: Sendable {
     public func reference(of index: Int) -> String {
         let entry = entries[index]
         return arena.withUnsafeBufferPointer {
-            String(decoding: UnsafeBufferPointer(rebasing: $0[entry.referenceOffset..<entry.referenceOffset + Int(entry.referenceLength)]), as: UTF8.self)
+            String(
+                decoding: UnsafeBufferPointer(
+                    rebasing: $0[entry.referenceOffset..<entry.referenceOffset + Int(entry.referenceLength)]), as: UTF8.self)
         }
     }
 

@@ -11,7 +11,8 @@ public struct RunIDPrefix: Sendable, Hashable, CustomStringConvertible {
     public static let minimumLength = 6
 
     /// What a valid prefix looks like, for error messages.
-    public static let rule = "a run id is hex digits in UUID form (8-4-4-4-12); give the whole id or at least its first 6 characters"
+    public static let rule =
+        "a run id is hex digits in UUID form (8-4-4-4-12); give the whole id or at least its first 6 characters"
 
     public init?(_ raw: String) {
         let text = raw.lowercased()
@@ -21,7 +22,9 @@ public struct RunIDPrefix: Sendable, Hashable, CustomStringConvertible {
             if [8, 13, 18, 23].contains(position) {
                 guard byte == UInt8(ascii: "-") else { return nil }
             } else {
-                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+                guard
+                    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                        || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
                 else { return nil }
             }
         }

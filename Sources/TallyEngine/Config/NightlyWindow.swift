@@ -10,7 +10,8 @@ public enum NightlyWindow {
     /// - Throws: ``RunError`` `.usage` for an unknown time zone.
     public static func yesterday(in timezone: String, now: Date = Date()) throws(RunError) -> CivilDate {
         guard let zone = TimeZone(identifier: timezone) else {
-            throw RunError(code: .usage, message: "unknown time zone '\(timezone)'; use an IANA name such as UTC or Europe/Berlin.")
+            throw RunError(
+                code: .usage, message: "unknown time zone '\(timezone)'; use an IANA name such as UTC or Europe/Berlin.")
         }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone

@@ -1,6 +1,6 @@
 import Foundation
-import TallyCore
 import TallyAlerts
+import TallyCore
 import TallyIngest
 import TallyYAML
 import Yams
@@ -25,7 +25,8 @@ extension TallyConfig {
     public static func load(path: String, checkingSecrets: Bool = false) throws(ConfigError) -> TallyConfig {
         let text: String
         do throws(YAMLDocumentError) { text = try YAMLDocument.text(path: path) } catch {
-            let hint = if case .unreadable = error { " (pass --config PATH, set TALLY_CONFIG, or create ./tally.yml)" } else { "" }
+            let hint =
+                if case .unreadable = error { " (pass --config PATH, set TALLY_CONFIG, or create ./tally.yml)" } else { "" }
             throw ConfigError(path: path, problems: ["\(error)\(hint)"])
         }
         return try parse(text, path: path, checkingSecrets: checkingSecrets)
@@ -99,7 +100,9 @@ extension TallyConfig {
                     if let provider = Self.provider(name, value, reader, in: folder) { config.providers.append(provider) }
                 }
             } else {
-                reader.problem("providers", "expected a mapping of provider names to their settings, e.g. providers: { acmepay: { format: stripe } }")
+                reader.problem(
+                    "providers",
+                    "expected a mapping of provider names to their settings, e.g. providers: { acmepay: { format: stripe } }")
             }
         } else {
             reader.problem("providers", "missing; name at least one provider with its format")
@@ -119,7 +122,9 @@ extension TallyConfig {
             url: reader.text(map, "url", at: "\(key)."), passwordEnv: reader.text(map, "password_env", at: "\(key)."),
             passwordFile: reader.path(map, "password_file", at: "\(key).", in: folder))
         if let url = database.url, Self.urlHoldsPassword(url) {
-            reader.problem("\(key).url", "holds a password; move it to \(key).password_env or \(key).password_file so that it never sits in the config")
+            reader.problem(
+                "\(key).url",
+                "holds a password; move it to \(key).password_env or \(key).password_file so that it never sits in the config")
         }
         if database.passwordEnv != nil && database.passwordFile != nil {
             reader.problem("\(key)", "give password_env or password_file, not both")
@@ -153,7 +158,9 @@ extension TallyConfig {
         if formatName == nil, map["format"] == nil {
             reader.problem("\(at)format", "missing; one of \(SettlementFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         } else if let formatName, format == nil {
-            reader.problem("\(at)format", "'\(formatName)' is not one of \(SettlementFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            reader.problem(
+                "\(at)format",
+                "'\(formatName)' is not one of \(SettlementFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         var provider = Provider(name: name, format: format ?? .stripe)
         provider.mapping = reader.path(map, "mapping", at: at, in: folder)
@@ -187,7 +194,8 @@ extension TallyConfig {
             let missing = ["$1", "$2", "$3"].filter { !query.contains($0) }
             if !missing.isEmpty {
                 reader.problem(
-                    "\(at)ledger_query", "must use $1 (the provider), $2 and $3 (the window's start and end, half-open); missing \(missing.joined(separator: ", "))"
+                    "\(at)ledger_query",
+                    "must use $1 (the provider), $2 and $3 (the window's start and end, half-open); missing \(missing.joined(separator: ", "))"
                 )
             }
         }

@@ -1,6 +1,6 @@
 import Foundation
-import TallyCore
 import TallyAlerts
+import TallyCore
 import TallyIngest
 
 /// `tally.yml`: the databases, the defaults of every run, and each provider's format, files and

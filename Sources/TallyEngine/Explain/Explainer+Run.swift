@@ -51,7 +51,8 @@ extension Explainer {
         let window = try WindowResolver.resolve(
             from: from, to: to, timezone: row.timezone, lookbackDays: lookback, lookaheadDays: lookahead)
         var files = ((try? JSONSerialization.jsonObject(with: Data(filesJSON.utf8))) as? [[String: Any]] ?? []).map {
-            Explanation.File(path: $0["path"] as? String ?? "", sha256: $0["sha256"] as? String ?? "", readable: false, changed: nil)
+            Explanation.File(
+                path: $0["path"] as? String ?? "", sha256: $0["sha256"] as? String ?? "", readable: false, changed: nil)
         }
         if files.isEmpty {
             files = options.files.map { Explanation.File(path: $0, sha256: "", readable: false, changed: nil) }
@@ -135,7 +136,9 @@ extension Explainer {
         if let now = decision.breakClass {
             notes.append(
                 "the ledger row changed since the run: today it would be "
-                    + rule.explain(now, reference: reference, kind: line.kind, provider: line.amount, ledger: row, differences: decision.differences))
+                    + rule.explain(
+                        now, reference: reference, kind: line.kind, provider: line.amount, ledger: row,
+                        differences: decision.differences))
             return Explanation.Outcome(
                 kind: line.kind, breakClass: nil, rule: "matched (the run stored no break for this line)", differences: [],
                 line: line, ledger: row)

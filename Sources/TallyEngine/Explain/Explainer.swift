@@ -82,7 +82,8 @@ public struct Explainer: Sendable {
         }
         try describe(run: runRow, store: store, memory: memory, fresh: fresh, into: &explanation)
         guard !memory.isEmpty || !fresh.isEmpty || !explanation.lines.isEmpty else {
-            throw RunError(code: .notFound, message: "\(reference) is unknown to run \(runRow.id), the store and the \(name) ledger")
+            throw RunError(
+                code: .notFound, message: "\(reference) is unknown to run \(runRow.id), the store and the \(name) ledger")
         }
         return explanation
     }
@@ -100,7 +101,8 @@ public struct Explainer: Sendable {
         guard names.count <= 1 else {
             throw RunError(
                 code: .usage,
-                message: "\(reference) is known to several providers (\(names.sorted().joined(separator: ", "))); pass --provider.")
+                message:
+                    "\(reference) is known to several providers (\(names.sorted().joined(separator: ", "))); pass --provider.")
         }
         guard let name = names.first else {
             throw RunError(code: .notFound, message: "\(reference) is unknown to the store and to the payments table")
@@ -152,7 +154,8 @@ public struct Explainer: Sendable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: timezone) ?? TimeZone(identifier: "UTC")!
         return { [calendar] instant in
-            let seconds = instant.microseconds >= 0 ? instant.microseconds / 1_000_000 : (instant.microseconds - 999_999) / 1_000_000
+            let seconds =
+                instant.microseconds >= 0 ? instant.microseconds / 1_000_000 : (instant.microseconds - 999_999) / 1_000_000
             let parts = calendar.dateComponents(
                 [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(seconds)))
             func pad(_ value: Int?) -> String { String(value ?? 0).leftPadded(to: 2) }

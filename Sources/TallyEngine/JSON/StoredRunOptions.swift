@@ -15,9 +15,12 @@ public struct StoredRunOptions: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case files
-        case lookbackDays = "lookback_days", lookaheadDays = "lookahead_days"
-        case amountToleranceMinor = "amount_tolerance_minor", maxRejects = "max_rejects"
-        case referenceColumn = "reference_column", maskPII = "mask_pii"
+        case lookbackDays = "lookback_days"
+        case lookaheadDays = "lookahead_days"
+        case amountToleranceMinor = "amount_tolerance_minor"
+        case maxRejects = "max_rejects"
+        case referenceColumn = "reference_column"
+        case maskPII = "mask_pii"
     }
 
     public init(_ options: RunOptions) {

@@ -37,13 +37,16 @@ extension RunPlanner {
                     warning: "\(provider): no settlement file for \(first) (\(FilePattern(pattern).path(for: first))); skipped")
             }
             if !missing.isEmpty && !flags.allowMissing {
-                let message = "no settlement file for \(missing.map(\.description).joined(separator: ", ")) (\(pattern)); pass --allow-missing to run without them"
+                let message =
+                    "no settlement file for \(missing.map(\.description).joined(separator: ", ")) (\(pattern)); pass --allow-missing to run without them"
                 return .filesMissing(RunError(code: .notFound, message: message), options: options)
             }
             options.files += present
         }
         guard !options.files.isEmpty else {
-            if skipMissing { return .skipped(warning: "\(provider): no file_pattern in the config; skipped by the nightly default") }
+            if skipMissing {
+                return .skipped(warning: "\(provider): no file_pattern in the config; skipped by the nightly default")
+            }
             return .failed(
                 RunError(
                     code: settings.filePattern == nil ? .usage : .notFound,
@@ -54,7 +57,9 @@ extension RunPlanner {
 
     /// `--per-day`: a run for each day whose file is present.
     func perDay(_ settings: Settings, pattern: FilePattern, from: CivilDate, to: CivilDate) -> ProviderRun.Step {
-        guard from <= to else { return .failed(RunError(code: .usage, message: "--from \(from) is after --to \(to); swap them.")) }
+        guard from <= to else {
+            return .failed(RunError(code: .usage, message: "--from \(from) is after --to \(to); swap them."))
+        }
         let days = pattern.days(from: from, to: to, fileExists: fileExists).map { day -> DayRange.Day in
             guard day.present else { return .missing(day.day, path: day.path) }
             var options = window(settings.options, from: day.day, to: day.day)

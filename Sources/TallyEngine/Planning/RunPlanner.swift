@@ -54,7 +54,8 @@ public struct RunPlanner {
                     message: "give --provider and --format (or a config file: --config, TALLY_CONFIG or ./tally.yml)")
             }
             guard flags.from != nil else {
-                throw RunError(code: .usage, message: "give the window with --from (and --to), or use a config file for the nightly default")
+                throw RunError(
+                    code: .usage, message: "give the window with --from (and --to), or use a config file for the nightly default")
             }
             guard !flags.files.isEmpty || flags.filePattern != nil else {
                 throw RunError(code: .usage, message: "give at least one settlement file with --file PATH, or --file-pattern")
@@ -68,7 +69,9 @@ public struct RunPlanner {
             if let format = flags.format { return [(provider, format, nil)] }
             throw RunError(
                 code: .usage,
-                message: "provider '\(provider)' is not in \(config.path) (it has \(config.providers.map(\.name).joined(separator: ", "))); add it or pass --format")
+                message:
+                    "provider '\(provider)' is not in \(config.path) (it has \(config.providers.map(\.name).joined(separator: ", "))); add it or pass --format"
+            )
         }
         guard flags.files.isEmpty && flags.filePattern == nil && flags.format == nil else {
             throw RunError(code: .usage, message: "--file, --file-pattern and --format apply to one provider; add --provider")

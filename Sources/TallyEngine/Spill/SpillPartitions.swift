@@ -101,7 +101,8 @@ final class SpillPartitions {
         return RunError(
             code: .cannotWriteSpill,
             message:
-                "cannot write the spill files under \(folder): \(reason); free space there, or give --state-dir a folder on a larger disk (the partitions go to <state-dir>/spill)")
+                "cannot write the spill files under \(folder): \(reason); free space there, or give --state-dir a folder on a larger disk (the partitions go to <state-dir>/spill)"
+        )
     }
 
     /// Writes out the settlement records still buffered and closes those files.

@@ -65,21 +65,27 @@ extension ReconciliationRun {
             "the settlement index would pass --memory-limit \(options.memoryLimitBytes ?? 0) bytes: spilling to \(partitionCount) disk partitions under \(parent.path)",
             phase: "spill", level: .notice)
 
-        var sink = SpillingSink(partitions: partitions, side: Reconciler(window: window, amountTolerance: options.amountToleranceMinor, expectedTransactions: 16))
+        var sink = SpillingSink(
+            partitions: partitions,
+            side: Reconciler(window: window, amountTolerance: options.amountToleranceMinor, expectedTransactions: 16))
         var fileReports: [RunReport.File] = []
         for file in files {
             let before = (sink.transactions + sink.side.nonTransactionLines, sink.side.rejects.count)
             let size = file.size
             let progress = self.progress
-            try reader.read(file, into: &sink, progress: { bytes in
-                progress(.reading(file: file.path, bytes: bytes, total: size, ledgerRows: 0))
-            })
+            try reader.read(
+                file, into: &sink,
+                progress: { bytes in
+                    progress(.reading(file: file.path, bytes: bytes, total: size, ledgerRows: 0))
+                })
             if let failure = sink.failure { throw failure }
             let records = sink.transactions + sink.side.nonTransactionLines - before.0
             let rejected = sink.side.rejects.count - before.1
             try checkRejects(sink.side.rejects, file: file)
             fileReports.append(RunReport.File(path: file.path, sha256: "", records: records + rejected, rejected: rejected))
-            note("read \(file.path) into partitions: \(records) records, \(rejected) rejected in \(Self.seconds(since: &clock))", phase: "read")
+            note(
+                "read \(file.path) into partitions: \(records) records, \(rejected) rejected in \(Self.seconds(since: &clock))",
+                phase: "read")
         }
         try partitions.finishSettlement()
 

@@ -118,7 +118,8 @@ struct SafeXMLReader: ~Copyable {
                 path: path, line: error.line > 0 ? error.line : nil)
         }
         return IngestError(
-            code: .malformed, message: XMLErrorText.sentence(
+            code: .malformed,
+            message: XMLErrorText.sentence(
                 error.message, head: input.head, atLastLine: input.atEnd && error.line >= input.lines), path: path,
             line: error.line > 0 ? error.line : nil)
     }
@@ -194,7 +195,8 @@ private final class LineEndInput: @unchecked Sendable {
                 if count >= 2 {
                     let first = buffer[0]
                     let second = buffer[1]
-                    normalise = !((first == 0xFF && second == 0xFE) || (first == 0xFE && second == 0xFF)
+                    normalise =
+                        !((first == 0xFF && second == 0xFE) || (first == 0xFE && second == 0xFF)
                         || (first == 0x3C && second == 0x00) || (first == 0x00 && second == 0x3C))
                 }
             }

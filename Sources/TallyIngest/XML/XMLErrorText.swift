@@ -23,7 +23,8 @@ enum XMLErrorText {
             return "the XML ends before its elements are closed (\(message)): the file looks truncated; fetch it again"
         }
         if lower.contains("not proper utf-8") || lower.contains("encoding") {
-            return "the file's bytes are not valid in its declared encoding (\(message)): it was probably converted or cut; fetch the original file"
+            return
+                "the file's bytes are not valid in its declared encoding (\(message)): it was probably converted or cut; fetch the original file"
         }
         return "the XML is not well formed: \(message)"
     }

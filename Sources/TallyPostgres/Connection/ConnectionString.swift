@@ -130,9 +130,11 @@ private struct Parser {
     /// `host=a,b` and `port=p,q` (a host without a port leaves its slot empty).
     mutating func hosts(_ text: ArraySlice<UInt8>) throws(PostgresError) {
         guard !text.isEmpty else { return }
-        var hosts: [String] = [], ports: [String] = []
+        var hosts: [String] = []
+        var ports: [String] = []
         for item in text.split(separator: Self.comma, omittingEmptySubsequences: false) {
-            var host = item[...], port: ArraySlice<UInt8>?
+            var host = item[...]
+            var port: ArraySlice<UInt8>?
             if host.first == UInt8(ascii: "[") {
                 guard let close = host.firstIndex(of: UInt8(ascii: "]")) else {
                     throw Self.error("unclosed [ in the host part (an IPv6 address is written [::1])")
@@ -162,7 +164,8 @@ private struct Parser {
             else { throw Self.error("the port part is not a number from 1 to 65535") }
             ports.append(digits)
         }
-        let host = hosts.joined(separator: ","), port = ports.joined(separator: ",")
+        let host = hosts.joined(separator: ",")
+        let port = ports.joined(separator: ",")
         if !host.isEmpty { parameters.append(.init("host", host)) }
         if !port.isEmpty && !port.utf8.allSatisfy({ $0 == Self.comma }) { parameters.append(.init("port", port)) }
     }
@@ -206,7 +209,8 @@ private struct Parser {
             guard index < text.endIndex, text[index] == UInt8(ascii: "=") else {
                 throw PostgresError(
                     code: .configuration,
-                    message: "invalid connection string: \(position) has no = after its name (write key=value, spaces between pairs)")
+                    message:
+                        "invalid connection string: \(position) has no = after its name (write key=value, spaces between pairs)")
             }
             index += 1
             while index < text.endIndex, isSpace(text[index]) { index += 1 }
@@ -218,7 +222,10 @@ private struct Parser {
                     let byte = text[index]
                     index += 1
                     if byte == UInt8(ascii: "\\") {
-                        if index < text.endIndex { value.append(text[index]); index += 1 }
+                        if index < text.endIndex {
+                            value.append(text[index])
+                            index += 1
+                        }
                     } else if byte == UInt8(ascii: "'") {
                         closed = true
                         break
@@ -229,13 +236,18 @@ private struct Parser {
                 guard closed else {
                     throw PostgresError(
                         code: .configuration,
-                        message: "invalid connection string: the quoted value of \(position) has no closing ' (write a quote inside as \\')")
+                        message:
+                            "invalid connection string: the quoted value of \(position) has no closing ' (write a quote inside as \\')"
+                    )
                 }
             } else {
                 while index < text.endIndex, !isSpace(text[index]) {
                     if text[index] == UInt8(ascii: "\\") {
                         index += 1
-                        if index < text.endIndex { value.append(text[index]); index += 1 }
+                        if index < text.endIndex {
+                            value.append(text[index])
+                            index += 1
+                        }
                     } else {
                         value.append(text[index])
                         index += 1
@@ -263,7 +275,8 @@ private struct Parser {
     /// An unknown keyword, named only when it looks like one (lower-case letters and `_`): the
     /// text before an = may be a password typed in the wrong place.
     static func describe(keyword: String) -> String {
-        let plain = !keyword.isEmpty && keyword.utf8.count <= 32
+        let plain =
+            !keyword.isEmpty && keyword.utf8.count <= 32
             && keyword.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || $0 == UInt8(ascii: "_") }
         return plain ? "an unknown parameter \"\(keyword)\"" : "an unknown parameter"
     }

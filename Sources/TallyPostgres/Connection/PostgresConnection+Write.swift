@@ -47,10 +47,18 @@ extension PostgresConnection {
     static func appendCopyEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
         for byte in bytes {
             switch byte {
-            case UInt8(ascii: "\\"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "\\"))
-            case UInt8(ascii: "\t"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "t"))
-            case UInt8(ascii: "\n"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "n"))
-            case UInt8(ascii: "\r"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "r"))
+            case UInt8(ascii: "\\"):
+                buffer.append(UInt8(ascii: "\\"))
+                buffer.append(UInt8(ascii: "\\"))
+            case UInt8(ascii: "\t"):
+                buffer.append(UInt8(ascii: "\\"))
+                buffer.append(UInt8(ascii: "t"))
+            case UInt8(ascii: "\n"):
+                buffer.append(UInt8(ascii: "\\"))
+                buffer.append(UInt8(ascii: "n"))
+            case UInt8(ascii: "\r"):
+                buffer.append(UInt8(ascii: "\\"))
+                buffer.append(UInt8(ascii: "r"))
             default: buffer.append(byte)
             }
         }

@@ -66,7 +66,9 @@ public final class LedgerOverflow: @unchecked Sendable {
             published.withLock { $0.descriptor = descriptor }
         }
         var header = [UInt8]()
-        withUnsafeBytes(of: (UInt32(batch.rows) | UInt32(batch.layout.rawValue) << 24).littleEndian) { header.append(contentsOf: $0) }
+        withUnsafeBytes(of: (UInt32(batch.rows) | UInt32(batch.layout.rawValue) << 24).littleEndian) {
+            header.append(contentsOf: $0)
+        }
         withUnsafeBytes(of: (UInt32(batch.bytes.count) | UInt32(batch.paddedColumns) << 24).littleEndian) {
             header.append(contentsOf: $0)
         }

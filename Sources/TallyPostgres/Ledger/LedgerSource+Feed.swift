@@ -71,7 +71,8 @@ extension LedgerSource {
                     createdAt: createdAt, merchantReference: row[.merchantReference].map { String(decoding: $0, as: UTF8.self) }))
         } else {
             sink.addLedgerRow(
-                reference, kind: kind, amount: money, status: status, createdAt: createdAt, merchantReference: row[.merchantReference])
+                reference, kind: kind, amount: money, status: status, createdAt: createdAt,
+                merchantReference: row[.merchantReference])
         }
     }
 }

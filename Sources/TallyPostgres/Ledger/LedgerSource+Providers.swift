@@ -4,6 +4,8 @@ extension LedgerSource {
     /// be asked about one provider.
     public func knownProviders(connection: PostgresConnection) throws -> [String] {
         guard streamsWithCopy else { return [] }  // the canonical table
-        return try connection.query("SELECT DISTINCT provider::text FROM payments ORDER BY 1 LIMIT 100").compactMap { $0.first ?? nil }
+        return try connection.query("SELECT DISTINCT provider::text FROM payments ORDER BY 1 LIMIT 100").compactMap {
+            $0.first ?? nil
+        }
     }
 }

@@ -103,7 +103,8 @@ public struct LedgerSource: Sendable {
             throw PostgresError(
                 code: .query,
                 message:
-                    "the configured ledger query lacks the column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) (it returns \(names.joined(separator: ", "))); alias them, e.g. SELECT ref AS provider_ref, …")
+                    "the configured ledger query lacks the column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) (it returns \(names.joined(separator: ", "))); alias them, e.g. SELECT ref AS provider_ref, …"
+            )
         }
         return names.contains("merchant_ref")
     }

@@ -101,7 +101,8 @@ public struct AlertOutbox {
             guard let endpoint = row[0], let reference = row[1], let kind = row[2].flatMap({ TransactionKind(name: $0) }),
                 let firstSeen = row[3].flatMap({ CivilDate(iso: $0) })
             else { return nil }
-            return AlertedItem(endpoint: endpoint, reference: reference, kind: kind, firstSeen: firstSeen, escalated: row[4] == "true")
+            return AlertedItem(
+                endpoint: endpoint, reference: reference, kind: kind, firstSeen: firstSeen, escalated: row[4] == "true")
         }
     }
 

@@ -173,7 +173,8 @@ public enum Migrations {
                 """)
             // Every migration not recorded yet, in order (not only those above the highest applied:
             // a schema that got a later version first still gets the earlier one).
-            let done = Set(try connection.query("SELECT version FROM tally.schema_migrations").compactMap { $0[0].flatMap(Int.init) })
+            let done = Set(
+                try connection.query("SELECT version FROM tally.schema_migrations").compactMap { $0[0].flatMap(Int.init) })
             for migration in all where !done.contains(migration.version) {
                 for statement in migration.statements { try connection.execute(statement) }
                 try connection.execute(
@@ -198,7 +199,9 @@ public enum Migrations {
     }
 
     /// Every applied migration: version, description, when.
-    public static func history(_ connection: PostgresConnection) throws -> [(version: Int, description: String, appliedAt: String)] {
+    public static func history(_ connection: PostgresConnection) throws -> [(
+        version: Int, description: String, appliedAt: String
+    )] {
         guard try currentVersion(connection) != nil else { return [] }
         return try connection.query(
             "SELECT version, description, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM tally.schema_migrations ORDER BY version"

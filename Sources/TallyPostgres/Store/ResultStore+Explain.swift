@@ -99,7 +99,8 @@ extension ResultStore {
             else { return nil }
             return StoredResolution(
                 provider: provider, runID: runID, from: from, to: to,
-                item: ResolvedItem(reference: reference, kind: kind, breakClass: breakClass, firstSeen: firstSeen, resolvedAs: how))
+                item: ResolvedItem(
+                    reference: reference, kind: kind, breakClass: breakClass, firstSeen: firstSeen, resolvedAs: how))
         }
     }
 

@@ -107,10 +107,11 @@ public struct ResultStore {
             SELECT r.reference, r.kind FROM tally.resolutions r JOIN tally.runs u ON u.id = r.run_id
             WHERE u.provider = $1 AND u.window_from > $2::date AND u.state = 'succeeded' AND u.superseded_by IS NULL
             """, [provider, date.description])
-        return Set(rows.compactMap { row in
-            guard let reference = row[0], let kind = row[1].flatMap({ TransactionKind(name: $0) }) else { return nil }
-            return ItemKey(reference: reference, kind: kind)
-        })
+        return Set(
+            rows.compactMap { row in
+                guard let reference = row[0], let kind = row[1].flatMap({ TransactionKind(name: $0) }) else { return nil }
+                return ItemKey(reference: reference, kind: kind)
+            })
     }
 
     /// The items a run resolved, as they stood before it: a rerun of that run's window starts
@@ -261,8 +262,10 @@ public struct ResultStore {
     /// The run's resolutions, and the silent settled-ahead records it used up (`resolved_as`
     /// ``settledAheadMarker``): both are what a rerun of the window restores (``itemsResolved(by:)``).
     private func insertResolutions(runID: String, provider: String, outcome: History.Outcome) throws {
-        typealias Row = (reference: String, kind: TransactionKind, breakClass: BreakClass, firstSeen: CivilDate,
-            resolvedAs: String, item: OpenItem?)
+        typealias Row = (
+            reference: String, kind: TransactionKind, breakClass: BreakClass, firstSeen: CivilDate,
+            resolvedAs: String, item: OpenItem?
+        )
         let rows: [Row] =
             outcome.resolved.map { ($0.reference, $0.kind, $0.breakClass, $0.firstSeen, $0.resolvedAs.rawValue, $0.item) }
             + outcome.settledAhead.map { ($0.reference, $0.kind, $0.breakClass, $0.firstSeen, Self.settledAheadMarker, $0) }

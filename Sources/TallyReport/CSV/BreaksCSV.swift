@@ -43,7 +43,9 @@ public enum BreaksCSV {
                 cells += ["", "", "", ""]
             }
             if let ledger = item.ledger {
-                cells += [ledger.amount.decimalString, ledger.amount.currency.code, text(ledger.status.text), ledger.createdAt.iso8601]
+                cells += [
+                    ledger.amount.decimalString, ledger.amount.currency.code, text(ledger.status.text), ledger.createdAt.iso8601,
+                ]
             } else {
                 cells += ["", "", "", ""]
             }
@@ -67,7 +69,10 @@ public enum BreaksCSV {
         for item in report.openFromEarlier {
             var cells = [item.breakClass.rawValue, item.breakClass.severity.rawValue, text(item.reference), item.kind.name]
             cells += [item.providerAmount?.decimalString ?? "", item.providerAmount?.currency.code ?? "", "", ""]
-            cells += [item.ledgerAmount?.decimalString ?? "", item.ledgerAmount?.currency.code ?? "", item.ledgerStatus.map(text) ?? "", ""]
+            cells += [
+                item.ledgerAmount?.decimalString ?? "", item.ledgerAmount?.currency.code ?? "", item.ledgerStatus.map(text) ?? "",
+                "",
+            ]
             cells += ["", "", item.firstSeen.description, String(item.age(on: report.window.to)), "", "", ""]
             cells.append(Status.openFromEarlier.rawValue)
             cells.append(text("\(item.breakClass.rawValue): open since \(item.firstSeen); this run's data did not explain it"))

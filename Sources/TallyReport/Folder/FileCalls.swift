@@ -68,7 +68,8 @@ enum FileCalls {
     /// cannot (then nothing was changed).
     static func exchange(_ first: String, _ second: String) -> Bool {
         guard let renameat2 else { return false }
-        return renameat2(AT_FDCWD, first, AT_FDCWD, second, 2 /* RENAME_EXCHANGE */) == 0
+        let renameExchange: UInt32 = 2  // RENAME_EXCHANGE of <linux/fs.h>
+        return renameat2(AT_FDCWD, first, AT_FDCWD, second, renameExchange) == 0
     }
 
     /// What `lstat` says is at `path`: nil when nothing is there.

@@ -151,11 +151,14 @@ public struct ReportFolder: Sendable {
     @discardableResult
     public func removeLeftovers() -> [String] {
         let prefixes = isRenamable ? siblingPrefixes : []
-        var removed = prefixes.isEmpty ? [] : StaleFiles.remove(in: parent) { entry, path in
-            prefixes.compactMap { StaleFiles.pid(in: entry, prefix: $0) }.first.map {
-                StaleFiles.isLeftover(path, pid: $0)
-            } ?? false
-        }
+        var removed =
+            prefixes.isEmpty
+            ? []
+            : StaleFiles.remove(in: parent) { entry, path in
+                prefixes.compactMap { StaleFiles.pid(in: entry, prefix: $0) }.first.map {
+                    StaleFiles.isLeftover(path, pid: $0)
+                } ?? false
+            }
         removed += StaleFiles.remove(in: directory) { entry, path in
             if let pid = StaleFiles.pid(in: entry, prefix: Self.insidePrefix) { return StaleFiles.isLeftover(path, pid: pid) }
             return StaleFiles.isLegacyTemporary(entry, of: Self.reportNames) && FileCalls.age(path) > StaleFiles.legacyAge

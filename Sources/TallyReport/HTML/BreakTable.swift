@@ -96,10 +96,12 @@ struct BreakTable {
             html += "<tr><td>\(item.breakClass.rawValue)"
             if !cells.detail.isEmpty { html += "<span class=\"detail\">\(e(cells.detail))</span>" }
             html += "</td><td class=\"sev \(severity)\">\(severity)</td>"
-            html += dated.isNew
+            html +=
+                dated.isNew
                 ? "<td><span class=\"badge new\">new</span></td>" : "<td><span class=\"badge persisting\">persisting</span></td>"
             html += "<td class=\"ref\"><code>\(e(item.reference))</code></td><td>\(item.kindName ?? "")</td>"
-            html += "<td class=\"num\">\(HTMLFormat.grouped(cells.provider))</td><td class=\"num\">\(HTMLFormat.grouped(cells.ledger))</td>"
+            html +=
+                "<td class=\"num\">\(HTMLFormat.grouped(cells.provider))</td><td class=\"num\">\(HTMLFormat.grouped(cells.ledger))</td>"
             html += "<td class=\"num\">\(HTMLFormat.grouped(cells.difference))</td><td>\(currency)</td>"
             html += "<td>\(e(item.ledger?.status.text ?? ""))</td><td class=\"num\">\(dated.ageDays)</td>"
             if let side = item.provider {

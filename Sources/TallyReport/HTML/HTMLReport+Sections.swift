@@ -19,14 +19,20 @@ extension HTMLReport {
             """
         let status =
             total == 0
-            ? "No breaks." : total > shown ? "The first \(HTMLFormat.count(shown)) of \(HTMLFormat.count(total)) breaks, in report order." : "\(HTMLFormat.count(total)) breaks, in report order."
-        html += "<p class=\"status\" id=\"breaks-status\" aria-live=\"polite\" data-matching=\"\(total)\" data-shown=\"\(shown)\">\(status)</p>\n"
+            ? "No breaks."
+            : total > shown
+                ? "The first \(HTMLFormat.count(shown)) of \(HTMLFormat.count(total)) breaks, in report order."
+                : "\(HTMLFormat.count(total)) breaks, in report order."
+        html +=
+            "<p class=\"status\" id=\"breaks-status\" aria-live=\"polite\" data-matching=\"\(total)\" data-shown=\"\(shown)\">\(status)</p>\n"
         html += "<div class=\"table-scroll\"><table id=\"breaks\" data-rendered=\"static\"><thead><tr>"
         for column in BreakTable.columns {
             html += "<th data-key=\"\(column.key)\" scope=\"col\"\(column.numeric ? " class=\"num\"" : "")>\(column.title)</th>"
         }
         html += "</tr></thead><tbody>\n"
-        html += total == 0 ? "<tr><td colspan=\"\(BreakTable.columns.count)\" class=\"empty\">No breaks.</td></tr>" : table.staticBody()
+        html +=
+            total == 0
+            ? "<tr><td colspan=\"\(BreakTable.columns.count)\" class=\"empty\">No breaks.</td></tr>" : table.staticBody()
         html += "</tbody></table></div>\n"
         if total > shown {
             html += "<noscript><p class=\"note\">Script is off, so this table shows the first \(HTMLFormat.count(shown)) breaks"
@@ -51,7 +57,8 @@ extension HTMLReport {
         html += " (\(HTMLFormat.count(resolved.count)))</h2>\n"
         guard !resolved.isEmpty else { return html + "<p class=\"empty\">Nothing was resolved by this run.</p></section>\n" }
         html += "<table id=\"resolved\"><thead><tr><th scope=\"col\">Reference</th><th scope=\"col\">Kind</th>"
-        html += "<th scope=\"col\">Was</th><th scope=\"col\">First seen</th><th scope=\"col\">Resolved as</th></tr></thead><tbody>"
+        html +=
+            "<th scope=\"col\">Was</th><th scope=\"col\">First seen</th><th scope=\"col\">Resolved as</th></tr></thead><tbody>"
         for item in resolved.prefix(maximumSectionRows) {
             html += "<tr><td class=\"ref\"><code>\(e(item.reference))</code></td><td>\(item.kind.name)</td>"
             html += "<td>\(item.breakClass.rawValue)</td><td>\(item.firstSeen)</td><td>\(item.resolvedAs.rawValue)</td></tr>\n"

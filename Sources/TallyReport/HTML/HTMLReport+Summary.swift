@@ -8,7 +8,8 @@ extension HTMLReport {
         if report.window.to != report.window.from { html += " to \(report.window.to)" }
         if report.dryRun { html += "<span class=\"mark dry\" title=\"Nothing was stored\">DRY RUN</span>" }
         if let supersedes = report.supersedes {
-            html += "<span class=\"mark supersedes\" title=\"\(e(supersedes))\">supersedes run \(e(String(supersedes.prefix(8))))</span>"
+            html +=
+                "<span class=\"mark supersedes\" title=\"\(e(supersedes))\">supersedes run \(e(String(supersedes.prefix(8))))</span>"
         }
         html += "</h1>\n<p class=\"meta\">Time zone <b>\(e(report.timezone))</b> · format <b>\(e(report.format))</b>"
         html += " · run <code>\(e(report.runID))</code> · ran <b>\(report.startedAt.iso8601)</b>"
@@ -60,7 +61,9 @@ extension HTMLReport {
             tone = "medium"
             var parts: [String] = []
             if medium > 0 { parts.append("\(plural(medium, "ledger payment")) the provider has not settled yet") }
-            if earlierMedium > 0 { parts.append("\(plural(earlierMedium, "unsettled payment")) from earlier windows" + atRisk(.medium)) }
+            if earlierMedium > 0 {
+                parts.append("\(plural(earlierMedium, "unsettled payment")) from earlier windows" + atRisk(.medium))
+            }
             text = "<b>Review:</b> " + parts.joined(separator: " and ") + "; no unexplained money."
         } else {
             tone = info > 0 ? "info" : "clean"

@@ -40,7 +40,8 @@ enum SVGChart {
             let length = bar.value <= 0 ? 0 : max(2, scale(bar.value, of: largest, to: area))
             svg += "<g><title>\(e(bar.label)): \(e(bar.text))</title>"
             svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 16)\" text-anchor=\"end\">\(e(bar.label))</text>"
-            svg += "<rect class=\"bar \(bar.tone)\" x=\"\(labelWidth)\" y=\"\(y + 4)\" width=\"\(length)\" height=\"\(row - 8)\" rx=\"2\"></rect>"
+            svg +=
+                "<rect class=\"bar \(bar.tone)\" x=\"\(labelWidth)\" y=\"\(y + 4)\" width=\"\(length)\" height=\"\(row - 8)\" rx=\"2\"></rect>"
             svg += "<text x=\"\(labelWidth + length + 6)\" y=\"\(y + 16)\">\(e(bar.text))</text></g>"
         }
         svg += "<line class=\"axis\" x1=\"\(labelWidth)\" y1=\"2\" x2=\"\(labelWidth)\" y2=\"\(height - 2)\"></line></svg>"
@@ -82,7 +83,8 @@ enum SVGChart {
             }
             svg += "<text x=\"\(x + barWidth / 2)\" y=\"\(y - 4)\" text-anchor=\"middle\">\(total)</text>"
             if index % labelEvery == 0 || index == columns.count - 1 {
-                svg += "<text class=\"muted\" x=\"\(x + barWidth / 2)\" y=\"\(baseline + 18)\" text-anchor=\"middle\">\(e(column.label))</text>"
+                svg +=
+                    "<text class=\"muted\" x=\"\(x + barWidth / 2)\" y=\"\(baseline + 18)\" text-anchor=\"middle\">\(e(column.label))</text>"
             }
             svg += "</g>"
         }

@@ -35,7 +35,8 @@ struct ScriptJSON {
                 raw(#"\u00"#)
                 bytes.append(Self.hex[Int(byte >> 4)])
                 bytes.append(Self.hex[Int(byte & 0xF)])
-            case 0xE2 where index + 2 < utf8.count && utf8[index + 1] == 0x80
+            case 0xE2
+            where index + 2 < utf8.count && utf8[index + 1] == 0x80
                 && (utf8[index + 2] == 0xA8 || utf8[index + 2] == 0xA9):
                 // U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR
                 raw(utf8[index + 2] == 0xA8 ? #"\u2028"# : #"\u2029"#)

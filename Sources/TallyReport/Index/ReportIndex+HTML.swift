@@ -33,9 +33,11 @@ extension ReportIndex {
                 html += "</td><td class=\"\(tone)\">\(entry.status)"
                 if entry.controlsFailed > 0 { html += "<span class=\"detail\">\(entry.controlsFailed) control(s) failed</span>" }
                 html += "</td><td class=\"num\">\(HTMLFormat.count(entry.high))</td>"
-                html += "<td class=\"num\">\(HTMLFormat.count(entry.medium))</td><td class=\"num\">\(HTMLFormat.count(entry.info))</td>"
+                html +=
+                    "<td class=\"num\">\(HTMLFormat.count(entry.medium))</td><td class=\"num\">\(HTMLFormat.count(entry.info))</td>"
                 html += "<td class=\"num\">\(HTMLFormat.count(entry.openHigh))</td>"
-                html += "<td class=\"num\">\(HTMLFormat.count(entry.matched)) of \(HTMLFormat.count(entry.settlementTransactions))</td>"
+                html +=
+                    "<td class=\"num\">\(HTMLFormat.count(entry.matched)) of \(HTMLFormat.count(entry.settlementTransactions))</td>"
                 html += "<td class=\"num\">\(HTMLFormat.count(entry.rejects))</td>"
                 html += "<td><code title=\"\(e(entry.runID))\">\(e(String(entry.runID.prefix(8))))</code>"
                 html += "<span class=\"detail\">\(e(entry.finishedAt))"

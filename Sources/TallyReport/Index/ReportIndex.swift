@@ -167,7 +167,9 @@ struct IndexedReport: Decodable {
         var supersedes: String?
 
         enum CodingKeys: String, CodingKey {
-            case id, provider, window, supersedes, dryRun = "dry_run", finishedAt = "finished_at"
+            case id, provider, window, supersedes
+            case dryRun = "dry_run"
+            case finishedAt = "finished_at"
         }
     }
 
@@ -179,7 +181,8 @@ struct IndexedReport: Decodable {
         var rejects: Int?
 
         enum CodingKeys: String, CodingKey {
-            case matched, breaks, rejects, settlementTransactions = "settlement_transactions"
+            case matched, breaks, rejects
+            case settlementTransactions = "settlement_transactions"
         }
     }
 
@@ -195,7 +198,8 @@ struct IndexedReport: Decodable {
     var openItems: [Item]?
 
     enum CodingKeys: String, CodingKey {
-        case run, summary, controls, openItems = "open_items"
+        case run, summary, controls
+        case openItems = "open_items"
     }
 
     func entry(providerFolder: String, folder: String) -> ReportIndex.Entry {

@@ -16,7 +16,8 @@ struct ReportDocument: Encodable {
     var openItems: [OpenItemEntry]
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion = "schema_version", run, summary, breaks, rejects, controls, delta, resolved
+        case schemaVersion = "schema_version"
+        case run, summary, breaks, rejects, controls, delta, resolved
         case openItems = "open_items"
     }
 
@@ -34,7 +35,10 @@ struct ReportDocument: Encodable {
         var resolvedAs: String
 
         enum CodingKeys: String, CodingKey {
-            case reference, kind, breakClass = "class", firstSeen = "first_seen", resolvedAs = "resolved_as"
+            case reference, kind
+            case breakClass = "class"
+            case firstSeen = "first_seen"
+            case resolvedAs = "resolved_as"
         }
     }
 
@@ -46,7 +50,10 @@ struct ReportDocument: Encodable {
         var ageDays: Int
 
         enum CodingKeys: String, CodingKey {
-            case reference, kind, breakClass = "class", firstSeen = "first_seen", ageDays = "age_days"
+            case reference, kind
+            case breakClass = "class"
+            case firstSeen = "first_seen"
+            case ageDays = "age_days"
         }
     }
 
@@ -66,8 +73,11 @@ struct ReportDocument: Encodable {
 
         enum CodingKeys: String, CodingKey {
             case id, provider, format, window, timezone, files, supersedes
-            case dryRun = "dry_run", startedAt = "started_at", finishedAt = "finished_at"
-            case ledgerWindow = "ledger_window", amountToleranceMinor = "amount_tolerance_minor"
+            case dryRun = "dry_run"
+            case startedAt = "started_at"
+            case finishedAt = "finished_at"
+            case ledgerWindow = "ledger_window"
+            case amountToleranceMinor = "amount_tolerance_minor"
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -99,7 +109,9 @@ struct ReportDocument: Encodable {
         var lookaheadDays: Int
 
         enum CodingKeys: String, CodingKey {
-            case start, end, lookbackDays = "lookback_days", lookaheadDays = "lookahead_days"
+            case start, end
+            case lookbackDays = "lookback_days"
+            case lookaheadDays = "lookahead_days"
         }
     }
 
@@ -123,9 +135,13 @@ struct ReportDocument: Encodable {
         var matchedAmountMinorByCurrency: [String: Int64]
 
         enum CodingKeys: String, CodingKey {
-            case settlementTransactions = "settlement_transactions", ledgerRows = "ledger_rows"
-            case ledgerRowsStreamed = "ledger_rows_streamed", ledgerRowsLookedUp = "ledger_rows_looked_up"
-            case matched, breaks, nonTransactions = "non_transactions", rejects
+            case settlementTransactions = "settlement_transactions"
+            case ledgerRows = "ledger_rows"
+            case ledgerRowsStreamed = "ledger_rows_streamed"
+            case ledgerRowsLookedUp = "ledger_rows_looked_up"
+            case matched, breaks
+            case nonTransactions = "non_transactions"
+            case rejects
             case settlementAmountMinorByCurrency = "settlement_amount_minor_by_currency"
             case matchedAmountMinorByCurrency = "matched_amount_minor_by_currency"
         }
@@ -136,7 +152,8 @@ struct ReportDocument: Encodable {
         var amountMinorByCurrency: [String: Int64]
 
         enum CodingKeys: String, CodingKey {
-            case count, amountMinorByCurrency = "amount_minor_by_currency"
+            case count
+            case amountMinorByCurrency = "amount_minor_by_currency"
         }
     }
 
@@ -149,7 +166,10 @@ struct ReportDocument: Encodable {
         var netMinor: Int64
 
         enum CodingKeys: String, CodingKey {
-            case category, currency, count, grossMinor = "gross_minor", feeMinor = "fee_minor", netMinor = "net_minor"
+            case category, currency, count
+            case grossMinor = "gross_minor"
+            case feeMinor = "fee_minor"
+            case netMinor = "net_minor"
         }
     }
 
@@ -167,8 +187,11 @@ struct ReportDocument: Encodable {
         var control: ControlEntry?
 
         enum CodingKeys: String, CodingKey {
-            case breakClass = "class", severity, reference, kind, provider, ledger, differences, control
-            case firstSeen = "first_seen", ageDays = "age_days", isNew = "new"
+            case breakClass = "class"
+            case severity, reference, kind, provider, ledger, differences, control
+            case firstSeen = "first_seen"
+            case ageDays = "age_days"
+            case isNew = "new"
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -194,7 +217,8 @@ struct ReportDocument: Encodable {
         var line: Int
 
         enum CodingKeys: String, CodingKey {
-            case amountMinor = "amount_minor", currency, file, line
+            case amountMinor = "amount_minor"
+            case currency, file, line
         }
     }
 
@@ -206,7 +230,10 @@ struct ReportDocument: Encodable {
         var merchantRef: String?
 
         enum CodingKeys: String, CodingKey {
-            case amountMinor = "amount_minor", currency, status, createdAt = "created_at", merchantRef = "merchant_ref"
+            case amountMinor = "amount_minor"
+            case currency, status
+            case createdAt = "created_at"
+            case merchantRef = "merchant_ref"
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -236,7 +263,8 @@ struct ReportDocument: Encodable {
         var moreLines: Int?
 
         enum CodingKeys: String, CodingKey {
-            case name, ok, expected, actual, file, lines, moreLines = "more_lines"
+            case name, ok, expected, actual, file, lines
+            case moreLines = "more_lines"
         }
     }
 
@@ -269,7 +297,8 @@ extension ReportDocument {
             let entry = byClass[breakClass] ?? ClassSummary()
             classes[breakClass.rawValue] = ClassEntry(
                 count: entry.count,
-                amountMinorByCurrency: Dictionary(uniqueKeysWithValues: entry.amountMinorByCurrency.map { ($0.key.code, $0.value) }))
+                amountMinorByCurrency: Dictionary(
+                    uniqueKeysWithValues: entry.amountMinorByCurrency.map { ($0.key.code, $0.value) }))
         }
         summary = Summary(
             settlementTransactions: result.settlementTransactions, ledgerRows: result.ledgerRowsInWindow,
@@ -326,7 +355,8 @@ extension ReportDocument {
         controls = result.controls.map {
             ControlEntry(
                 name: $0.name, ok: $0.ok, expected: $0.expected, actual: $0.actual, file: report.path(ofFile: $0.file),
-                lines: $0.lines.isEmpty ? nil : $0.lines.map { ControlLineEntry(line: $0.line, expected: $0.expected, actual: $0.actual) },
+                lines: $0.lines.isEmpty
+                    ? nil : $0.lines.map { ControlLineEntry(line: $0.line, expected: $0.expected, actual: $0.actual) },
                 moreLines: $0.lines.isEmpty ? nil : $0.moreLines)
         }
     }

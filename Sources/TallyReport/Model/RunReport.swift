@@ -135,7 +135,9 @@ extension RunReport {
             providerPlace: item.provider.map { "\(path(ofFile: $0.location.file)):\($0.location.line)" })
         if let control = item.control, !control.lines.isEmpty {
             let file = path(ofFile: control.file)
-            text += "; lines off: " + control.lines.map { "\(file):\($0.line) (expected \($0.expected), actual \($0.actual))" }
+            text +=
+                "; lines off: "
+                + control.lines.map { "\(file):\($0.line) (expected \($0.expected), actual \($0.actual))" }
                 .joined(separator: ", ")
             if control.moreLines > 0 { text += " and \(control.moreLines) more" }
         }

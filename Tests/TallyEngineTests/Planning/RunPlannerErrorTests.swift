@@ -21,7 +21,8 @@ import Testing
     }
 
     @Test func withoutAConfigAProviderAndFormatAreNeeded() throws {
-        #expect(try message(RunFlags()) == "give --provider and --format (or a config file: --config, TALLY_CONFIG or ./tally.yml)")
+        #expect(
+            try message(RunFlags()) == "give --provider and --format (or a config file: --config, TALLY_CONFIG or ./tally.yml)")
     }
 
     @Test func withoutAConfigAWindowIsNeeded() throws {
@@ -61,7 +62,8 @@ import Testing
             default: $0.format = .stripe
             }
         }
-        #expect(try message(flags, config: Self.yaml) == "--file, --file-pattern and --format apply to one provider; add --provider")
+        #expect(
+            try message(flags, config: Self.yaml) == "--file, --file-pattern and --format apply to one provider; add --provider")
     }
 
     /// `--per-day` for acmepay over [from, to], with or without a file pattern.
@@ -94,7 +96,10 @@ import Testing
             $0.from = F.date("2026-03-10")
         }
         let runs = try F.planner(flags, try F.config(Self.yaml)).plan()
-        guard case .failed(let error) = try #require(runs.first).step else { Issue.record("expected a failure"); return }
+        guard case .failed(let error) = try #require(runs.first).step else {
+            Issue.record("expected a failure")
+            return
+        }
         #expect(error.code == .usage)
         #expect(error.message == "acmepay: no settlement file: give --file, --file-pattern or the provider's file_pattern")
     }

@@ -35,7 +35,8 @@ public struct AdyenSettlementDetail: SettlementReader {
         var balance = AdyenBatchBalance()
         var lineCount = 0
         let layout = try reader.forEachRow(
-            of: file, bind: { header throws(IngestError) in
+            of: file,
+            bind: { header throws(IngestError) in
                 do throws(HeaderProblem) { return try AdyenLayout(header: header) } catch {
                     throw IngestError(
                         code: .malformed, message: error.message, path: file.path, line: header.line, excerpt: error.excerpt)

@@ -52,13 +52,15 @@ struct CamtControls {
         if open.currency != close.currency {
             return ControlResult(
                 name: name, ok: false, expected: expected,
-                actual: "\(opening.type) is in \(open.currency.isEmpty ? "no currency" : open.currency), \(closing.type) in \(close.currency.isEmpty ? "no currency" : close.currency)",
+                actual:
+                    "\(opening.type) is in \(open.currency.isEmpty ? "no currency" : open.currency), \(closing.type) in \(close.currency.isEmpty ? "no currency" : close.currency)",
                 file: file)
         }
         if statement.unreadableAmounts > 0 {
             return ControlResult(
                 name: name, ok: false, expected: expected,
-                actual: "\(statement.unreadableAmounts) entr\(statement.unreadableAmounts == 1 ? "y has" : "ies have") an unreadable amount",
+                actual:
+                    "\(statement.unreadableAmounts) entr\(statement.unreadableAmounts == 1 ? "y has" : "ies have") an unreadable amount",
                 file: file)
         }
         let all = open.units &+ statement.bookedTotal[close.currency]
@@ -72,20 +74,23 @@ struct CamtControls {
             if upToDate == close.units && !valued.overflowed {
                 return ControlResult(
                     name: name, ok: true, expected: expected,
-                    actual: "\(amountText(upToDate, close.currency)) counting entries valued on or before \(closing.date) (the bank books later value dates after \(closing.type))",
+                    actual:
+                        "\(amountText(upToDate, close.currency)) counting entries valued on or before \(closing.date) (the bank books later value dates after \(closing.type))",
                     file: file)
             }
         }
         return ControlResult(
             name: name, ok: false, expected: expected,
-            actual: "\(amountText(all, close.currency)) (\(opening.type) \(open.text) + booked \(amountText(statement.bookedTotal[close.currency], close.currency)))",
+            actual:
+                "\(amountText(all, close.currency)) (\(opening.type) \(open.text) + booked \(amountText(statement.bookedTotal[close.currency], close.currency)))",
             file: file)
     }
 
     /// `TxsSummry`: the counts and sums it declares against the entries read.
     private func summary(_ statement: CamtStatement, prefix: String) -> ControlResult? {
         guard let summary = statement.summary else { return nil }
-        let currency = statement.accountCurrency.isEmpty
+        let currency =
+            statement.accountCurrency.isEmpty
             ? (statement.creditTotal.units.keys.first ?? statement.debitTotal.units.keys.first ?? "XXX")
             : statement.accountCurrency
         let credits = statement.creditTotal.units.values.reduce(0, &+)

@@ -130,7 +130,6 @@ struct CamtParser: ~Copyable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-
     private mutating func end(
         _ tag: CamtTag, into sink: inout some SettlementSink, progress: (Int) -> Void
     ) throws(IngestError) {
@@ -277,7 +276,8 @@ struct CamtParser: ~Copyable {
         guard var entry else { return }
         entry.details += 1
         if detail.hasOwnReference { entry.identifiedDetails += 1 }
-        let amount = detail.amountText.map { ($0, detail.currency) }
+        let amount =
+            detail.amountText.map { ($0, detail.currency) }
             ?? detail.transactionAmountText.map { ($0, detail.transactionCurrency) }
         let direction = detail.direction.isEmpty ? entry.direction : detail.direction
         if let (text, currency) = amount, let value = CamtAmount(text: text, currency: currency, debit: direction == "DBIT") {
@@ -398,7 +398,9 @@ struct CamtParser: ~Copyable {
             return reject("amount '\(String(decoding: text, as: UTF8.self))': \(error) (\(currency.code))")
         }
         guard minor >= 0 else {
-            return reject("amount '\(String(decoding: text, as: UTF8.self))' is negative; camt amounts are unsigned, CdtDbtInd gives the direction")
+            return reject(
+                "amount '\(String(decoding: text, as: UTF8.self))' is negative; camt amounts are unsigned, CdtDbtInd gives the direction"
+            )
         }
         var bytes = Array(reference.utf8)
         bytes.withUnsafeMutableBufferPointer { buffer in

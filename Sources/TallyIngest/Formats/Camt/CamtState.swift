@@ -115,7 +115,9 @@ struct CamtDetail {
     /// `EndToEndId` (unless `NOTPROVIDED`), then `TxId`, then the detail's or the entry's `AcctSvcrRef`,
     /// then `InstrId`.
     func reference(entry: CamtEntry) -> String? {
-        for candidate in [endToEndId, transactionId, accountServicerReference, entry.accountServicerReference, instructionId, uetr]
+        for candidate in [
+            endToEndId, transactionId, accountServicerReference, entry.accountServicerReference, instructionId, uetr,
+        ]
         where !candidate.isEmpty && candidate != "NOTPROVIDED" {
             return candidate
         }
@@ -170,7 +172,8 @@ extension CamtStatement {
                 off = true
             }
         }
-        if entry.details > 0 && entry.detailAmountsComplete && entry.detailTotal.units.keys.allSatisfy({ $0 == amount.currency }) {
+        if entry.details > 0 && entry.detailAmountsComplete && entry.detailTotal.units.keys.allSatisfy({ $0 == amount.currency })
+        {
             checked = true
             if entry.detailTotal[amount.currency] != amount.units { off = true }
         }

@@ -6,7 +6,8 @@ import Glibc
 /// by version and are ignored). Every other element is `.other`.
 enum CamtTag: UInt8, CaseIterable {
     case other
-    case bkToCstmrStmt = 1, bkToCstmrDbtCdtNtfctn, bkToCstmrAcctRpt, stmt, ntfctn, rpt
+    case bkToCstmrStmt = 1
+    case bkToCstmrDbtCdtNtfctn, bkToCstmrAcctRpt, stmt, ntfctn, rpt
     case id, acct, iban, othr, ccy
     case bal, tp, cdOrPrtry, cd, amt, cdtDbtInd, dt, dtTm
     case txsSummry, ttlNtries, ttlCdtNtries, ttlDbtNtries, nbOfNtries, sum, ttlNetNtryAmt, ttlNetNtry

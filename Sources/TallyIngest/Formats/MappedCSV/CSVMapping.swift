@@ -102,7 +102,12 @@ extension CSVMapping {
             throw MappingError(path: path, problems: ["expected a mapping of keys at the top level"])
         }
         let reader = YAMLReader()
-        reader.allow(top, keys: ["delimiter", "decimal_separator", "thousands_separator", "skip_rows", "reference", "kind", "amount", "fee", "net", "currency", "timestamp"], at: "")
+        reader.allow(
+            top,
+            keys: [
+                "delimiter", "decimal_separator", "thousands_separator", "skip_rows", "reference", "kind", "amount", "fee", "net",
+                "currency", "timestamp",
+            ], at: "")
 
         var delimiter = UInt8(ascii: ",")
         if let text = reader.text(top, "delimiter", at: "") {
@@ -115,7 +120,9 @@ extension CSVMapping {
         }
         var decimalSeparator = UInt8(ascii: ".")
         if let text = reader.text(top, "decimal_separator", at: "") {
-            if text == "." || text == "," { decimalSeparator = text.utf8.first! } else {
+            if text == "." || text == "," {
+                decimalSeparator = text.utf8.first!
+            } else {
                 reader.problem("decimal_separator", "expected '.' or ',', found '\(text)'")
             }
         }
@@ -124,24 +131,31 @@ extension CSVMapping {
             if [".", ",", "'", " "].contains(text), text.utf8.first != decimalSeparator {
                 thousandsSeparator = text.utf8.first
             } else {
-                reader.problem("thousands_separator", "expected '.', ',', \"'\" or ' ' different from decimal_separator, found '\(text)'")
+                reader.problem(
+                    "thousands_separator", "expected '.', ',', \"'\" or ' ' different from decimal_separator, found '\(text)'")
             }
         }
         var skipRows = 0
         if let text = reader.text(top, "skip_rows", at: "") {
-            if let value = Int(text), value >= 0 { skipRows = value } else {
+            if let value = Int(text), value >= 0 {
+                skipRows = value
+            } else {
                 reader.problem("skip_rows", "expected a whole number of rows (0 or more), found '\(text)'")
             }
         }
         let reference = reader.text(top, "reference", at: "")
-        if reference == nil && top["reference"] == nil { reader.problem("reference", "required (the column holding the reference)") }
+        if reference == nil && top["reference"] == nil {
+            reader.problem("reference", "required (the column holding the reference)")
+        }
 
         var kind: KindSource?
         if let node = top["kind"] {
             if let map = node.mapping {
                 reader.allow(map, keys: ["column", "values", "constant"], at: "kind.")
                 if let constant = reader.text(map, "constant", at: "kind.") {
-                    if let value = TransactionKind(name: constant) { kind = .constant(value) } else {
+                    if let value = TransactionKind(name: constant) {
+                        kind = .constant(value)
+                    } else {
                         reader.problem("kind.constant", "expected charge, refund or chargeback, found '\(constant)'")
                     }
                 } else if let column = reader.text(map, "column", at: "kind.") {
@@ -151,7 +165,9 @@ extension CSVMapping {
                             for (key, value) in entries {
                                 let name = key.string ?? "?"
                                 guard let target = value.string, let mapped = TransactionKind(name: target) else {
-                                    reader.problem("kind.values.\(name)", "expected charge, refund or chargeback, found '\(value.string ?? "a non-text value")'")
+                                    reader.problem(
+                                        "kind.values.\(name)",
+                                        "expected charge, refund or chargeback, found '\(value.string ?? "a non-text value")'")
                                     continue
                                 }
                                 values[name] = mapped
@@ -160,7 +176,8 @@ extension CSVMapping {
                             reader.problem("kind.values", "expected a mapping of column values to charge, refund or chargeback")
                         }
                     } else {
-                        reader.problem("kind.values", "required with kind.column (which values are charges, refunds, chargebacks)")
+                        reader.problem(
+                            "kind.values", "required with kind.column (which values are charges, refunds, chargebacks)")
                     }
                     kind = .column(column, values: values)
                 } else {
@@ -181,7 +198,9 @@ extension CSVMapping {
             if let map = node.mapping {
                 reader.allow(map, keys: ["column", "debit", "credit", "minor_units"], at: "amount.")
                 if let text = reader.text(map, "minor_units", at: "amount.") {
-                    if let value = Bool(text) { minorUnits = value } else {
+                    if let value = Bool(text) {
+                        minorUnits = value
+                    } else {
                         reader.problem("amount.minor_units", "expected true or false, found '\(text)'")
                     }
                 }
@@ -207,7 +226,9 @@ extension CSVMapping {
             if let map = node.mapping {
                 reader.allow(map, keys: ["column", "constant"], at: "currency.")
                 if let constant = reader.text(map, "constant", at: "currency.") {
-                    if let value = Currency(code: constant) { currency = .constant(value) } else {
+                    if let value = Currency(code: constant) {
+                        currency = .constant(value)
+                    } else {
                         reader.problem("currency.constant", "expected an ISO 4217 code such as EUR, found '\(constant)'")
                     }
                 } else if let column = reader.text(map, "column", at: "currency.") {

@@ -40,7 +40,9 @@ public struct MappedCSVReader: SettlementReader {
         var positions: [String: Int] = [:]
         for column in 0..<header.count {
             guard let name = header.string(column) else {
-                throw IngestError(code: .malformed, message: "header column \(column + 1) is not valid UTF-8", path: file.path, line: header.line)
+                throw IngestError(
+                    code: .malformed, message: "header column \(column + 1) is not valid UTF-8", path: file.path,
+                    line: header.line)
             }
             if positions[name] == nil { positions[name] = column }
         }
@@ -48,7 +50,8 @@ public struct MappedCSVReader: SettlementReader {
         guard missing.isEmpty else {
             throw IngestError(
                 code: .malformed,
-                message: "the header lacks the mapped column\(missing.count == 1 ? "" : "s") \(missing.map { "'\($0)'" }.joined(separator: ", "))",
+                message:
+                    "the header lacks the mapped column\(missing.count == 1 ? "" : "s") \(missing.map { "'\($0)'" }.joined(separator: ", "))",
                 path: file.path, line: header.line,
                 excerpt: IngestError.excerpt(positions.sorted { $0.value < $1.value }.prefix(15).map(\.key)))
         }
@@ -83,7 +86,8 @@ public struct MappedCSVReader: SettlementReader {
             do throws(MoneyError) {
                 let exponent = mapping.minorUnits ? 0 : currency.exponent
                 guard let grouping = mapping.thousandsSeparator, bytes.contains(grouping) else {
-                    return .some(try MoneyParser.parseMinor(bytes, exponent: exponent, decimalSeparator: mapping.decimalSeparator))
+                    return .some(
+                        try MoneyParser.parseMinor(bytes, exponent: exponent, decimalSeparator: mapping.decimalSeparator))
                 }
                 let digits = bytes.filter { $0 != grouping }
                 let result = digits.withUnsafeBufferPointer { digits in

@@ -5,7 +5,9 @@ import TallyCore
 /// single quotes and any other character is matched literally. Times are taken as UTC.
 public struct TimestampPattern: Sendable, Hashable {
     enum Token: Sendable, Hashable {
-        case year, month, day, hour, minute, second, fraction(Int), literal(UInt8)
+        case year, month, day, hour, minute, second
+        case fraction(Int)
+        case literal(UInt8)
     }
 
     /// Why a layout is not usable.
@@ -26,7 +28,8 @@ public struct TimestampPattern: Sendable, Hashable {
             while index + run < bytes.count && bytes[index + run] == byte { run += 1 }
             func field(_ name: String, _ token: Token, width: Int) throws(Invalid) {
                 guard run == width else {
-                    throw Invalid(reason: "'\(String(repeating: Character(UnicodeScalar(byte)), count: run))' is not a field; use \(name)")
+                    throw Invalid(
+                        reason: "'\(String(repeating: Character(UnicodeScalar(byte)), count: run))' is not a field; use \(name)")
                 }
                 tokens.append(token)
                 fields.insert(name)
@@ -52,7 +55,10 @@ public struct TimestampPattern: Sendable, Hashable {
                 continue
             default:
                 if (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) {
-                    throw Invalid(reason: "unknown field letter '\(Character(UnicodeScalar(byte)))'; use yyyy MM dd HH mm ss SSS, quote literal text")
+                    throw Invalid(
+                        reason:
+                            "unknown field letter '\(Character(UnicodeScalar(byte)))'; use yyyy MM dd HH mm ss SSS, quote literal text"
+                    )
                 }
                 for _ in 0..<run { tokens.append(.literal(byte)) }
             }
@@ -87,12 +93,24 @@ public struct TimestampPattern: Sendable, Hashable {
         }
         for token in tokens {
             switch token {
-            case .year: guard let value = number(4) else { return nil }; year = value
-            case .month: guard let value = number(2) else { return nil }; month = value
-            case .day: guard let value = number(2) else { return nil }; day = value
-            case .hour: guard let value = number(2) else { return nil }; hour = value
-            case .minute: guard let value = number(2) else { return nil }; minute = value
-            case .second: guard let value = number(2) else { return nil }; second = value
+            case .year:
+                guard let value = number(4) else { return nil }
+                year = value
+            case .month:
+                guard let value = number(2) else { return nil }
+                month = value
+            case .day:
+                guard let value = number(2) else { return nil }
+                day = value
+            case .hour:
+                guard let value = number(2) else { return nil }
+                hour = value
+            case .minute:
+                guard let value = number(2) else { return nil }
+                minute = value
+            case .second:
+                guard let value = number(2) else { return nil }
+                second = value
             case .fraction(let width):
                 guard let value = number(width) else { return nil }
                 var scaled = value

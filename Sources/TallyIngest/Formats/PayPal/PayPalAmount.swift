@@ -17,7 +17,8 @@ enum PayPalAmount {
             let digit = byte &- UInt8(ascii: "0")
             guard digit < 10 else {
                 throw Problem(
-                    reason: "\(name) '\(String(decoding: bytes.prefix(32), as: UTF8.self))' is not an unsigned integer of hundredths")
+                    reason:
+                        "\(name) '\(String(decoding: bytes.prefix(32), as: UTF8.self))' is not an unsigned integer of hundredths")
             }
             let (times10, o1) = value.multipliedReportingOverflow(by: 10)
             let (next, o2) = times10.addingReportingOverflow(Int64(digit))

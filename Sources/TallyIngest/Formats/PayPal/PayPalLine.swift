@@ -27,7 +27,9 @@ struct PayPalLine {
         let codeBytes = record[columns.eventCode]
         guard let event = PayPalEventCode(codeBytes) else {
             throw Problem(
-                reason: "Transaction Event Code '\(String(decoding: codeBytes.prefix(16), as: UTF8.self))' is not T followed by four digits")
+                reason:
+                    "Transaction Event Code '\(String(decoding: codeBytes.prefix(16), as: UTF8.self))' is not T followed by four digits"
+            )
         }
         let direction = try PayPalAmount.direction(record[columns.direction], "Transaction Debit or Credit")
         let currency = try Self.currency(record[columns.currency], "Gross Transaction Currency")
@@ -48,11 +50,15 @@ struct PayPalLine {
                 fee = (feeDirection, hundredths, try PayPalAmount.minor(hundredths, feeCurrency), feeCurrency)
             }
         }
-        for (column, name) in [(columns.initiated, "Transaction Initiation Date"), (columns.completed, "Transaction Completion Date")] {
+        for (column, name) in [
+            (columns.initiated, "Transaction Initiation Date"), (columns.completed, "Transaction Completion Date"),
+        ] {
             guard let column, !record[column].isEmpty else { continue }
             guard PayPalTimestamp.parse(record[column]) != nil else {
                 throw Problem(
-                    reason: "\(name) '\(String(decoding: record[column].prefix(40), as: UTF8.self))' is not YYYY/MM/DD HH:MM:SS ±hhmm")
+                    reason:
+                        "\(name) '\(String(decoding: record[column].prefix(40), as: UTF8.self))' is not YYYY/MM/DD HH:MM:SS ±hhmm"
+                )
             }
         }
         let kind = event.kind(direction: direction)
@@ -77,7 +83,9 @@ struct PayPalLine {
     /// Hands the line to the sink: a transaction by `Transaction ID`, or a non-transaction line.
     func emit(_ record: CSVRecord, _ columns: PayPalLayout, _ location: SourceLocation, into sink: inout some SettlementSink) {
         if let kind {
-            sink.addTransaction(record[columns.transactionID], kind: kind, amount: Money(minor: grossMinor, currency: currency), location: location)
+            sink.addTransaction(
+                record[columns.transactionID], kind: kind, amount: Money(minor: grossMinor, currency: currency),
+                location: location)
             if kind != .charge, let column = columns.referenceID {
                 let original = record[column]
                 if !original.isEmpty, UTF8Validation.isValid(original) { sink.noteOriginalReference(original) }

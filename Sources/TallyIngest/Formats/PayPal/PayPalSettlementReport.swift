@@ -72,7 +72,8 @@ public struct PayPalSettlementReport: SettlementReader {
         guard size <= Self.maxUTF16Bytes else {
             throw IngestError(
                 code: .malformed,
-                message: "the file is UTF-16 and larger than \(Self.maxUTF16Bytes >> 20) MiB, too large to convert in memory; \(advice)",
+                message:
+                    "the file is UTF-16 and larger than \(Self.maxUTF16Bytes >> 20) MiB, too large to convert in memory; \(advice)",
                 path: file.path)
         }
         var bytes = [UInt8](repeating: 0, count: size)
@@ -86,7 +87,8 @@ public struct PayPalSettlementReport: SettlementReader {
         guard let utf8 = UTF16Transcoding.utf8(from: bytes[0..<filled], order) else {
             throw IngestError(
                 code: .malformed,
-                message: "the file starts like UTF-16 (\(order == .littleEndian ? "little" : "big")-endian) but is not valid UTF-16; \(advice)",
+                message:
+                    "the file starts like UTF-16 (\(order == .littleEndian ? "little" : "big")-endian) but is not valid UTF-16; \(advice)",
                 path: file.path)
         }
         return utf8
@@ -110,7 +112,9 @@ public struct PayPalSettlementReport: SettlementReader {
             let location = SourceLocation(file: file.index, line: record.line)
             func reject(_ reason: String) { sink.addReject(Reject(location: location, reason: reason)) }
             guard let type = PayPalRecordType(record[0]) else {
-                reject("unknown record type '\(String(decoding: record[0].prefix(16), as: UTF8.self))'; expected RH, FH, SH, CH, SB, SF, SC, RF, RC or FF")
+                reject(
+                    "unknown record type '\(String(decoding: record[0].prefix(16), as: UTF8.self))'; expected RH, FH, SH, CH, SB, SF, SC, RF, RC or FF"
+                )
                 return
             }
             sawRecordType = true

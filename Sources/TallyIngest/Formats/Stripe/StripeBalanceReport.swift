@@ -28,7 +28,8 @@ public struct StripeBalanceReport: SettlementReader {
         var offLines: [ControlLine] = []
         var lineCount = 0
         let bound = try reader.forEachRow(
-            of: file, bind: { header throws(IngestError) in
+            of: file,
+            bind: { header throws(IngestError) in
                 try Layout(header: header, file: file, referenceColumn: options.referenceColumn)
             }
         ) { record, columns in
@@ -78,7 +79,8 @@ public struct StripeBalanceReport: SettlementReader {
             do throws(MoneyError) {
                 return .success(try MoneyParser.parseMinor(bytes, exponent: currency.exponent))
             } catch {
-                return .failure(RowProblem(reason: "\(name) '\(String(decoding: bytes, as: UTF8.self))': \(error) (\(currency.code))"))
+                return .failure(
+                    RowProblem(reason: "\(name) '\(String(decoding: bytes, as: UTF8.self))': \(error) (\(currency.code))"))
             }
         }
         let gross: Int64
@@ -98,7 +100,8 @@ public struct StripeBalanceReport: SettlementReader {
             ? nil
             : ControlLine(
                 line: record.line,
-                expected: "net \(overflow ? "(gross - fee overflows)" : MoneyFormatter.decimal(expectedNet, exponent: currency.exponent)) \(currency.code)",
+                expected:
+                    "net \(overflow ? "(gross - fee overflows)" : MoneyFormatter.decimal(expectedNet, exponent: currency.exponent)) \(currency.code)",
                 actual: "net \(MoneyFormatter.decimal(net, exponent: currency.exponent)) \(currency.code)")
         let category = record[columns.category]
         if let kind = Self.kind(of: category) {
@@ -148,7 +151,8 @@ public struct StripeBalanceReport: SettlementReader {
 
         init(header: CSVRecord, file: SettlementFile, referenceColumn: String?) throws(IngestError) {
             if let problem = header.problem {
-                throw IngestError(code: .malformed, message: "unreadable header row: \(problem)", path: file.path, line: header.line)
+                throw IngestError(
+                    code: .malformed, message: "unreadable header row: \(problem)", path: file.path, line: header.line)
             }
             var positions: [String: Int] = [:]
             for column in 0..<header.count {
