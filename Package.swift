@@ -70,6 +70,8 @@ let package = Package(
             path: "Tests/TallyTestSupport"
         ),
         .testTarget(name: "TallyCoreTests", dependencies: ["TallyCore"]),
+        .testTarget(
+            name: "TallyCommandTests", dependencies: ["tally", "TallyAlerts", "TallyEngine", "TallyIngest", "TallyPostgres"]),
         .testTarget(name: "TallyYAMLTests", dependencies: ["TallyYAML", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "TallyEngineTests", dependencies: ["TallyEngine", "TallyCore", "TallyIngest", "TallyAlerts"]),
         .testTarget(name: "TallyAlertsTests", dependencies: ["TallyAlerts", "TallyCore", "TallyReport", "TallyPostgres"]),

@@ -3,7 +3,7 @@ import TallyEngine
 import TallyIngest
 import TallyPostgres
 
-/// The exit codes of DESIGN.md ("Exit codes"), and the one place errors are mapped to them.
+/// The exit codes (docs/operations.md, "Exit codes"; ExitStatusTests hold the two together), and the one place errors are mapped to them.
 enum ExitStatus: Int32, CaseIterable {
     case ok = 0
     case breaks = 1
@@ -20,7 +20,7 @@ enum ExitStatus: Int32, CaseIterable {
         case let error as IngestError:
             self = error.code == .fileMissing ? .noInput : error.code == .unsupported ? .usage : .dataError
         case let error as PostgresError:
-            // PostgresError.classification is the one reading of libpq failures (README "Exit status")
+            // PostgresError.classification is the one reading of libpq failures
             switch error.classification {
             case .unavailable: self = .unavailable
             case .configuration: self = .usage

@@ -39,7 +39,7 @@ extension StoreOptions {
     }
 }
 
-/// Runs a command body, printing any error on one line and exiting with DESIGN.md's status.
+/// Runs a command body, printing any error on one line and exiting with its status (docs/operations.md, "Exit codes").
 func withExitStatus(_ body: () throws -> Void) throws {
     do {
         try body()

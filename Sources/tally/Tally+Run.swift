@@ -147,7 +147,7 @@ extension Tally {
                 valueName: "seconds"))
         var waitSeconds: Int?
 
-        @Option(help: ArgumentHelp("Alert rules: a YAML file with endpoints: [...] (README \"Alerts\").", valueName: "file"))
+        @Option(help: ArgumentHelp("Alert rules: a YAML file with endpoints: [...] (docs/alerts.md).", valueName: "file"))
         var alerts: String?
 
         @Option(
