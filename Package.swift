@@ -71,7 +71,8 @@ let package = Package(
         ),
         .testTarget(name: "TallyCoreTests", dependencies: ["TallyCore"]),
         .testTarget(
-            name: "TallyCommandTests", dependencies: ["tally", "TallyAlerts", "TallyEngine", "TallyIngest", "TallyPostgres"]),
+            name: "TallyCommandTests",
+            dependencies: ["tally", "TallyAlerts", "TallyEngine", "TallyIngest", "TallyPostgres", "TallyTestFixtures"]),
         .testTarget(name: "TallyYAMLTests", dependencies: ["TallyYAML", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "TallyEngineTests", dependencies: ["TallyEngine", "TallyCore", "TallyIngest", "TallyAlerts"]),
         .testTarget(name: "TallyAlertsTests", dependencies: ["TallyAlerts", "TallyCore", "TallyReport", "TallyPostgres"]),

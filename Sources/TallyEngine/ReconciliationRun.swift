@@ -165,7 +165,9 @@ public struct ReconciliationRun: Sendable {
             if later > 0 {
                 resolvedLater = try store.resolvedLater(provider: options.provider, after: options.to)
                 note(
-                    "\(later) later window\(later == 1 ? "" : "s") of \(options.provider) exist; their open items are stale until that range is rerun",
+                    later == 1
+                        ? "a later window of \(options.provider) exists; its open items are stale until it is rerun"
+                        : "\(later) later windows of \(options.provider) exist; their open items are stale until they are rerun",
                     phase: "history", level: .warning)
             }
         }

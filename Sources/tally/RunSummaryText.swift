@@ -19,9 +19,9 @@ enum RunSummaryText {
             let amounts = entry.amountMinorByCurrency.sorted { $0.key < $1.key }.map {
                 "\(MoneyFormatter.decimal($0.value, exponent: $0.key.exponent)) \($0.key.code)"
             }
-            lines.append(
-                "  \(breakClass.rawValue) (\(breakClass.severity.rawValue)): \(entry.count)  [\(amounts.joined(separator: ", "))]"
-            )
+            // a control break has no amount: no empty brackets after it
+            let money = amounts.isEmpty ? "" : "  [\(amounts.joined(separator: ", "))]"
+            lines.append("  \(breakClass.rawValue) (\(breakClass.severity.rawValue)): \(entry.count)\(money)")
         }
         for control in result.controls where !control.ok {
             lines.append("  control failed: \(control.name): expected \(control.expected), got \(control.actual)")

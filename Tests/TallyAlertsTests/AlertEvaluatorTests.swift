@@ -15,10 +15,23 @@ import Testing
         let report = Night.report("2026-03-10", settled: [("re_Y", .refund, 500)], ledger: [("ch_X", .charge, 2_000)])
         let fired = alerts(report, Night.endpoint())
         let alert = try #require(fired.first)
-        #expect(alert.fired == [FiredTrigger(trigger: "min_severity", detail: "1 new break at high or above")])
+        #expect(alert.fired == [FiredTrigger(trigger: "min_severity", detail: "1 break not alerted before, at high or above")])
         #expect(alert.breaks.map(\.item.reference) == ["re_Y"])
         #expect(alert.told.map(\.reference) == ["re_Y"])
         #expect(alerts(Night.report("2026-03-10", ledger: [("ch_X", .charge, 2_000)]), Night.endpoint()).isEmpty)
+    }
+
+    /// An endpoint added on the second night is told of a persisting break: the detail must not call
+    /// it new, since the break's own `new` is false in the same body.
+    @Test func aPersistingBreakNotToldBeforeIsNotCalledNew() throws {
+        let first = Night.report("2026-03-10", settled: [("re_Y", .refund, 500)])
+        let second = Night.report("2026-03-11", settled: [("re_Y", .refund, 500)], previous: first.history.open)
+        #expect(second.breaks.map(\.isNew) == [false])
+        let alert = try #require(alerts(second, Night.endpoint("late")).first)
+        #expect(alert.breaks.map(\.isNew) == [false])
+        let detail = try #require(alert.fired.first?.detail)
+        #expect(detail == "1 break not alerted before, at high or above")
+        #expect(!detail.contains("new"))
     }
 
     @Test func anItemAlreadyToldIsNotToldAgain() {
@@ -55,14 +68,17 @@ import Testing
         let two = Night.report("2026-03-10", ledger: [("a", .charge, 1), ("b", .charge, 1)])
         #expect(alerts(two, endpoint).isEmpty)
         let three = Night.report("2026-03-10", ledger: [("a", .charge, 1), ("b", .charge, 1), ("c", .charge, 1)])
-        #expect(alerts(three, endpoint).first?.fired.map(\.detail) == ["3 new missing_in_provider breaks (threshold 3)"])
+        #expect(
+            alerts(three, endpoint).first?.fired.map(\.detail) == [
+                "3 missing_in_provider breaks not alerted before (threshold 3)"
+            ])
     }
 
     @Test func amountAtRiskFiresPerCurrency() {
         let endpoint = Night.endpoint(triggers: AlertTriggers(minSeverity: nil, amountAtRisk: [.eur: 10_000]))
         #expect(alerts(Night.report("2026-03-10", ledger: [("a", .charge, 9_999)]), endpoint).isEmpty)
         let alert = alerts(Night.report("2026-03-10", ledger: [("a", .charge, 6_000), ("b", .charge, 4_000)]), endpoint)
-        #expect(alert.first?.fired.map(\.detail) == ["100.00 EUR at risk in 2 new breaks (threshold 100.00 EUR)"])
+        #expect(alert.first?.fired.map(\.detail) == ["100.00 EUR at risk in 2 breaks not alerted before (threshold 100.00 EUR)"])
     }
 
     @Test func aLowMatchRateAndAFailedControlFire() {

@@ -96,7 +96,8 @@ public struct AlertEvaluator: Sendable {
             if !hits.isEmpty {
                 fired.append(
                     FiredTrigger(
-                        trigger: "min_severity", detail: "\(Self.count(hits.count, "new break")) at \(minimum.rawValue) or above")
+                        trigger: "min_severity",
+                        detail: "\(Self.count(hits.count, "break")) \(Self.untoldPhrase), at \(minimum.rawValue) or above")
                 )
                 firing.formUnion(hits)
             }
@@ -107,7 +108,9 @@ public struct AlertEvaluator: Sendable {
                 fired.append(
                     FiredTrigger(
                         trigger: "class_counts",
-                        detail: "\(Self.count(hits.count, "new \(breakClass.rawValue) break")) (threshold \(threshold))"))
+                        detail:
+                            "\(Self.count(hits.count, "\(breakClass.rawValue) break")) \(Self.untoldPhrase) (threshold \(threshold))"
+                    ))
                 firing.formUnion(hits)
             }
         }
@@ -126,7 +129,7 @@ public struct AlertEvaluator: Sendable {
                     FiredTrigger(
                         trigger: "amount_at_risk",
                         detail:
-                            "\(Money(minor: total, currency: currency)) at risk in \(Self.count(hits.count, "new break")) (threshold \(Money(minor: threshold, currency: currency)))"
+                            "\(Money(minor: total, currency: currency)) at risk in \(Self.count(hits.count, "break")) \(Self.untoldPhrase) (threshold \(Money(minor: threshold, currency: currency)))"
                     ))
                 firing.formUnion(hits)
             }
@@ -180,6 +183,11 @@ public struct AlertEvaluator: Sendable {
     static func percent(_ basisPoints: Int) -> String {
         String(format: "%d.%02d", basisPoints / 100, basisPoints % 100)
     }
+
+    /// What the breaks a trigger counts have in common: this endpoint was not told of them yet.
+    /// Not "new", which a break's own `new` flag uses for "first seen in this window" (a persisting
+    /// break can still be untold, after an endpoint was added).
+    static let untoldPhrase = "not alerted before"
 
     static func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
 }
