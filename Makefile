@@ -97,11 +97,13 @@ format: ## Format Package.swift, Sources and Tests in place with swift-format (.
 test-unit: ## The quick loop: unit tests only, no database
 	swift test --skip Integration
 
-report-preview: run browser ## PNG screenshots of the sample report (desktop and print) and of the index, in reports/preview/
+report-preview: run browser ## PNG screenshots of the sample reports at 1280 and 1920 px and printed (A4 width), and of the index, in reports/preview/
 	@mkdir -p reports/preview
-	@$(PYTHON) scripts/browser.py screenshot $(SAMPLE_OUT)/report.html reports/preview/report-desktop.png --width 1400
-	@$(PYTHON) scripts/browser.py screenshot $(SAMPLE_OUT)/report.html reports/preview/report-print.png --print --width 900
-	@$(PYTHON) scripts/browser.py screenshot $(NIGHT2_OUT)/report.html reports/preview/night2-desktop.png --width 1400
+	@for width in 1280 1920; do \
+	  $(PYTHON) scripts/browser.py screenshot $(SAMPLE_OUT)/report.html reports/preview/report-$$width.png --width $$width; \
+	  $(PYTHON) scripts/browser.py screenshot $(NIGHT2_OUT)/report.html reports/preview/night2-$$width.png --width $$width; \
+	done
+	@$(PYTHON) scripts/browser.py screenshot $(SAMPLE_OUT)/report.html reports/preview/report-print.png --print --width 720
 	@$(PYTHON) scripts/browser.py screenshot reports/index.html reports/preview/index.png --width 1200
 
 fuzz: build ## Mutation-fuzz tally inspect over every format (FUZZ_MUTANTS=10000, FUZZ_SECONDS=1200; not part of make test)

@@ -217,6 +217,43 @@ def inspect(arguments):
         browser.close()
 
 
+LAYOUT = r"""
+(() => {
+  const table = document.getElementById("breaks");
+  const scroller = table ? table.closest(".table-scroll") : null;
+  const place = document.querySelector("#breaks th[data-key=place]");
+  const rect = place ? place.getBoundingClientRect() : null;
+  const refs = [...document.querySelectorAll("td.ref code")];
+  const wrapped = refs.filter((node) => node.getClientRects().length > 1).map((node) => node.textContent);
+  const cells = [...document.querySelectorAll("#breaks tbody tr:first-child td")];
+  return {
+    viewport: window.innerWidth,
+    documentWidth: document.documentElement.scrollWidth,
+    tableWidth: table ? Math.ceil(table.getBoundingClientRect().width) : null,
+    scrollerOverflow: scroller ? scroller.scrollWidth - scroller.clientWidth : null,
+    placeShown: !!rect && rect.width > 0 && getComputedStyle(place).display !== "none",
+    placeRight: rect ? Math.ceil(rect.right) : null,
+    hiddenCells: cells.filter((cell) => getComputedStyle(cell).display === "none").length,
+    references: refs.length,
+    wrappedReferences: wrapped,
+    columns: Object.fromEntries([...document.querySelectorAll("#breaks thead th")].map((th) =>
+      [th.getAttribute("data-key"), Math.round(th.getBoundingClientRect().width)])),
+  };
+})()
+"""
+
+
+def layout(arguments):
+    """Prints where the breaks table lies at one width (or printed): what a reader would have to scroll to."""
+    browser = Browser()
+    try:
+        browser.open("file://" + os.path.abspath(arguments.report), width=arguments.width,
+                     media="print" if arguments.print else None, script=not arguments.no_script)
+        print(json.dumps(browser.evaluate(LAYOUT), indent=1, sort_keys=True))
+    finally:
+        browser.close()
+
+
 def screenshot(arguments):
     browser = Browser()
     try:
@@ -253,6 +290,12 @@ def main():
     shot.add_argument("--width", type=int, default=1400)
     shot.add_argument("--no-script", action="store_true", help="load the page with JavaScript disabled")
     shot.set_defaults(run=screenshot)
+    measure = commands.add_parser("layout")
+    measure.add_argument("report")
+    measure.add_argument("--print", action="store_true", help="emulate print media")
+    measure.add_argument("--width", type=int, default=1280)
+    measure.add_argument("--no-script", action="store_true", help="load the page with JavaScript disabled")
+    measure.set_defaults(run=layout)
     arguments = parser.parse_args()
     arguments.run(arguments)
 

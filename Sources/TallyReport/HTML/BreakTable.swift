@@ -93,7 +93,7 @@ struct BreakTable {
             let severity = item.severity.rawValue
             let currency = cells.currency
             let path = item.provider.map { report.path(ofFile: $0.location.file) } ?? ""
-            html += "<tr><td>\(item.breakClass.rawValue)"
+            html += "<tr><td>\(Self.breakable(item.breakClass.rawValue))"
             if !cells.detail.isEmpty { html += "<span class=\"detail\">\(e(cells.detail))</span>" }
             html += "</td><td class=\"sev \(severity)\">\(severity)</td>"
             html +=
@@ -105,7 +105,8 @@ struct BreakTable {
             html += "<td class=\"num\">\(HTMLFormat.grouped(cells.difference))</td><td>\(currency)</td>"
             html += "<td>\(e(item.ledger?.status.text ?? ""))</td><td class=\"num\">\(dated.ageDays)</td>"
             if let side = item.provider {
-                html += "<td class=\"place\" title=\"\(e(path))\">\(e(Self.fileName(path))):\(side.location.line)</td></tr>\n"
+                html +=
+                    "<td class=\"place\" title=\"\(e(path))\">\(Self.breakable(Self.fileName(path))):\(side.location.line)</td></tr>\n"
             } else {
                 html += "<td class=\"place\"></td></tr>\n"
             }
@@ -114,6 +115,18 @@ struct BreakTable {
     }
 
     /// The last path component, as the File:line column shows it (the full path is its title).
+    /// A file or class name, escaped, with a line-break opportunity (`<wbr>`) after each `_`, `-` and `.`,
+    /// so a long name wraps between its parts instead of widening the table or breaking anywhere.
+    /// The script's `breakable` does the same.
+    static func breakable(_ name: String) -> String {
+        var html = ""
+        for character in name {
+            html += HTMLEscaping.escape(String(character))
+            if character == "_" || character == "-" || character == "." { html += "<wbr>" }
+        }
+        return html
+    }
+
     static func fileName(_ path: String) -> String {
         path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
     }

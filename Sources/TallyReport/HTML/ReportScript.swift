@@ -56,6 +56,14 @@ enum ReportScript {
           }
           function place(r) { return r[11] < 0 ? "" : files[r[11]] + ":" + r[12]; }
           function fileName(path) { return path.slice(path.lastIndexOf("/") + 1); }
+          // the text with a <wbr> after each "_", "-" and ".": a file or class name wraps between its parts
+          function breakable(node, value) {
+            var parts = value.split(/(?<=[_.-])/);
+            for (var k = 0; k < parts.length; k++) {
+              if (k > 0) node.appendChild(document.createElement("wbr"));
+              node.appendChild(document.createTextNode(parts[k]));
+            }
+          }
           function firstSeen(age) {
             var p = data.window_to.split("-");
             var d = new Date(Date.UTC(+p[0], +p[1] - 1, +p[2]) - age * 86400000);
@@ -175,7 +183,8 @@ enum ReportScript {
               var r = rows[view[i]];
               var tr = document.createElement("tr");
               var cls = classes[r[0]];
-              var first = text(tr, "td", cls[0]);
+              var first = text(tr, "td", "");
+              breakable(first, cls[0]);
               if (r[13] !== "") text(first, "span", r[13], "detail");
               text(tr, "td", cls[1], "sev " + cls[1]);
               text(text(tr, "td", ""), "span", r[10] ? "new" : "persisting", r[10] ? "badge new" : "badge persisting");
@@ -187,7 +196,8 @@ enum ReportScript {
               text(tr, "td", currency(r));
               text(tr, "td", r[8] < 0 ? "" : statuses[r[8]]);
               text(tr, "td", String(r[9]), "num").title = "open since " + firstSeen(r[9]);
-              var where = text(tr, "td", r[11] < 0 ? "" : fileName(files[r[11]]) + ":" + r[12], "place");
+              var where = text(tr, "td", "", "place");
+              if (r[11] >= 0) breakable(where, fileName(files[r[11]]) + ":" + r[12]);
               if (r[11] >= 0) where.title = files[r[11]];
               fragment.appendChild(tr);
             }

@@ -38,10 +38,10 @@ enum ReportStyle {
         .bar.high{fill:var(--high)}.bar.medium{fill:#b86e00}.bar.info{fill:var(--info)}.bar.neutral{fill:#5b6b7a}
         .empty{color:var(--muted);font-style:italic}
         table{border-collapse:collapse;width:100%;font-size:13px}
-        th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
-        th{background:var(--head);font-weight:600;white-space:nowrap;position:sticky;top:0}
-        td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-        td.ref{overflow-wrap:anywhere;max-width:34ch}td.place{white-space:nowrap}.table-scroll{overflow-x:auto}
+        th,td{border-bottom:1px solid var(--line);padding:5px 6px;text-align:left;vertical-align:top}
+        th{background:var(--head);font-weight:600;position:sticky;top:0}
+        td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}
+        td.ref{white-space:nowrap}.table-scroll{overflow-x:auto}
         th button{all:unset;cursor:pointer}th button:focus-visible{outline:2px solid #0b57d0}
         th[aria-sort=ascending] button::after{content:" \\25B2"}th[aria-sort=descending] button::after{content:" \\25BC"}
         .sev{font-weight:700}.sev.high{color:var(--high)}.sev.medium{color:var(--medium)}.sev.info{color:var(--info)}
@@ -64,7 +64,7 @@ enum ReportStyle {
         @media print{
         body{padding:0;max-width:none;font-size:11px}.toolbar,.pager,.screen-only{display:none!important}
         .print-only{display:block!important}th{position:static}table{font-size:10px}th,td{padding:3px 5px}
-        .table-scroll{overflow:visible}#breaks th[data-key=place],#breaks td.place{display:none}
+        .table-scroll{overflow:visible}#breaks,#breaks code{font-size:9px}#breaks th,#breaks td{padding:2px}#breaks .badge{padding:0 2px}
         .figure,.chart,tr,.verdict{break-inside:avoid}h2{break-after:avoid}
         .figures{grid-template-columns:repeat(4,1fr)}.charts{grid-template-columns:repeat(2,1fr)}
         a[href^="http"]::after{content:" (" attr(href) ")"}
