@@ -183,6 +183,40 @@ import Testing
         #expect(refund.location.line == 6)
     }
 
+    /// Every Transaction Detail Report sample is refused as one (exit 64), naming what to give
+    /// instead, while the STL sample with the same 55-column header is read.
+    @Test(.enabled(if: ProviderSamples.available("paypal-trr")))
+    func transactionDetailReportsAreRefusedByName() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: ProviderSamples.root.appendingPathComponent("paypal-trr").path)
+        #expect(names.count >= 5)
+        for name in names {
+            do {
+                _ = try read(ProviderSamples.path("paypal-trr", name))
+                Issue.record("\(name) was read as a settlement report")
+            } catch let error as IngestError {
+                #expect(error.code == .unsupported, "\(name)")
+                #expect(error.message.contains("PayPal Transaction Detail Report (TRR"), "\(name): \(error.message)")
+                #expect(error.message.contains("Give the STL file"))
+            }
+        }
+    }
+
+    @Test func aTRRIsRecognisedByItsStatusesNotItsHeader() throws {
+        let header = "CH,Transaction ID,Invoice ID,PayPal Reference ID,PayPal Reference ID Type,Transaction Event Code,"
+            + "Transaction Initiation Date,Transaction Completion Date,Transaction Debit or Credit,Gross Transaction Amount,"
+            + "Gross Transaction Currency,Fee Debit or Credit,Fee Amount,Fee Currency,Transactional Status\n"
+        let settled = "SB,5W55,,,TXN,T0006,2026/01/06 03:12:28 -0800,2026/01/06 03:12:28 -0800,CR,1000,USD,DR,30,USD,"
+        // an STL with the TRR-style header leaves the status empty: read as usual
+        let stl = try read(text: header + settled + "\n")
+        #expect(stl.transactions.map(\.reference) == ["5W55"])
+        // the same record with a status is a TRR: refused at its line
+        #expect {
+            _ = try read(text: header + settled + "D\n")
+        } throws: { error in
+            (error as? IngestError)?.code == .unsupported && (error as? IngestError)?.line == 2
+        }
+    }
+
     // MARK: Inline reports
 
     static let columns =

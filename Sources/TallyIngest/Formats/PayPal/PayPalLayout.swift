@@ -23,6 +23,9 @@ struct PayPalLayout {
     var referenceID: Int?
     var initiated: Int?
     var completed: Int?
+    /// `Transactional Status` (S, D, V, P): filled in a Transaction Detail Report (TRR) only; an
+    /// STL with the 55-column header leaves it empty.
+    var transactionalStatus: Int?
 
     init(header: CSVRecord) throws(HeaderProblem) {
         if let problem = header.problem { throw HeaderProblem(message: "unreadable CH row: \(problem)") }
@@ -44,5 +47,6 @@ struct PayPalLayout {
         referenceID = names["PayPal Reference ID"]
         initiated = names["Transaction Initiation Date"]
         completed = names["Transaction Completion Date"]
+        transactionalStatus = names["Transactional Status"]
     }
 }

@@ -96,6 +96,19 @@ public struct PayPalSettlementReport: SettlementReader {
 
     /// The state machine over the records of one file.
     private struct State {
+        /// A Transaction Detail Report (TRR) given where a Settlement Report (STL) is expected: its
+        /// body records carry a `Transactional Status` (an STL's 55-column header leaves it empty),
+        /// and it lists pending, denied and voided events that moved no money, so reconciling it
+        /// would report breaks that are not there. Refused, as a usage error (exit 64).
+        static func transactionDetailReport(_ record: CSVRecord, status: Int, path: String) -> IngestError {
+            let value = String(decoding: record[status].prefix(8), as: UTF8.self)
+            return IngestError(
+                code: .unsupported,
+                message:
+                    "this is a PayPal Transaction Detail Report (TRR: its records carry a Transactional Status, here '\(value)'), not a Settlement Report (STL); a TRR also lists pending, denied and voided events that moved no money, so Tally does not reconcile it yet. Give the STL file of the same day (STL-YYYYMMDD.NN.VVV.CSV from PayPal's report SFTP)",
+                path: path, line: record.line)
+        }
+
         let file: SettlementFile
         var controls: PayPalControls
         var layout: PayPalLayout?
@@ -142,6 +155,9 @@ public struct PayPalSettlementReport: SettlementReader {
             case .sectionBody:
                 controls.countRecord()
                 guard let columns = layout else { return reject("an SB record before any CH record names its columns") }
+                if let status = columns.transactionalStatus, status < record.count, !record[status].isEmpty {
+                    throw Self.transactionDetailReport(record, status: status, path: file.path)
+                }
                 do throws(PayPalAmount.Problem) {
                     let line = try PayPalLine.read(record, columns)
                     controls.add(line)
