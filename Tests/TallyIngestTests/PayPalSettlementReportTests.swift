@@ -187,7 +187,8 @@ import Testing
     /// instead, while the STL sample with the same 55-column header is read.
     @Test(.enabled(if: ProviderSamples.available("paypal-trr")))
     func transactionDetailReportsAreRefusedByName() throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: ProviderSamples.root.appendingPathComponent("paypal-trr").path)
+        let names = try FileManager.default.contentsOfDirectory(
+            atPath: ProviderSamples.root.appendingPathComponent("paypal-trr").path)
         #expect(names.count >= 5)
         for name in names {
             do {
@@ -202,7 +203,8 @@ import Testing
     }
 
     @Test func aTRRIsRecognisedByItsStatusesNotItsHeader() throws {
-        let header = "CH,Transaction ID,Invoice ID,PayPal Reference ID,PayPal Reference ID Type,Transaction Event Code,"
+        let header =
+            "CH,Transaction ID,Invoice ID,PayPal Reference ID,PayPal Reference ID Type,Transaction Event Code,"
             + "Transaction Initiation Date,Transaction Completion Date,Transaction Debit or Credit,Gross Transaction Amount,"
             + "Gross Transaction Currency,Fee Debit or Credit,Fee Amount,Fee Currency,Transactional Status\n"
         let settled = "SB,5W55,,,TXN,T0006,2026/01/06 03:12:28 -0800,2026/01/06 03:12:28 -0800,CR,1000,USD,DR,30,USD,"

@@ -148,7 +148,7 @@ struct CopyBinaryFraming {
                 throw PostgresError(code: .stream, message: "the ledger's COPY output does not start with the binary COPY header")
             }
             let extensionLength = Int(
-                UInt32(bigEndian: UnsafeRawPointer(message.baseAddress! + 15).loadUnaligned(as: UInt32.self)))
+                UInt32(bigEndian: UnsafeRawBufferPointer(message).loadUnaligned(fromByteOffset: 15, as: UInt32.self)))
             start = 19 + extensionLength
             guard start <= message.count else {
                 throw PostgresError(code: .stream, message: "the ledger's COPY header is truncated")
@@ -246,6 +246,6 @@ public struct LedgerFields {
 
     @inline(__always)
     private static func bigEndianInt64(_ value: UnsafeBufferPointer<UInt8>) -> Int64 {
-        Int64(bigEndian: UnsafeRawPointer(value.baseAddress!).loadUnaligned(as: Int64.self))
+        Int64(bigEndian: UnsafeRawBufferPointer(value).loadUnaligned(as: Int64.self))
     }
 }
