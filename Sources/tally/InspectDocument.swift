@@ -1,5 +1,6 @@
 import TallyCore
 import TallyIngest
+import TallyReport
 
 /// `tally inspect --json`: what Tally reads in one file. The keys are a contract; they stay.
 struct InspectDocument: Encodable {
@@ -9,7 +10,7 @@ struct InspectDocument: Encodable {
     var transactionCount: Int
     var nonTransactionCount: Int
     var transactions: [Transactions]
-    var nonTransactions: [NonTransactions]
+    var nonTransactions: [NonTransactionEntry]
     var controls: [Control]
     var rejectCount: Int
     var rejects: [Reject]
@@ -38,41 +39,18 @@ struct InspectDocument: Encodable {
         }
     }
 
-    /// The non-transaction lines of one category and currency.
-    struct NonTransactions: Encodable {
-        var category: String
-        var currency: String
-        var count: Int
-        var grossMinor: Int64
-        var feeMinor: Int64
-        var netMinor: Int64
-
-        enum CodingKeys: String, CodingKey {
-            case category, currency, count
-            case grossMinor = "gross_minor"
-            case feeMinor = "fee_minor"
-            case netMinor = "net_minor"
-        }
-    }
-
     /// One of the file's own controls, with the first lines that fail it.
     struct Control: Encodable {
         var name: String
         var ok: Bool
         var expected: String
         var actual: String
-        var lines: [Line]
+        var lines: [ControlLineEntry]
         var moreLines: Int
 
         enum CodingKeys: String, CodingKey {
             case name, ok, expected, actual, lines
             case moreLines = "more_lines"
-        }
-
-        struct Line: Encodable {
-            var line: Int
-            var expected: String
-            var actual: String
         }
     }
 
@@ -110,14 +88,12 @@ struct InspectDocument: Encodable {
                 amount: MoneyFormatter.decimal($0.total.amountMinor, exponent: $0.key.currency.exponent))
         }
         nonTransactions = sink.nonTransactions.sorted.map {
-            NonTransactions(
-                category: mask.freeText($0.key.category), currency: $0.key.currency.code, count: $0.total.count,
-                grossMinor: $0.total.gross, feeMinor: $0.total.fee, netMinor: $0.total.net)
+            NonTransactionEntry(category: mask.freeText($0.key.category), currency: $0.key.currency, total: $0.total)
         }
         controls = sink.controls.map {
             Control(
                 name: mask.message($0.name), ok: $0.ok, expected: mask.message($0.expected), actual: mask.message($0.actual),
-                lines: $0.lines.map { Control.Line(line: $0.line, expected: $0.expected, actual: $0.actual) },
+                lines: $0.lines.map(ControlLineEntry.init),
                 moreLines: $0.moreLines)
         }
         rejectCount = sink.rejectCount

@@ -157,22 +157,6 @@ struct ReportDocument: Encodable {
         }
     }
 
-    struct NonTransactionEntry: Encodable {
-        var category: String
-        var currency: String
-        var count: Int
-        var grossMinor: Int64
-        var feeMinor: Int64
-        var netMinor: Int64
-
-        enum CodingKeys: String, CodingKey {
-            case category, currency, count
-            case grossMinor = "gross_minor"
-            case feeMinor = "fee_minor"
-            case netMinor = "net_minor"
-        }
-    }
-
     struct BreakEntry: Encodable {
         var breakClass: String
         var severity: String
@@ -267,12 +251,6 @@ struct ReportDocument: Encodable {
             case moreLines = "more_lines"
         }
     }
-
-    struct ControlLineEntry: Encodable {
-        var line: Int
-        var expected: String
-        var actual: String
-    }
 }
 
 extension ReportDocument {
@@ -305,9 +283,7 @@ extension ReportDocument {
             ledgerRowsStreamed: result.ledgerRowsStreamed, ledgerRowsLookedUp: result.ledgerRowsLookedUp,
             matched: result.matched, breaks: classes,
             nonTransactions: result.nonTransactions.sorted.map {
-                NonTransactionEntry(
-                    category: $0.key.category, currency: $0.key.currency.code, count: $0.total.count,
-                    grossMinor: $0.total.gross, feeMinor: $0.total.fee, netMinor: $0.total.net)
+                NonTransactionEntry(category: $0.key.category, currency: $0.key.currency, total: $0.total)
             },
             rejects: result.rejects.count,
             settlementAmountMinorByCurrency: Self.byCode(result.settlementAmountMinorByCurrency),
@@ -356,7 +332,7 @@ extension ReportDocument {
             ControlEntry(
                 name: $0.name, ok: $0.ok, expected: $0.expected, actual: $0.actual, file: report.path(ofFile: $0.file),
                 lines: $0.lines.isEmpty
-                    ? nil : $0.lines.map { ControlLineEntry(line: $0.line, expected: $0.expected, actual: $0.actual) },
+                    ? nil : $0.lines.map(ControlLineEntry.init),
                 moreLines: $0.lines.isEmpty ? nil : $0.moreLines)
         }
     }
