@@ -37,18 +37,10 @@ public struct AlertSpool: Sendable {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             let name = "\(message.endpoint)-\(message.webhookID).json"
             let final = (directory as NSString).appendingPathComponent(name)
-            let temporary = (directory as NSString).appendingPathComponent(".\(name).\(getpid()).tmp")
-            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-            guard descriptor >= 0 else {
-                throw SpoolError(description: "cannot create \(temporary): \(String(cString: strerror(errno)))")
-            }
-            let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            let synced = fsync(descriptor)
-            close(descriptor)
-            guard written == data.count, synced == 0, rename(temporary, final) == 0 else {
-                let code = errno == 0 ? EIO : errno
-                unlink(temporary)
-                throw SpoolError(description: "cannot write \(final): \(String(cString: strerror(code)))")
+            do {
+                try Folders.writeAtomically(Array(data), to: final, mode: 0o600)
+            } catch {
+                throw SpoolError(description: "cannot write \(final): \(String(cString: strerror(error.code)))")
             }
         }
     }

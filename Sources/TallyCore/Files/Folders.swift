@@ -43,33 +43,42 @@ public enum Folders {
 }
 
 extension Folders {
-    /// Writes `bytes` to `path` atomically (a temporary file beside it, flushed, then renamed over
-    /// it), making the folder first; failures carry the real `errno` and the path they were about.
-    public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(Failure) {
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try make(folder) }
-        let temporary = "\(folder.isEmpty ? "." : folder)/.\((path as NSString).lastPathComponent).tally-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
-        guard descriptor >= 0 else { throw Failure(path: temporary, code: errno) }
+    /// Writes `bytes` to a new file at `path` (replacing one there) and flushes it to the disk, so
+    /// a rename that follows never publishes a file the disk does not hold yet. `faultPoint` names
+    /// the ``WriteFault`` that tests may inject between writes.
+    public static func create(
+        _ path: String, _ bytes: [UInt8], mode: mode_t = 0o644, faultPoint: String? = nil
+    ) throws(Failure) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        guard descriptor >= 0 else { throw Failure(path: path, code: errno) }
+        defer { close(descriptor) }
+        func injected() -> Int32? { faultPoint.flatMap(WriteFault.injected) }
         var done = 0
         while done < bytes.count {
+            if let code = injected() { throw Failure(path: path, code: code) }
             let written = bytes.withUnsafeBytes { buffer in
                 buffer.baseAddress.map { write(descriptor, $0 + done, buffer.count - done) } ?? 0
             }
             if written < 0 && errno == EINTR { continue }
-            guard written > 0 else {
-                let code = written < 0 ? errno : EIO
-                close(descriptor)
-                unlink(temporary)
-                throw Failure(path: temporary, code: code)
-            }
+            guard written > 0 else { throw Failure(path: path, code: written < 0 ? errno : EIO) }
             done += written
         }
-        let synced = fsync(descriptor) == 0 ? 0 : errno
-        close(descriptor)
-        guard synced == 0 else {
+        if let code = injected() { throw Failure(path: path, code: code) }
+        guard fsync(descriptor) == 0 else { throw Failure(path: path, code: errno) }
+    }
+
+    /// Writes `bytes` to `path` atomically (``create(_:_:mode:faultPoint:)`` of a temporary file
+    /// beside it, then a rename over it), making the folder first; failures carry the real `errno`
+    /// and the path they were about, and leave no temporary behind.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(Failure) {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try make(folder) }
+        let temporary = "\(folder.isEmpty ? "." : folder)/.\((path as NSString).lastPathComponent).tally-\(getpid())"
+        do {
+            try create(temporary, bytes, mode: mode)
+        } catch {
             unlink(temporary)
-            throw Failure(path: temporary, code: synced)
+            throw error
         }
         guard rename(temporary, path) == 0 else {
             let code = errno

@@ -17,22 +17,11 @@ public struct ReportFileError: Error, Sendable, CustomStringConvertible {
 
 /// The few system calls the report folder needs, each failing with the path it was about.
 enum FileCalls {
-    /// Writes `bytes` to a new file at `path` and flushes it to the disk, so a rename that follows
-    /// never publishes a file the disk does not hold yet.
+    /// Writes `bytes` to a new file at `path` and flushes it to the disk (``TallyCore/Folders/create(_:_:mode:faultPoint:)``).
     static func create(_ path: String, _ bytes: [UInt8], faultPoint: String) throws(ReportFileError) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw ReportFileError(path: path, code: errno) }
-        defer { close(descriptor) }
-        var done = 0
-        while done < bytes.count {
-            if let code = WriteFault.injected(faultPoint) { throw ReportFileError(path: path, code: code) }
-            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + done, $0.count - done) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { throw ReportFileError(path: path, code: written < 0 ? errno : EIO) }
-            done += written
+        do { try Folders.create(path, bytes, faultPoint: faultPoint) } catch {
+            throw ReportFileError(path: error.path, code: error.code)
         }
-        if let code = WriteFault.injected(faultPoint) { throw ReportFileError(path: path, code: code) }
-        guard fsync(descriptor) == 0 else { throw ReportFileError(path: path, code: errno) }
     }
 
     static func makeFolder(_ path: String, mode: mode_t = 0o755) throws(ReportFileError) {
