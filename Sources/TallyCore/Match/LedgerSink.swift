@@ -30,11 +30,3 @@ public protocol LedgerSink {
 extension LedgerSink {
     public func prefetch(_ count: Int, key: (Int) -> (UnsafeBufferPointer<UInt8>, TransactionKind)) {}
 }
-
-extension SourceLocation {
-    /// Where a ledger reject comes from: the ledger, not a line of a settlement file.
-    public static let ledger = SourceLocation(file: -1, line: 0)
-
-    /// Whether this is ``ledger``.
-    public var isLedger: Bool { self == .ledger }
-}

@@ -11,6 +11,11 @@ public struct SourceLocation: Sendable, Hashable, Comparable {
     public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.file, lhs.line) < (rhs.file, rhs.line) }
 }
 
+extension SourceLocation {
+    /// Where a ledger reject comes from: the ledger, not a line of a settlement file.
+    public static let ledger = SourceLocation(file: -1, line: 0)
+}
+
 /// A settlement transaction as a value (used for breaks and tests; the hot path keeps
 /// transactions inside ``SettlementIndex`` instead).
 public struct SettlementTransaction: Sendable, Hashable {

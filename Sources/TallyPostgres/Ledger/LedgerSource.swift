@@ -140,14 +140,8 @@ public struct LedgerSource: Sendable {
 
     /// Looks up, by key and outside the streamed range, every reference no streamed row claimed.
     public func lookUp(into sink: inout some LedgerSink, connection: PostgresConnection) throws {
-        let references = sink.unclaimedReferences()
-        var start = 0
-        while start < references.count {
-            let batch = Array(references[start..<min(start + lookupBatchSize, references.count)])
-            try connection.stream(lookupQuery, lookupParameters(batch)) { row in
-                Self.feed(LedgerFields(row), into: &sink, lookedUp: true)
-            }
-            start += lookupBatchSize
+        try streamLookup(of: sink.unclaimedReferences(), connection: connection) { row in
+            Self.feed(row, into: &sink, lookedUp: true)
         }
     }
 
@@ -166,13 +160,19 @@ public struct LedgerSource: Sendable {
     /// Every readable ledger row of the provider holding one of `references`, whatever its date,
     /// through the lookup query in batches (in the run's snapshot while it is open).
     func records(of references: [String], connection: PostgresConnection, _ each: (LedgerRecord) -> Void) throws {
-        let references = Array(Set(references)).sorted()
+        try streamLookup(of: Array(Set(references)).sorted(), connection: connection) { row in
+            if let record = Self.record(row) { each(record) }
+        }
+    }
+
+    /// Runs the lookup query over `references`, ``lookupBatchSize`` at a time, handing each row over.
+    private func streamLookup(
+        of references: [String], connection: PostgresConnection, _ each: (LedgerFields) -> Void
+    ) throws {
         var start = 0
         while start < references.count {
             let batch = Array(references[start..<min(start + lookupBatchSize, references.count)])
-            try connection.stream(lookupQuery, lookupParameters(batch)) { row in
-                if let record = Self.record(LedgerFields(row)) { each(record) }
-            }
+            try connection.stream(lookupQuery, lookupParameters(batch)) { each(LedgerFields($0)) }
             start += lookupBatchSize
         }
     }
