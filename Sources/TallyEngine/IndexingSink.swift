@@ -36,6 +36,7 @@ struct IndexingSink: SettlementSink {
         if let budget, reconciler.indexFootprintBytes > budget { overBudget = true }
     }
 
+    mutating func noteFee(_ fee: Money, of kind: TransactionKind) { reconciler.noteFee(fee, of: kind) }
     mutating func addNonTransaction(_ line: NonTransactionLine) { reconciler.addNonTransaction(line) }
     mutating func addReject(_ reject: Reject) { reconciler.addReject(reject) }
     mutating func addControl(_ control: ControlResult) { reconciler.addControl(control) }

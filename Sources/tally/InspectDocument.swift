@@ -32,10 +32,13 @@ struct InspectDocument: Encodable {
         var count: Int
         var amountMinor: Int64
         var amount: String
+        /// The fees the lines state: positive when charged (added after schema 1's first fields).
+        var feeMinor: Int64
 
         enum CodingKeys: String, CodingKey {
             case kind, currency, count, amount
             case amountMinor = "amount_minor"
+            case feeMinor = "fee_minor"
         }
     }
 
@@ -85,7 +88,8 @@ struct InspectDocument: Encodable {
             Transactions(
                 kind: $0.key.kind.name, currency: $0.key.currency.code, count: $0.total.count,
                 amountMinor: $0.total.amountMinor,
-                amount: MoneyFormatter.decimal($0.total.amountMinor, exponent: $0.key.currency.exponent))
+                amount: MoneyFormatter.decimal($0.total.amountMinor, exponent: $0.key.currency.exponent),
+                feeMinor: $0.total.feeMinor)
         }
         nonTransactions = sink.nonTransactions.sorted.map {
             NonTransactionEntry(category: mask.freeText($0.key.category), currency: $0.key.currency, total: $0.total)

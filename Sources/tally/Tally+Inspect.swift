@@ -75,7 +75,8 @@ extension Tally {
             lines.append("transactions: \(sink.transactionCount)")
             for (key, total) in sink.sortedTransactions {
                 lines.append(
-                    "  \(key.kind.name) \(key.currency.code): \(total.count), \(decimal(total.amountMinor, key.currency))")
+                    "  \(key.kind.name) \(key.currency.code): \(total.count), \(decimal(total.amountMinor, key.currency))"
+                        + (total.feeMinor == 0 ? "" : ", fees \(decimal(total.feeMinor, key.currency))"))
             }
             lines.append("non-transaction lines: \(sink.nonTransactionCount)")
             for (key, total) in sink.nonTransactions.sorted {

@@ -69,7 +69,7 @@ extension LedgerPhase {
             ledgerRowsInWindow: ledgerRowsInWindow, ledgerRowsStreamed: ledgerRowsStreamed,
             ledgerRowsLookedUp: ledgerRowsLookedUp, nonTransactions: settlement.nonTransactions, rejects: rejects.sorted(),
             controls: settlement.controls, settlementAmountMinorByCurrency: settledAmounts.byCurrency,
-            matchedAmountMinorByCurrency: matchedAmounts.byCurrency)
+            matchedAmountMinorByCurrency: matchedAmounts.byCurrency, transactionTotals: settlement.transactionTotals)
     }
 
     /// Unmatched in-window rows: the first of each key is missing in the provider, any further

@@ -23,6 +23,7 @@ public struct LedgerPhase: Sendable, LedgerSink {
     struct SettlementTotals: Sendable {
         var transactions: Int
         var nonTransactions: NonTransactionTotals
+        var transactionTotals: TransactionTotals
         var controls: [ControlResult]
         var duplicates: [Reconciler.ProviderDuplicate]
     }
@@ -34,6 +35,7 @@ public struct LedgerPhase: Sendable, LedgerSink {
         rejects = settlement.rejects
         self.settlement = SettlementTotals(
             transactions: settlement.settlementTransactions, nonTransactions: settlement.nonTransactions,
+            transactionTotals: settlement.transactionTotals,
             controls: settlement.controls, duplicates: settlement.providerDuplicates)
     }
 

@@ -25,6 +25,8 @@ public struct Reconciler: Sendable, SettlementSink {
     var settlementIndex: SettlementIndex
     public private(set) var settlementTransactions = 0
     public private(set) var nonTransactions = NonTransactionTotals()
+    /// Count, gross and fees of the transaction lines per (kind, currency).
+    public private(set) var transactionTotals = TransactionTotals()
     public private(set) var nonTransactionLines = 0
     public private(set) var rejects: [Reject] = []
     public private(set) var controls: [ControlResult] = []
@@ -53,6 +55,7 @@ public struct Reconciler: Sendable, SettlementSink {
         _ reference: UnsafeBufferPointer<UInt8>, kind: TransactionKind, amount: Money, location: SourceLocation
     ) {
         settlementTransactions += 1
+        transactionTotals.add(kind: kind, amount: amount)
         // One call late (see SettlementIndex.insertDeferred): the table's cache miss overlaps the
         // parsing of the next line. The ledger phase puts the last one in.
         record(settlementIndex.insertDeferred(reference, kind: kind, amount: amount, location: location))
@@ -73,6 +76,8 @@ public struct Reconciler: Sendable, SettlementSink {
             addTransaction($0, kind: transaction.kind, amount: transaction.amount, location: transaction.location)
         }
     }
+
+    public mutating func noteFee(_ fee: Money, of kind: TransactionKind) { transactionTotals.addFee(fee, kind: kind) }
 
     public mutating func addNonTransaction(_ line: NonTransactionLine) {
         nonTransactionLines += 1

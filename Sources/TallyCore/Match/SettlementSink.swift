@@ -10,6 +10,13 @@ public protocol SettlementSink {
     ///
     /// It is not part of the match key; sinks that have no use for it keep the default, which ignores it.
     mutating func noteOriginalReference(_ reference: UnsafeBufferPointer<UInt8>)
+    /// The fee the provider took on the transaction added just before, when the line states one:
+    /// positive when charged, negative when refunded, in the fee's currency (so the line's net is
+    /// its signed gross minus the fee). Readers call it only for a fee other than 0.
+    ///
+    /// It feeds the report's fees per currency, never the match; sinks that do not total keep
+    /// the default, which ignores it.
+    mutating func noteFee(_ fee: Money, of kind: TransactionKind)
     /// A payout, fee or other line that is summed, never matched.
     mutating func addNonTransaction(_ line: NonTransactionLine)
     /// A record that could not be read.
@@ -20,6 +27,7 @@ public protocol SettlementSink {
 
 extension SettlementSink {
     public mutating func noteOriginalReference(_ reference: UnsafeBufferPointer<UInt8>) {}
+    public mutating func noteFee(_ fee: Money, of kind: TransactionKind) {}
 }
 
 /// The outcome of one control check of a settlement file.

@@ -15,6 +15,9 @@ public struct ReconciliationResult: Sendable {
     public var settlementAmountMinorByCurrency: [Currency: Int64] = [:]
     /// Sum of the matched settlement transactions' amounts per currency.
     public var matchedAmountMinorByCurrency: [Currency: Int64] = [:]
+    /// Count, signed gross and fees of every transaction line per (kind, currency), duplicates
+    /// and unmatched lines included: with ``nonTransactions``, the file's money per currency.
+    public var transactionTotals = TransactionTotals()
 
     /// Count and amount per currency for each class that occurred.
     public var summaryByClass: [BreakClass: ClassSummary] {
@@ -47,6 +50,7 @@ public struct ReconciliationResult: Sendable {
             merged.controls += part.controls
             merged.settlementAmountMinorByCurrency.merge(part.settlementAmountMinorByCurrency) { $0 &+ $1 }
             merged.matchedAmountMinorByCurrency.merge(part.matchedAmountMinorByCurrency) { $0 &+ $1 }
+            merged.transactionTotals.merge(part.transactionTotals)
         }
         merged.breaks.sort(by: Break.reportOrder)
         merged.rejects.sort()

@@ -30,6 +30,9 @@ struct SpillingSink: SettlementSink {
         }
     }
 
+    /// The partitions count the transactions again when they are read back; the fees, which the
+    /// partitions do not keep, are totalled here, and the two merge into the run's totals.
+    mutating func noteFee(_ fee: Money, of kind: TransactionKind) { side.noteFee(fee, of: kind) }
     mutating func addNonTransaction(_ line: NonTransactionLine) { side.addNonTransaction(line) }
     mutating func addReject(_ reject: Reject) { side.addReject(reject) }
     mutating func addControl(_ control: ControlResult) { side.addControl(control) }

@@ -3,10 +3,12 @@ import TallyCore
 /// What `tally inspect` shows of a file: totals per kind and currency, non-transaction totals,
 /// controls, rejects and the first records, without any database.
 public struct InspectionSink: SettlementSink {
-    /// Count and sum of the transactions of one kind and currency.
+    /// Count, sum and fees of the transactions of one kind and currency.
     public struct Total: Sendable, Hashable {
         public var count = 0
         public var amountMinor: Int64 = 0
+        /// The fees the lines state (see ``TallyCore/SettlementSink/noteFee(_:of:)``).
+        public var feeMinor: Int64 = 0
     }
 
     public struct Key: Sendable, Hashable, Comparable {
@@ -49,6 +51,10 @@ public struct InspectionSink: SettlementSink {
         // only the transaction just added can still be among the first records
         guard transactionCount <= keepRecords, !firstRecords.isEmpty, !reference.isEmpty else { return }
         firstRecords[firstRecords.count - 1].originalReference = String(decoding: reference, as: UTF8.self)
+    }
+
+    public mutating func noteFee(_ fee: Money, of kind: TransactionKind) {
+        transactions[Key(kind: kind, currency: fee.currency), default: Total()].feeMinor &+= fee.minor
     }
 
     public mutating func addNonTransaction(_ line: NonTransactionLine) {

@@ -89,6 +89,11 @@ struct AdyenRow {
             sink.addTransaction(reference, kind: kind, amount: matched, location: location)
             let original = record[columns.pspReference]
             if kind != .charge, !original.isEmpty, UTF8Validation.isValid(original) { sink.noteOriginalReference(original) }
+            // commission, markup, scheme fees, interchange and a chargeback's fee: what the net
+            // lacks of the gross, when both are in one currency
+            if let gross, let net, gross.currency == net.currency, gross.minor != net.minor {
+                sink.noteFee(Money(minor: gross.minor &- net.minor, currency: net.currency), of: kind)
+            }
             return
         }
         sink.addNonTransaction(nonTransactionLine)

@@ -145,5 +145,10 @@ public struct MappedCSVReader: SettlementReader {
         guard UTF8Validation.isValid(reference) else { return reject("the reference is not valid UTF-8") }
         guard amount != .min else { return reject("the amount does not fit in 64-bit minor units") }
         sink.addTransaction(reference, kind: kind, amount: Money(minor: abs(amount), currency: currency), location: location)
+        // With a net column the fee is what the net lacks of the signed gross, whatever sign the
+        // export gives its fee column (Checkout.com writes a negative deduction); without one, a fee
+        // column is a charge whatever its sign.
+        let lineFee = mapping.net != nil ? amount &- net : fee == .min ? 0 : abs(fee)
+        if lineFee != 0 { sink.noteFee(Money(minor: lineFee, currency: currency), of: kind) }
     }
 }

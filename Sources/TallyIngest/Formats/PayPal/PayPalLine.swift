@@ -90,6 +90,9 @@ struct PayPalLine {
                 let original = record[column]
                 if !original.isEmpty, UTF8Validation.isValid(original) { sink.noteOriginalReference(original) }
             }
+            if let fee, fee.minor != 0 {
+                sink.noteFee(Money(minor: -fee.direction * fee.minor, currency: fee.currency), of: kind)
+            }
             return
         }
         let gross = direction * grossMinor

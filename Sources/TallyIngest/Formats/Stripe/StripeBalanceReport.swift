@@ -115,6 +115,7 @@ public struct StripeBalanceReport: SettlementReader {
             }
             guard gross != .min else { return reject("gross does not fit in 64-bit minor units") }
             sink.addTransaction(reference, kind: kind, amount: Money(minor: abs(gross), currency: currency), location: location)
+            if fee != 0 { sink.noteFee(Money(minor: fee, currency: currency), of: kind) }
         } else {
             guard let name = String(validating: category, as: UTF8.self), !name.isEmpty else {
                 return reject("reporting_category is empty or not valid UTF-8")
