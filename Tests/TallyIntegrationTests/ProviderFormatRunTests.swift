@@ -20,8 +20,8 @@ import Testing
     }
 
     /// Loads the scenario's ledger (without the unique key, so a duplicate can be stored), writes the
-    /// file, runs `tally run` and returns the exit status, stdout and report.json.
-    func run(_ scenario: ProviderScenario, format: String, file data: Data) throws -> (Int32, String, [String: Any]) {
+    /// file, runs `tally run` and returns the exit status, stdout, report.json and report.html.
+    func run(_ scenario: ProviderScenario, format: String, file data: Data) throws -> (Int32, String, [String: Any], String) {
         let db = try PostgresConnection(url: FreshDatabase.url)
         try db.execute("DROP TABLE IF EXISTS payments")
         try db.execute("DROP SCHEMA IF EXISTS tally CASCADE")
@@ -37,10 +37,11 @@ import Testing
             "run", "--provider", scenario.provider, "--format", format, "--file", file.path, "--from", "2026-03-10",
             "--to", "2026-03-11", "--out", out.path, "--database-url", FreshDatabase.url,
         ])
-        guard result.status == 0 else { return (result.status, result.output, [:]) }
+        guard result.status == 0 else { return (result.status, result.output, [:], "") }
         try SchemaValidation.validate(out.appendingPathComponent("report.json"))
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json")))
-        return (result.status, result.stdout, report as! [String: Any])
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        return (result.status, result.stdout, report as! [String: Any], html)
     }
 
     static func found(_ report: [String: Any]) -> [Found] {
@@ -66,7 +67,7 @@ import Testing
 
     @Test func adyenFindsExactlyTheInjectedBreaks() throws {
         let scenario = ProviderScenario.everyClass(provider: "adyen")
-        let (status, output, report) = try run(scenario, format: "adyen", file: scenario.adyenCSV(payoutOffIn: "EUR"))
+        let (status, output, report, _) = try run(scenario, format: "adyen", file: scenario.adyenCSV(payoutOffIn: "EUR"))
         try #require(status == 0, "\(output)")
         #expect(Self.found(report) == Self.expected(scenario, controls: [ProviderScenario.adyenControl("EUR")]))
         checkSummary(report, scenario, categories: ["MerchantPayout", "Fee", "ChargebackReversed"])
@@ -82,7 +83,7 @@ import Testing
 
     @Test func adyenWithAllControlsHolding() throws {
         let scenario = ProviderScenario.everyClass(provider: "adyen")
-        let (status, output, report) = try run(scenario, format: "adyen", file: scenario.adyenCSV())
+        let (status, output, report, _) = try run(scenario, format: "adyen", file: scenario.adyenCSV())
         try #require(status == 0, "\(output)")
         #expect(Self.found(report) == Self.expected(scenario, controls: []))
         #expect(!(report["controls"] as! [[String: Any]]).isEmpty, "nothing to check: the assertion below would hold vacuously")
@@ -91,7 +92,7 @@ import Testing
 
     @Test func payPalFindsExactlyTheInjectedBreaks() throws {
         let scenario = ProviderScenario.everyClass(provider: "paypal")
-        let (status, output, report) = try run(scenario, format: "paypal", file: scenario.payPalSTL(footerOffIn: "EUR"))
+        let (status, output, report, _) = try run(scenario, format: "paypal", file: scenario.payPalSTL(footerOffIn: "EUR"))
         try #require(status == 0, "\(output)")
         #expect(
             Self.found(report)
@@ -108,7 +109,7 @@ import Testing
 
     @Test func payPalWithAllControlsHolding() throws {
         let scenario = ProviderScenario.everyClass(provider: "paypal")
-        let (status, output, report) = try run(scenario, format: "paypal", file: scenario.payPalSTL())
+        let (status, output, report, _) = try run(scenario, format: "paypal", file: scenario.payPalSTL())
         try #require(status == 0, "\(output)")
         #expect(Self.found(report) == Self.expected(scenario, controls: []))
         #expect(!(report["controls"] as! [[String: Any]]).isEmpty, "nothing to check: the assertion below would hold vacuously")

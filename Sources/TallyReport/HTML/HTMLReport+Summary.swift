@@ -121,7 +121,7 @@ extension HTMLReport {
             "Amount not settled yet", figures.amountPending, none: "every ledger payment settled",
             tone: figures.amountPending.isEmpty ? nil : "medium", id: "fig-pending")
         html += amountsFigure("Payouts", figures.payouts, none: "no payout lines", tone: nil, id: "fig-payouts")
-        html += amountsFigure("Fees", figures.fees, none: "no fee lines", tone: nil, id: "fig-fees")
+        html += amountsFigure("Fees", figures.fees, none: "no fees stated", tone: nil, id: "fig-fees")
         let controls = figures.controlsPassed + figures.controlsFailed
         html += figure(
             "Controls", controls == 0 ? "none" : figures.controlsFailed == 0 ? "all passed" : "\(figures.controlsFailed) failed",

@@ -25,6 +25,7 @@ public enum HTMLReport {
         html += header(report)
         html += verdict(report, figures)
         html += figuresSection(report, figures)
+        html += moneySection(figures)
         html += chartsSection(report, figures)
         html += breaksSection(report, table)
         html += openFromEarlierSection(report)

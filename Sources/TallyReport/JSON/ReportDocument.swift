@@ -133,6 +133,8 @@ struct ReportDocument: Encodable {
         var rejects: Int
         var settlementAmountMinorByCurrency: [String: Int64]
         var matchedAmountMinorByCurrency: [String: Int64]
+        /// The file's gross, fees by kind, net and payouts per currency (added compatibly).
+        var totalsByCurrency: [CurrencyTotalsEntry]
 
         enum CodingKeys: String, CodingKey {
             case settlementTransactions = "settlement_transactions"
@@ -144,6 +146,52 @@ struct ReportDocument: Encodable {
             case rejects
             case settlementAmountMinorByCurrency = "settlement_amount_minor_by_currency"
             case matchedAmountMinorByCurrency = "matched_amount_minor_by_currency"
+            case totalsByCurrency = "totals_by_currency"
+        }
+    }
+
+    /// One currency of ``CurrencyTotals``, in minor units.
+    struct CurrencyTotalsEntry: Encodable {
+        var currency: String
+        var transactions: Int
+        var grossMinor: Int64
+        var fees: Fees
+        var otherLinesMinor: Int64
+        var netMinor: Int64
+        var payoutsMinor: Int64
+
+        struct Fees: Encodable {
+            var transactionMinor: Int64
+            var disputeMinor: Int64
+            var feeLinesMinor: Int64
+            var totalMinor: Int64
+
+            enum CodingKeys: String, CodingKey {
+                case transactionMinor = "transaction_minor"
+                case disputeMinor = "dispute_minor"
+                case feeLinesMinor = "fee_lines_minor"
+                case totalMinor = "total_minor"
+            }
+        }
+
+        init(_ totals: CurrencyTotals) {
+            currency = totals.currency.code
+            transactions = totals.transactions
+            grossMinor = totals.grossMinor
+            fees = Fees(
+                transactionMinor: totals.transactionFeesMinor, disputeMinor: totals.disputeFeesMinor,
+                feeLinesMinor: totals.feeLinesMinor, totalMinor: totals.feesMinor)
+            otherLinesMinor = totals.otherLinesMinor
+            netMinor = totals.netMinor
+            payoutsMinor = totals.payoutsMinor
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case currency, transactions, fees
+            case grossMinor = "gross_minor"
+            case otherLinesMinor = "other_lines_minor"
+            case netMinor = "net_minor"
+            case payoutsMinor = "payouts_minor"
         }
     }
 
@@ -289,7 +337,8 @@ extension ReportDocument {
             settlementAmountMinorByCurrency: Self.byCode(result.settlementAmountMinorByCurrency),
             matchedAmountMinorByCurrency: Self.byCode(
                 result.settlementAmountMinorByCurrency.mapValues { _ in 0 }.merging(
-                    result.matchedAmountMinorByCurrency, uniquingKeysWith: { $1 })))
+                    result.matchedAmountMinorByCurrency, uniquingKeysWith: { $1 })),
+            totalsByCurrency: CurrencyTotals.of(result).map(CurrencyTotalsEntry.init))
         breaks = report.breaks.map { dated in
             let item = dated.item
             return BreakEntry(

@@ -41,8 +41,11 @@ public struct ReportFigures: Sendable {
     public var amountPending: [Amount]
     /// Net of the non-transaction lines whose category names a payout, per currency.
     public var payouts: [Amount]
-    /// Net of the non-transaction lines whose category names a fee, per currency.
+    /// Every fee of the file per currency (transaction, dispute and fee lines; positive when
+    /// charged), largest first.
     public var fees: [Amount]
+    /// The file's gross, fees by kind, net and payouts per currency, in currency-code order.
+    public var totalsByCurrency: [CurrencyTotals]
     public var controlsPassed: Int
     public var controlsFailed: Int
     public var rejects: Int
@@ -87,18 +90,15 @@ public struct ReportFigures: Sendable {
         byClass = BreakClass.allCases.compactMap { breakClass in classes[breakClass].map { (breakClass, $0) } }
         amountAtRisk = Self.largestFirst(risk[.high] ?? [:])
         amountPending = Self.largestFirst(risk[.medium] ?? [:])
-        var payoutSums: [Currency: Int64] = [:]
-        var feeSums: [Currency: Int64] = [:]
-        for (key, total) in result.nonTransactions.sorted {
-            let category = key.category.lowercased()
-            if category.contains("payout") {
-                payoutSums[key.currency, default: 0] &+= total.net
-            } else if category.contains("fee") {
-                feeSums[key.currency, default: 0] &+= total.net
-            }
+        totalsByCurrency = CurrencyTotals.of(result)
+        let hasPayouts = Set(
+            result.nonTransactions.sorted.filter { CurrencyTotals.role(of: $0.key.category) == .payout }.map(\.key.currency))
+        payouts = totalsByCurrency.filter { hasPayouts.contains($0.currency) }.map {
+            Amount(currency: $0.currency, minor: $0.payoutsMinor)
         }
-        payouts = payoutSums.keys.sorted().map { Amount(currency: $0, minor: payoutSums[$0]!) }
-        fees = feeSums.keys.sorted().map { Amount(currency: $0, minor: feeSums[$0]!) }
+        fees = Self.largestFirst(
+            Dictionary(
+                uniqueKeysWithValues: totalsByCurrency.filter { $0.feesMinor != 0 }.map { ($0.currency, $0.feesMinor) }))
         controlsPassed = result.controls.filter(\.ok).count
         controlsFailed = result.controls.count - controlsPassed
         rejects = result.rejects.count
