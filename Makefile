@@ -25,7 +25,7 @@ FUZZ_SECONDS ?= 1200
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-install: ## Install what is missing with apt (libpq-dev, libxml2-dev, postgresql, pkg-config, python3-jsonschema, python3-prometheus-client)
+install: ## Install what is missing with apt (libpq-dev, libssl-dev, libxml2-dev, postgresql, pkg-config, python3-jsonschema, python3-prometheus-client)
 	@bash $(PG) install
 
 browser: ## Install Debian's chromium when missing (the report tests and report-preview drive it headless)

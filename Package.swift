@@ -9,7 +9,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
@@ -21,24 +20,27 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // OpenSSL's libcrypto, which libpq links already: SHA-256 and HMAC without a BoringSSL build of our own
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "TallyDigest", dependencies: ["CLibCrypto"]),
         .target(name: "CTallyPrefetch"),
         .target(name: "TallyCore", dependencies: ["CTallyPrefetch"]),
         .target(name: "TallyYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "TallyIngest",
             dependencies: [
-                "TallyCore", "TallyYAML", "CLibXML2", .product(name: "Crypto", package: "swift-crypto"),
+                "TallyCore", "TallyYAML", "CLibXML2", "TallyDigest",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(name: "TallyPostgres", dependencies: ["TallyCore", "CLibPQ"]),
         .target(
-            name: "TallyReport", dependencies: ["TallyCore", .product(name: "Crypto", package: "swift-crypto")]
+            name: "TallyReport", dependencies: ["TallyCore", "TallyDigest"]
         ),
         .target(
             name: "TallyAlerts",
             dependencies: [
-                "TallyCore", "TallyPostgres", "TallyReport", "TallyYAML", .product(name: "Crypto", package: "swift-crypto"),
+                "TallyCore", "TallyPostgres", "TallyReport", "TallyYAML", "TallyDigest",
                 .product(name: "Yams", package: "Yams"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -77,11 +79,12 @@ let package = Package(
         .testTarget(name: "TallyEngineTests", dependencies: ["TallyEngine", "TallyCore", "TallyIngest", "TallyAlerts"]),
         .testTarget(name: "TallyAlertsTests", dependencies: ["TallyAlerts", "TallyCore", "TallyReport", "TallyPostgres"]),
         .testTarget(name: "TallyIngestTests", dependencies: ["TallyIngest", "TallyCore", "TallyTestFixtures"]),
+        .testTarget(name: "TallyDigestTests", dependencies: ["TallyDigest"]),
         .testTarget(
             name: "TallyReportTests",
             dependencies: [
                 "TallyReport", "TallyCore", "TallyIngest", "TallyTestFixtures",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "TallyDigest",
             ],
             exclude: ["Golden"]
         ),
@@ -90,7 +93,7 @@ let package = Package(
             dependencies: [
                 "TallyEngine", "TallyAlerts", "TallyPostgres", "TallyCore", "TallyIngest", "TallyReport", "TallyTestSupport",
                 "TallyTestFixtures",
-                .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"), "TallyDigest",
             ],
             exclude: ["Golden"]
         ),

@@ -20,7 +20,8 @@ say() { printf 'pg: %s\n' "$*" >&2; }
 
 install_packages() {
   local missing=()
-  for package in libpq-dev libxml2-dev postgresql pkg-config python3-jsonschema python3-prometheus-client; do
+  # libssl-dev comes with libpq-dev; named because Tally hashes and signs with its libcrypto
+  for package in libpq-dev libssl-dev libxml2-dev postgresql pkg-config python3-jsonschema python3-prometheus-client; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
   done
   if [ ${#missing[@]} -gt 0 ]; then

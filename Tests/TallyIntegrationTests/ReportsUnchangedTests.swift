@@ -1,6 +1,6 @@
-import Crypto
 import Foundation
 import TallyCore
+import TallyDigest
 import TallyEngine
 import TallyIngest
 import TallyPostgres
@@ -48,7 +48,7 @@ enum ReportBytes {
     }
 
     static func sha256(_ text: String) -> String {
-        SHA256.hash(data: Array(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(Array(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     static func scratch(_ name: String) throws -> URL {

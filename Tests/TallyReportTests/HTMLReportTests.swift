@@ -1,6 +1,6 @@
-import Crypto
 import Foundation
 import TallyCore
+import TallyDigest
 import TallyTestFixtures
 import Testing
 
@@ -60,7 +60,7 @@ struct Page {
     }
 
     static func sha256(_ text: String) -> String {
-        "'sha256-\(Data(SHA256.hash(data: Array(text.utf8))).base64EncodedString())'"
+        "'sha256-\(Data(SHA256.hash(Array(text.utf8))).base64EncodedString())'"
     }
 }
 

@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import TallyDigest
 
 #if canImport(Glibc)
 import Glibc
@@ -59,7 +59,7 @@ public struct SettlementFile: Sendable, Hashable {
     public final class Digester {
         public let file: SettlementFile
         private let descriptor: Int32
-        private var hasher = SHA256()
+        private let hasher = SHA256()
         private var buffer = [UInt8](repeating: 0, count: 1 << 20)
         /// The digest in lower-case hex, once ``step()`` returned false.
         public private(set) var hex = ""
@@ -84,13 +84,10 @@ public struct SettlementFile: Sendable, Hashable {
                         code: .unreadable, message: "read failed: \(String(cString: strerror(errno)))", path: file.path)
                 }
                 if count > 0 {
-                    buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+                    buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
                     return true
                 }
-                hex = hasher.finalize().map { byte in
-                    let hex = String(byte, radix: 16)
-                    return byte < 16 ? "0" + hex : hex
-                }.joined()
+                hex = hasher.finalize().lowercaseHex
                 return false
             }
         }

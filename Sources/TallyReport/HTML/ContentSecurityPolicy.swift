@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import TallyDigest
 
 /// The Content-Security-Policy of the generated pages, delivered in a `<meta>` element.
 ///
@@ -24,7 +24,7 @@ public struct ContentSecurityPolicy: Sendable, Hashable {
 
     /// `'sha256-<base64>'` of the UTF-8 bytes of an element's text, as CSP compares it.
     public static func hash(_ text: String) -> String {
-        "'sha256-\(Data(SHA256.hash(data: Array(text.utf8))).base64EncodedString())'"
+        "'sha256-\(Data(SHA256.hash(Array(text.utf8))).base64EncodedString())'"
     }
 
     /// The policy's text.
