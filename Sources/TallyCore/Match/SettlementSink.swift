@@ -17,6 +17,14 @@ public protocol SettlementSink {
     /// It feeds the report's fees per currency, never the match; sinks that do not total keep
     /// the default, which ignores it.
     mutating func noteFee(_ fee: Money, of kind: TransactionKind)
+    /// Whether the sink keeps ``LineDetails`` (a provider with rule passes): readers build them only then.
+    var wantsLineDetails: Bool { get }
+    /// The details of the transaction added just before; called only when ``wantsLineDetails``.
+    mutating func noteDetails(_ details: LineDetails)
+    /// A transaction that carries no reference at all (a bank credit with an amount, a date and a
+    /// text): valid, but only the rule passes can match it. Sinks that do not match keep the
+    /// default, which counts it as a transaction with an empty reference.
+    mutating func addUnreferencedTransaction(kind: TransactionKind, amount: Money, location: SourceLocation, details: LineDetails)
     /// A payout, fee or other line that is summed, never matched.
     mutating func addNonTransaction(_ line: NonTransactionLine)
     /// A record that could not be read.
@@ -28,6 +36,14 @@ public protocol SettlementSink {
 extension SettlementSink {
     public mutating func noteOriginalReference(_ reference: UnsafeBufferPointer<UInt8>) {}
     public mutating func noteFee(_ fee: Money, of kind: TransactionKind) {}
+    public var wantsLineDetails: Bool { false }
+    public mutating func noteDetails(_ details: LineDetails) {}
+    public mutating func addUnreferencedTransaction(
+        kind: TransactionKind, amount: Money, location: SourceLocation, details: LineDetails
+    ) {
+        let empty: [UInt8] = []
+        empty.withUnsafeBufferPointer { addTransaction($0, kind: kind, amount: amount, location: location) }
+    }
 }
 
 /// The outcome of one control check of a settlement file.
