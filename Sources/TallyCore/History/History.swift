@@ -202,7 +202,8 @@ public struct History: Sendable {
         case .duplicateInternal:
             guard let rows = ledger?.rows, rows.count <= 1 else { return nil }
             return .deduplicated
-        case .duplicateInProvider, .controlMismatch, .timingDifference:
+        case .duplicateInProvider, .controlMismatch, .timingDifference, .ambiguousMatch, .probableMatch:
+            // a proposal or an ambiguity stays until a person decides (or a rerun replaces it)
             return nil
         }
     }

@@ -37,7 +37,7 @@ extension LedgerPhase {
                 breaks.append(
                     Break(
                         breakClass: breakClass, reference: ledger.reference, kind: entry.kind, provider: provider,
-                        ledger: ledger, differences: decision.differences))
+                        ledger: ledger, differences: decision.differences, matchedBy: RulePass.keyPassName))
             } else {
                 matched += 1
                 matchedAmounts.add(entry.currencyPacked, entry.amountMinor)
@@ -55,6 +55,13 @@ extension LedgerPhase {
                     breakClass: .duplicateInProvider, reference: duplicate.reference, kind: duplicate.kind,
                     provider: duplicate.side, ledger: ledgerRow))
         }
+        for (side, kind) in zip(settlement.unreferenced, settlement.unreferencedKinds) {
+            settledAmounts.add(side.amount.currency.packed, side.amount.minor)
+            breaks.append(
+                Break(
+                    breakClass: .missingInternally, reference: Break.unreferenced(side.location), kind: kind, provider: side,
+                    ledger: nil))
+        }
         breaks += unmatchedLedgerBreaks()
         for control in settlement.controls where !control.ok {
             breaks.append(Break(control: control))
@@ -69,7 +76,8 @@ extension LedgerPhase {
             ledgerRowsInWindow: ledgerRowsInWindow, ledgerRowsStreamed: ledgerRowsStreamed,
             ledgerRowsLookedUp: ledgerRowsLookedUp, nonTransactions: settlement.nonTransactions, rejects: rejects.sorted(),
             controls: settlement.controls, settlementAmountMinorByCurrency: settledAmounts.byCurrency,
-            matchedAmountMinorByCurrency: matchedAmounts.byCurrency, transactionTotals: settlement.transactionTotals)
+            matchedAmountMinorByCurrency: matchedAmounts.byCurrency, transactionTotals: settlement.transactionTotals,
+            lineDetails: settlement.lineDetails, keyPairs: matched + breaks.filter { $0.matchedBy != nil }.count)
     }
 
     /// Unmatched in-window rows: the first of each key is missing in the provider, any further

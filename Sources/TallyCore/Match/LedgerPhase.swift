@@ -26,6 +26,9 @@ public struct LedgerPhase: Sendable, LedgerSink {
         var transactionTotals: TransactionTotals
         var controls: [ControlResult]
         var duplicates: [Reconciler.ProviderDuplicate]
+        var lineDetails: LineDetailStore
+        var unreferenced: [Break.ProviderSide]
+        var unreferencedKinds: [TransactionKind]
     }
 
     init(settlement: consuming Reconciler) {
@@ -36,7 +39,8 @@ public struct LedgerPhase: Sendable, LedgerSink {
         self.settlement = SettlementTotals(
             transactions: settlement.settlementTransactions, nonTransactions: settlement.nonTransactions,
             transactionTotals: settlement.transactionTotals,
-            controls: settlement.controls, duplicates: settlement.providerDuplicates)
+            controls: settlement.controls, duplicates: settlement.providerDuplicates, lineDetails: settlement.lineDetails,
+            unreferenced: settlement.unreferenced, unreferencedKinds: settlement.unreferencedKinds)
     }
 
     /// Adds one row of the streamed ledger window.

@@ -95,6 +95,15 @@ public struct OutcomeRule {
                 "duplicate_internal: more than one ledger row has \(key); the earliest-created one is matched and this row\(row) is the duplicate"
         case .controlMismatch?:
             text = "control_mismatch: the file's control '\(reference)' did not hold (report.json lists expected and actual)"
+        case .ambiguousMatch?:
+            text =
+                "ambiguous_match: a rule pass found more than one ledger row for this line (or the row for more than one line), "
+                + "so it paired nothing; report.json lists every candidate with its reason"
+        case .probableMatch?:
+            let row = ledger.map { " with the ledger row created \(time($0.createdAt)), \($0.amount)," } ?? ""
+            text =
+                "probable_match: a rule pass with outcome review paired this line\(row) uniquely both ways; "
+                + "it counts as matched once a person confirms it"
         }
         if differences.count > 1 {
             text += "; fields that differ: \(differences.map(\.rawValue).joined(separator: ", "))"

@@ -31,6 +31,15 @@ public struct Reconciler: Sendable, SettlementSink {
     public private(set) var rejects: [Reject] = []
     public private(set) var controls: [ControlResult] = []
     var providerDuplicates: [ProviderDuplicate] = []
+    /// The details of every line, kept only when the provider has rule passes (``wantsLineDetails``).
+    var lineDetails = LineDetailStore()
+    /// Transactions with no reference: only the rule passes can pair them.
+    var unreferenced: [Break.ProviderSide] = []
+    /// Kinds of ``unreferenced``, in the same order.
+    var unreferencedKinds: [TransactionKind] = []
+    private var lastLocation = SourceLocation(file: 0, line: 0)
+    /// Whether the readers should hand over ``LineDetails`` (a provider with rule passes).
+    public let wantsLineDetails: Bool
 
     /// A settlement transaction whose key an earlier line of the run's files had already.
     struct ProviderDuplicate: Sendable {
@@ -39,9 +48,12 @@ public struct Reconciler: Sendable, SettlementSink {
         var side: Break.ProviderSide
     }
 
-    public init(window: ReconciliationWindow, amountTolerance: Int64 = 0, expectedTransactions: Int = 1024) {
+    public init(
+        window: ReconciliationWindow, amountTolerance: Int64 = 0, expectedTransactions: Int = 1024, keepsLineDetails: Bool = false
+    ) {
         self.classifier = Classifier(window: window, tolerance: Tolerance(minor: amountTolerance))
         self.settlementIndex = SettlementIndex(expectedCount: expectedTransactions)
+        self.wantsLineDetails = keepsLineDetails
     }
 
     /// Bytes held by the index so far (for the memory budget).
@@ -56,6 +68,7 @@ public struct Reconciler: Sendable, SettlementSink {
     ) {
         settlementTransactions += 1
         transactionTotals.add(kind: kind, amount: amount)
+        lastLocation = location
         // One call late (see SettlementIndex.insertDeferred): the table's cache miss overlaps the
         // parsing of the next line. The ledger phase puts the last one in.
         record(settlementIndex.insertDeferred(reference, kind: kind, amount: amount, location: location))
@@ -78,6 +91,22 @@ public struct Reconciler: Sendable, SettlementSink {
     }
 
     public mutating func noteFee(_ fee: Money, of kind: TransactionKind) { transactionTotals.addFee(fee, kind: kind) }
+
+    public mutating func noteDetails(_ details: LineDetails) {
+        if wantsLineDetails { lineDetails.add(details, at: lastLocation) }
+    }
+
+    /// A line with no reference becomes a `missing_internally` break under ``Break/unreferenced(_:)``
+    /// unless a rule pass pairs it.
+    public mutating func addUnreferencedTransaction(
+        kind: TransactionKind, amount: Money, location: SourceLocation, details: LineDetails
+    ) {
+        settlementTransactions += 1
+        transactionTotals.add(kind: kind, amount: amount)
+        unreferenced.append(Break.ProviderSide(amount: amount, location: location))
+        unreferencedKinds.append(kind)
+        if wantsLineDetails { lineDetails.add(details, at: location) }
+    }
 
     public mutating func addNonTransaction(_ line: NonTransactionLine) {
         nonTransactionLines += 1

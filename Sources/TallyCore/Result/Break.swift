@@ -20,12 +20,40 @@ public struct Break: Sendable, Hashable {
     public var differences: [Difference]
     /// The failed control of a `control_mismatch` (whose reference is the control's name).
     public var control: ControlResult?
+    /// The pass that paired the two sides: ``RulePass/keyPassName`` for the key pass, a rule pass's
+    /// name, nil when nothing paired them.
+    public var matchedBy: String?
+    /// The ledger rows an `ambiguous_match` could not choose between, each with its reason; for a
+    /// `probable_match` of a group pass, the rows of the group.
+    public var candidates: [Candidate] = []
+
+    /// A ledger row a rule pass considered, and why.
+    public struct Candidate: Sendable, Hashable {
+        public var reference: String
+        public var kind: TransactionKind
+        public var amount: Money
+        public var createdAt: Timestamp
+        public var reason: String
+
+        public init(reference: String, kind: TransactionKind, amount: Money, createdAt: Timestamp, reason: String) {
+            self.reference = reference
+            self.kind = kind
+            self.amount = amount
+            self.createdAt = createdAt
+            self.reason = reason
+        }
+
+        public init(_ row: LedgerRecord, reason: String) {
+            self.init(reference: row.reference, kind: row.kind, amount: row.amount, createdAt: row.createdAt, reason: reason)
+        }
+    }
 
     public var severity: Severity { breakClass.severity }
 
     public init(
         breakClass: BreakClass, reference: String, kind: TransactionKind, provider: ProviderSide?,
-        ledger: LedgerRecord?, differences: [Difference] = [], control: ControlResult? = nil
+        ledger: LedgerRecord?, differences: [Difference] = [], control: ControlResult? = nil, matchedBy: String? = nil,
+        candidates: [Candidate] = []
     ) {
         self.breakClass = breakClass
         self.reference = reference
@@ -34,6 +62,8 @@ public struct Break: Sendable, Hashable {
         self.ledger = ledger
         self.differences = differences
         self.control = control
+        self.matchedBy = matchedBy
+        self.candidates = candidates
     }
 
     /// A failed control of a settlement file as a break, keyed by the control's name and
@@ -48,6 +78,13 @@ public struct Break: Sendable, Hashable {
     /// stored and matched from night to night by (name, this kind), which is why it cannot change,
     /// and the reports show none (``kindName``).
     public static let controlKind = TransactionKind.charge
+
+    /// The reference of a line that has none, for its break and its open item: where it is,
+    /// `(no reference) line 14` (with the file's number when the run has several files).
+    public static func unreferenced(_ location: SourceLocation) -> String {
+        location.file == 0
+            ? "(no reference) line \(location.line)" : "(no reference) file \(location.file + 1) line \(location.line)"
+    }
 
     /// The kind as report.json writes it: `nil` for a control, which has none.
     public var kindName: String? { control == nil ? kind.name : nil }

@@ -3,12 +3,17 @@
 /// The raw values are the contract's JSON strings (docs/reports.md, "report.json and its schema").
 public enum BreakClass: String, Sendable, Hashable, CaseIterable, Comparable, Codable {
     case amountMismatch = "amount_mismatch"
+    /// A rule pass found more than one pairing for a line (or a row wanted by several lines): it
+    /// claims nothing and lists every candidate.
+    case ambiguousMatch = "ambiguous_match"
     case controlMismatch = "control_mismatch"
     case currencyMismatch = "currency_mismatch"
     case duplicateInProvider = "duplicate_in_provider"
     case duplicateInternal = "duplicate_internal"
     case missingInProvider = "missing_in_provider"
     case missingInternally = "missing_internally"
+    /// A rule pass with `outcome: review` proposes this pairing; a person confirms it.
+    case probableMatch = "probable_match"
     case statusMismatch = "status_mismatch"
     case timingDifference = "timing_difference"
 
@@ -17,7 +22,7 @@ public enum BreakClass: String, Sendable, Hashable, CaseIterable, Comparable, Co
     public var severity: Severity {
         switch self {
         case .missingInProvider: .medium
-        case .timingDifference: .info
+        case .timingDifference, .probableMatch: .info
         default: .high
         }
     }

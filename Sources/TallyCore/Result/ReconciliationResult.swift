@@ -18,6 +18,14 @@ public struct ReconciliationResult: Sendable {
     /// Count, signed gross and fees of every transaction line per (kind, currency), duplicates
     /// and unmatched lines included: with ``nonTransactions``, the file's money per currency.
     public var transactionTotals = TransactionTotals()
+    /// The details of the lines (only in a run with rule passes), for ``applying(_:classifier:)``.
+    var lineDetails = LineDetailStore()
+    /// Pairs the key pass made, clean or not (`summary.matched_by.key`).
+    public var keyPairs = 0
+    /// Pairs each rule pass made, clean or not, by pass name (`summary.matched_by`).
+    public var pairsByPass: [String: Int] = [:]
+    /// Lines a group pass left alone because its search hit its bound (docs/matching.md).
+    public var boundedGroupSearches = 0
 
     /// Count and amount per currency for each class that occurred.
     public var summaryByClass: [BreakClass: ClassSummary] {
@@ -51,6 +59,8 @@ public struct ReconciliationResult: Sendable {
             merged.settlementAmountMinorByCurrency.merge(part.settlementAmountMinorByCurrency) { $0 &+ $1 }
             merged.matchedAmountMinorByCurrency.merge(part.matchedAmountMinorByCurrency) { $0 &+ $1 }
             merged.transactionTotals.merge(part.transactionTotals)
+            merged.lineDetails.merge(part.lineDetails)
+            merged.keyPairs += part.keyPairs
         }
         merged.breaks.sort(by: Break.reportOrder)
         merged.rejects.sort()
