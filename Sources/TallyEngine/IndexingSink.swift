@@ -36,6 +36,14 @@ struct IndexingSink: SettlementSink {
         if let budget, reconciler.indexFootprintBytes > budget { overBudget = true }
     }
 
+    var wantsLineDetails: Bool { reconciler.wantsLineDetails }
+    mutating func noteDetails(_ details: LineDetails) { if !overBudget { reconciler.noteDetails(details) } }
+    mutating func addUnreferencedTransaction(
+        kind: TransactionKind, amount: Money, location: SourceLocation, details: LineDetails
+    ) {
+        offered += 1
+        reconciler.addUnreferencedTransaction(kind: kind, amount: amount, location: location, details: details)
+    }
     mutating func noteFee(_ fee: Money, of kind: TransactionKind) { reconciler.noteFee(fee, of: kind) }
     mutating func addNonTransaction(_ line: NonTransactionLine) { reconciler.addNonTransaction(line) }
     mutating func addReject(_ reject: Reject) { reconciler.addReject(reject) }

@@ -252,7 +252,8 @@ public struct ReconciliationRun: Sendable {
                 phase: "ledger")
             progress(.phase("matching"))
             // --mask-pii: once, here, so the store, the reports and stdout all see the masked text
-            result = options.maskPII ? finished.maskingPII() : finished
+            let ruled = finished.applying(options.matching, classifier: classifier(window))
+            result = options.maskPII ? ruled.maskingPII() : ruled
             settledKeys = { key in
                 var reference = key.reference
                 return reference.withUTF8 { index.find($0, key.kind) } != nil
@@ -265,7 +266,10 @@ public struct ReconciliationRun: Sendable {
                 partitionCount: Self.partitionCount(estimatedBytes: spill.estimatedBytes, limit: options.memoryLimitBytes ?? 1),
                 clock: &clock)
             (result, fileReports, itemFacts) = (
-                options.maskPII ? spilled.result.maskingPII() : spilled.result, spilled.fileReports, spilled.itemFacts
+                options.maskPII
+                    ? spilled.result.applying(options.matching, classifier: classifier(window)).maskingPII()
+                    : spilled.result.applying(options.matching, classifier: classifier(window)), spilled.fileReports,
+                spilled.itemFacts
             )
             let settled = spilled.settledKeys
             settledKeys = { settled.contains($0) }
@@ -387,6 +391,11 @@ public struct ReconciliationRun: Sendable {
         return ((absolute as NSString).standardizingPath as NSString).appendingPathComponent("report.html")
     }
 
+    /// The run's matching rules, for the rule passes over the residue.
+    func classifier(_ window: ReconciliationWindow) -> Classifier {
+        Classifier(window: window, tolerance: Tolerance(minor: options.amountToleranceMinor))
+    }
+
     /// Reads every settlement file into a fresh reconciler, with a per-file count of records, and
     /// ends the settlement phase.
     func readSettlementFiles(
@@ -397,7 +406,8 @@ public struct ReconciliationRun: Sendable {
         var sink = IndexingSink(
             reconciler: Reconciler(
                 window: window, amountTolerance: options.amountToleranceMinor,
-                expectedTransactions: max(1024, options.memoryLimitBytes == nil ? expected : min(expected, 1 << 16))),
+                expectedTransactions: max(1024, options.memoryLimitBytes == nil ? expected : min(expected, 1 << 16)),
+                keepsLineDetails: !options.matching.isEmpty),
             budget: options.memoryLimitBytes)
         let totalBytes = files.reduce(0) { $0 + $1.size }
         var bytesDone = 0

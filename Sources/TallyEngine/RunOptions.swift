@@ -43,6 +43,8 @@ public struct RunOptions: Sendable {
     /// Run even when the ledger has no row of the provider in the streamed range while the files
     /// have transactions; otherwise that stops the run with exit 64 (a mistyped provider name).
     public var allowEmptyLedger = false
+    /// The provider's rule passes after the key pass (`matching:` in tally.yml), in order.
+    public var matching: [RulePass] = []
 
     public init(
         provider: String, format: SettlementFormat, files: [String], from: CivilDate, to: CivilDate,

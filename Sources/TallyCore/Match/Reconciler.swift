@@ -92,8 +92,11 @@ public struct Reconciler: Sendable, SettlementSink {
 
     public mutating func noteFee(_ fee: Money, of kind: TransactionKind) { transactionTotals.addFee(fee, kind: kind) }
 
-    public mutating func noteDetails(_ details: LineDetails) {
-        if wantsLineDetails { lineDetails.add(details, at: lastLocation) }
+    public mutating func noteDetails(_ details: LineDetails) { keepDetails(details, at: lastLocation) }
+
+    /// Keeps the details of the line at `location` (a sink that indexes elsewhere, like a spilled run's).
+    public mutating func keepDetails(_ details: LineDetails, at location: SourceLocation) {
+        if wantsLineDetails { lineDetails.add(details, at: location) }
     }
 
     /// A line with no reference becomes a `missing_internally` break under ``Break/unreferenced(_:)``

@@ -13,7 +13,7 @@ extension TallyConfig {
     static let databaseKeys = ["url", "password_env", "password_file"]
     static let providerKeys = [
         "format", "mapping", "file_pattern", "timezone", "lookback_days", "lookahead_days", "amount_tolerance",
-        "reference_column", "max_rejects", "fail_on", "ledger_query", "memory_limit", "mask_pii",
+        "reference_column", "max_rejects", "fail_on", "ledger_query", "memory_limit", "mask_pii", "matching",
     ]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
     static let failLevels = ["high", "medium", "info", "never"]
@@ -190,6 +190,7 @@ extension TallyConfig {
         provider.ledgerQuery = reader.text(map, "ledger_query", at: at)
         provider.memoryLimit = reader.size(map, "memory_limit", at: at)
         provider.maskPII = reader.flag(map, "mask_pii", at: at)
+        if let node = map["matching"] { provider.matching = RulePassConfig.read(node, reader, at: "\(at)matching") }
         if let query = provider.ledgerQuery {
             let missing = ["$1", "$2", "$3"].filter { !query.contains($0) }
             if !missing.isEmpty {

@@ -83,6 +83,8 @@ public struct TallyConfig: Sendable {
         public var memoryLimit: Int?
         /// Mask personal data in provider text (`--mask-pii`).
         public var maskPII: Bool?
+        /// The rule passes after the key pass, in order (`matching:`); none by default.
+        public var matching: [RulePass] = []
 
         public init(name: String, format: SettlementFormat) {
             self.name = name

@@ -20,10 +20,22 @@ struct SpillingSink: SettlementSink {
     /// The first write error (a sink cannot throw; the driver checks after each file).
     var failure: (any Error)?
 
+    var lastLocation = SourceLocation(file: 0, line: 0)
+
+    var wantsLineDetails: Bool { side.wantsLineDetails }
+    mutating func noteDetails(_ details: LineDetails) { side.keepDetails(details, at: lastLocation) }
+    /// Few and without a key: they stay with the side reconciler, like the lines and controls.
+    mutating func addUnreferencedTransaction(
+        kind: TransactionKind, amount: Money, location: SourceLocation, details: LineDetails
+    ) {
+        side.addUnreferencedTransaction(kind: kind, amount: amount, location: location, details: details)
+    }
+
     mutating func addTransaction(
         _ reference: UnsafeBufferPointer<UInt8>, kind: TransactionKind, amount: Money, location: SourceLocation
     ) {
         transactions += 1
+        lastLocation = location
         guard failure == nil else { return }
         do { try partitions.writeSettlement(reference, kind: kind, amount: amount, location: location) } catch {
             failure = error
@@ -70,7 +82,9 @@ extension ReconciliationRun {
 
         var sink = SpillingSink(
             partitions: partitions,
-            side: Reconciler(window: window, amountTolerance: options.amountToleranceMinor, expectedTransactions: 16))
+            side: Reconciler(
+                window: window, amountTolerance: options.amountToleranceMinor, expectedTransactions: 16,
+                keepsLineDetails: !options.matching.isEmpty))
         var fileReports: [RunReport.File] = []
         for file in files {
             let before = (sink.transactions + sink.side.nonTransactionLines, sink.side.rejects.count)

@@ -28,6 +28,7 @@ public enum HTMLReport {
         html += moneySection(figures)
         html += chartsSection(report, figures)
         html += breaksSection(report, table)
+        html += rulesSection(report)
         html += openFromEarlierSection(report)
         html += resolvedSection(report)
         html += controlsSection(report)

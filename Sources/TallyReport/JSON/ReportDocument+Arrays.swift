@@ -70,6 +70,26 @@ struct JSONArrayWriter {
 
     mutating func write(_ entry: ReportDocument.BreakEntry) {
         integerMember("age_days", entry.ageDays, level: 3)
+        if !entry.candidates.isEmpty {
+            member("candidates", level: 3)
+            bytes.append(contentsOf: "[\n".utf8)
+            for (number, candidate) in entry.candidates.enumerated() {
+                indent(4)
+                open()
+                integerMember("amount_minor", candidate.amountMinor, level: 5)
+                stringMember("created_at", candidate.createdAt, level: 5)
+                stringMember("currency", candidate.currency, level: 5)
+                stringMember("kind", candidate.kind, level: 5)
+                stringMember("reason", candidate.reason, level: 5)
+                stringMember("reference", candidate.reference, level: 5)
+                close(level: 4)
+                if number < entry.candidates.count - 1 { bytes.append(UInt8(ascii: ",")) }
+                bytes.append(UInt8(ascii: "\n"))
+            }
+            indent(3)
+            bytes.append(UInt8(ascii: "]"))
+            firstMember = false
+        }
         stringMember("class", entry.breakClass, level: 3)
         if let control = entry.control {
             objectMember("control", control) { writer, control in
@@ -100,6 +120,7 @@ struct JSONArrayWriter {
             writer.optionalStringMember("merchant_ref", ledger.merchantRef, level: 4)
             writer.stringMember("status", ledger.status, level: 4)
         }
+        optionalStringMember("matched_by", entry.matchedBy, level: 3)
         literalMember("new", entry.isNew ? "true" : "false", level: 3)
         objectMember("provider", entry.provider) { writer, provider in
             writer.integerMember("amount_minor", provider.amountMinor, level: 4)

@@ -135,6 +135,8 @@ struct ReportDocument: Encodable {
         var matchedAmountMinorByCurrency: [String: Int64]
         /// The file's gross, fees by kind, net and payouts per currency (added compatibly).
         var totalsByCurrency: [CurrencyTotalsEntry]
+        /// Pairs per pass, `key` first in the object's sorted keys like every other (added compatibly).
+        var matchedBy: [String: Int]
 
         enum CodingKeys: String, CodingKey {
             case settlementTransactions = "settlement_transactions"
@@ -147,6 +149,7 @@ struct ReportDocument: Encodable {
             case settlementAmountMinorByCurrency = "settlement_amount_minor_by_currency"
             case matchedAmountMinorByCurrency = "matched_amount_minor_by_currency"
             case totalsByCurrency = "totals_by_currency"
+            case matchedBy = "matched_by"
         }
     }
 
@@ -217,13 +220,18 @@ struct ReportDocument: Encodable {
         var ageDays: Int
         var isNew: Bool
         var control: ControlEntry?
+        /// The pass that paired the two sides (`key`, a rule pass's name), null when none did.
+        var matchedBy: String?
+        /// The rows an ambiguous_match could not choose between, or a group's rows; absent when none.
+        var candidates: [CandidateEntry]
 
         enum CodingKeys: String, CodingKey {
             case breakClass = "class"
-            case severity, reference, kind, provider, ledger, differences, control
+            case severity, reference, kind, provider, ledger, differences, control, candidates
             case firstSeen = "first_seen"
             case ageDays = "age_days"
             case isNew = "new"
+            case matchedBy = "matched_by"
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -239,6 +247,24 @@ struct ReportDocument: Encodable {
             try container.encode(ageDays, forKey: .ageDays)
             try container.encode(isNew, forKey: .isNew)
             try container.encodeIfPresent(control, forKey: .control)
+            try container.encode(matchedBy, forKey: .matchedBy)
+            if !candidates.isEmpty { try container.encode(candidates, forKey: .candidates) }
+        }
+    }
+
+    /// A ledger row a rule pass considered, and why.
+    struct CandidateEntry: Encodable {
+        var reference: String
+        var kind: String
+        var amountMinor: Int64
+        var currency: String
+        var createdAt: String
+        var reason: String
+
+        enum CodingKeys: String, CodingKey {
+            case reference, kind, currency, reason
+            case amountMinor = "amount_minor"
+            case createdAt = "created_at"
         }
     }
 
@@ -338,7 +364,8 @@ extension ReportDocument {
             matchedAmountMinorByCurrency: Self.byCode(
                 result.settlementAmountMinorByCurrency.mapValues { _ in 0 }.merging(
                     result.matchedAmountMinorByCurrency, uniquingKeysWith: { $1 })),
-            totalsByCurrency: CurrencyTotals.of(result).map(CurrencyTotalsEntry.init))
+            totalsByCurrency: CurrencyTotals.of(result).map(CurrencyTotalsEntry.init),
+            matchedBy: result.pairsByPass.merging([RulePass.keyPassName: result.keyPairs]) { $1 })
         breaks = report.breaks.map { dated in
             let item = dated.item
             return BreakEntry(
@@ -360,6 +387,12 @@ extension ReportDocument {
                     ControlEntry(
                         name: $0.name, ok: $0.ok, expected: $0.expected, actual: $0.actual,
                         file: report.path(ofFile: $0.file))
+                }, matchedBy: item.matchedBy,
+                candidates: item.candidates.map {
+                    CandidateEntry(
+                        reference: $0.reference, kind: $0.kind.name, amountMinor: $0.amount.minor,
+                        currency: $0.amount.currency.code,
+                        createdAt: $0.createdAt.iso8601, reason: $0.reason)
                 })
         }
         let history = report.history

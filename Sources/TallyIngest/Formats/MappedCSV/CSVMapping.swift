@@ -18,6 +18,8 @@ import Yams
 ///   column: Gross             # a signed decimal; or debit: / credit: columns; minor_units: true for integers
 /// fee: Fee                    # optional
 /// net: Net                    # optional
+/// remittance: Purpose          # optional: the free text the rule passes read (docs/matching.md)
+/// counterparty: Payer name     # optional
 /// currency:
 ///   column: Currency          # or constant: EUR
 /// timestamp:
@@ -57,6 +59,9 @@ public struct CSVMapping: Sendable, Hashable {
     public var currency: CurrencySource
     public var timestampColumn: String?
     public var timestampFormat: TimestampPattern?
+    /// The free text and the payer's or payee's name, for the rule passes.
+    public var remittance: String?
+    public var counterparty: String?
 
     /// Every column the mapping reads (checked against the header).
     public var columns: [String] {
@@ -67,7 +72,7 @@ public struct CSVMapping: Sendable, Hashable {
         case .debitCredit(let debit, let credit): names += [debit, credit]
         }
         if case .column(let name) = currency { names.append(name) }
-        return names + [fee, net, timestampColumn].compactMap { $0 }
+        return names + [fee, net, timestampColumn, remittance, counterparty].compactMap { $0 }
     }
 }
 
@@ -106,7 +111,7 @@ extension CSVMapping {
             top,
             keys: [
                 "delimiter", "decimal_separator", "thousands_separator", "skip_rows", "reference", "kind", "amount", "fee", "net",
-                "currency", "timestamp",
+                "currency", "timestamp", "remittance", "counterparty",
             ], at: "")
 
         var delimiter = UInt8(ascii: ",")
@@ -263,10 +268,13 @@ extension CSVMapping {
         guard reader.problems.isEmpty, let reference, let kind, let amount, let currency else {
             throw MappingError(path: path, problems: reader.problems)
         }
-        return CSVMapping(
+        var mapping = CSVMapping(
             delimiter: delimiter, decimalSeparator: decimalSeparator, thousandsSeparator: thousandsSeparator,
             skipRows: skipRows, reference: reference, kind: kind,
             amount: amount, minorUnits: minorUnits, fee: fee, net: net, currency: currency,
             timestampColumn: timestampColumn, timestampFormat: timestampFormat)
+        mapping.remittance = reader.text(top, "remittance", at: "")
+        mapping.counterparty = reader.text(top, "counterparty", at: "")
+        return mapping
     }
 }

@@ -141,14 +141,29 @@ public struct MappedCSVReader: SettlementReader {
             return
         }
         let reference = field(mapping.reference)
-        guard !reference.isEmpty else { return reject("\(mapping.reference) (the reference) is empty") }
-        guard UTF8Validation.isValid(reference) else { return reject("the reference is not valid UTF-8") }
         guard amount != .min else { return reject("the amount does not fit in 64-bit minor units") }
+        func details() -> LineDetails {
+            let date = mapping.timestampColumn.flatMap { name in
+                mapping.timestampFormat?.parse(field(name)).map {
+                    CivilDate(daysSinceEpoch: Int($0.microseconds / 86_400_000_000))
+                }
+            }
+            return LineDetails(
+                date: date, remittance: mapping.remittance.map(text) ?? "", counterparty: mapping.counterparty.map(text) ?? "")
+        }
+        guard !reference.isEmpty else {
+            // with rule passes configured, a line without reference is theirs to pair; without, a reject
+            guard sink.wantsLineDetails else { return reject("\(mapping.reference) (the reference) is empty") }
+            return sink.addUnreferencedTransaction(
+                kind: kind, amount: Money(minor: abs(amount), currency: currency), location: location, details: details())
+        }
+        guard UTF8Validation.isValid(reference) else { return reject("the reference is not valid UTF-8") }
         sink.addTransaction(reference, kind: kind, amount: Money(minor: abs(amount), currency: currency), location: location)
         // With a net column the fee is what the net lacks of the signed gross, whatever sign the
         // export gives its fee column (Checkout.com writes a negative deduction); without one, a fee
         // column is a charge whatever its sign.
         let lineFee = mapping.net != nil ? amount &- net : fee == .min ? 0 : abs(fee)
         if lineFee != 0 { sink.noteFee(Money(minor: lineFee, currency: currency), of: kind) }
+        if sink.wantsLineDetails { sink.noteDetails(details()) }
     }
 }

@@ -116,6 +116,11 @@ public struct StripeBalanceReport: SettlementReader {
             guard gross != .min else { return reject("gross does not fit in 64-bit minor units") }
             sink.addTransaction(reference, kind: kind, amount: Money(minor: abs(gross), currency: currency), location: location)
             if fee != 0 { sink.noteFee(Money(minor: fee, currency: currency), of: kind) }
+            if sink.wantsLineDetails {
+                let text = columns.description.map { String(decoding: record[$0], as: UTF8.self) } ?? ""
+                let date = columns.created.flatMap { CivilDate(iso: String(decoding: record[$0].prefix(10), as: UTF8.self)) }
+                sink.noteDetails(LineDetails(date: date, remittance: text))
+            }
         } else {
             guard let name = String(validating: category, as: UTF8.self), !name.isEmpty else {
                 return reject("reporting_category is empty or not valid UTF-8")
@@ -147,6 +152,9 @@ public struct StripeBalanceReport: SettlementReader {
         var fee: Int?
         var net: Int?
         var category: Int
+        /// `description` and `created_utc` (or `created`), for the rule passes' line details.
+        var description: Int?
+        var created: Int?
         var references: [Int]
         var referenceNames: [String]
 
@@ -185,6 +193,8 @@ public struct StripeBalanceReport: SettlementReader {
             category = positions["reporting_category"]!
             fee = column("fee")
             net = column("net")
+            description = column("description")
+            created = column("created_utc", "created")
             if let referenceColumn {
                 guard let position = positions[referenceColumn] else {
                     throw IngestError(
