@@ -40,8 +40,9 @@ def yymmdd(day):
 
 # -- BAI2 -----------------------------------------------------------------------------------------
 
-def write_bai2(path, entries, as_of=None):
-    """One group per as-of day, one account per currency in it; returns the number of controls."""
+def write_bai2(path, entries, as_of=None, nonref=True):
+    """One group per as-of day, one account per currency in it; returns the number of controls.
+    `nonref`: every 50th entry says NONREF as its customer reference (then the bank reference counts)."""
     days = sorted({e[0] for e in entries})
     as_of = as_of or (days[-1] if days else dt.date(2024, 1, 1))
     by_group = {}
@@ -79,7 +80,7 @@ def write_bai2(path, entries, as_of=None):
                 funds = ("", "Z", "0", f"V,{yymmdd(day)},", f"S,{amount},0,0", "D,1,0,%d" % amount)[index % 6]
                 bank = f"B{group_number:02d}{index:09d}"
                 customer = reference
-                if index % 50 == 7:
+                if nonref and index % 50 == 7:
                     customer = "NONREF"  # then the bank reference is the reference
                 text = f"PAYMENT {reference} INVOICE {index}"
                 if index % 5 == 0:
@@ -109,12 +110,14 @@ def write_bai2(path, entries, as_of=None):
 
 # -- MT940 ----------------------------------------------------------------------------------------
 
-def write_mt940(path, entries, page_size=400):
+def write_mt940(path, entries, page_size=400, nonref=True):
     """One statement per day and currency, pages of `page_size` entries chained by :62M:/:60M:;
     returns the number of controls."""
     by_statement = {}
     for day, kind, reference, amount, currency in entries:
         by_statement.setdefault((day, currency), []).append((kind, reference, amount))
+    if not by_statement:
+        by_statement[(dt.date(2024, 1, 1), "EUR")] = []  # one statement without entries
     balance = {c: 500_000 for c in EXPONENT}
     number = {c: 0 for c in EXPONENT}
     controls = 0
@@ -140,7 +143,7 @@ def write_mt940(path, entries, page_size=400):
                 if index % 11 == 3:
                     # booked the day before the value date: across a year end on 1 January
                     entry = (day - dt.timedelta(days=1)).strftime("%m%d")
-                customer = "NONREF" if index % 50 == 7 else reference
+                customer = "NONREF" if nonref and index % 50 == 7 else reference
                 bank = f"B{index:010d}"
                 write(f":61:{yymmdd(value)}{entry}{mark}{'N' if index % 9 == 4 else ''}{mt_amount(amount, e)}NTRF{customer}//{bank}")
                 if index % 3 == 0:
