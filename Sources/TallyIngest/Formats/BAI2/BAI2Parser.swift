@@ -27,7 +27,7 @@ struct BAI2Parser {
         self.file = file
         self.maxRecordBytes = maxRecordBytes
         controls = BAI2Controls(file: file.index)
-        emitter = BankEntryEmitter(file: file.index, format: "bai2")
+        emitter = BankEntryEmitter(file: file.index)
     }
 
     mutating func run(descriptor: Int32, into sink: inout some SettlementSink, progress: (Int) -> Void) throws(IngestError) {

@@ -38,8 +38,6 @@ struct BankEntry {
 /// Turns a ``BankEntry`` into a transaction, a listed line or a reject.
 struct BankEntryEmitter {
     var file: Int
-    /// `bai2` or `mt940`, for the reasons of rejects.
-    var format: String
 
     func emit(_ entry: BankEntry, into sink: inout some SettlementSink) {
         let location = SourceLocation(file: file, line: entry.line)

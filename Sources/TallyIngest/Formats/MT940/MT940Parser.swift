@@ -20,7 +20,7 @@ struct MT940Parser {
         self.format = format
         self.maxFieldBytes = maxFieldBytes
         controls = MT940Controls(format: format, file: file.index)
-        emitter = BankEntryEmitter(file: file.index, format: format)
+        emitter = BankEntryEmitter(file: file.index)
     }
 
     mutating func run(descriptor: Int32, into sink: inout some SettlementSink, progress: (Int) -> Void) throws(IngestError) {
