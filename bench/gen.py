@@ -31,8 +31,12 @@ The shape (the same as ../shared/bench/gen.py, which produced the figures in iss
 * The settlement file covers the window only, sorted by time; 1 line in 53 has a quoted description
   with doubled quotes.
 
-Only --format stripe exists, because Tally reads only Stripe's format (and mapped CSV) so far. To add
-a format: write a function like `write_stripe` and register it in WRITERS (and drop it from NOT_YET).
+--format bai2 and mt940 write the same settled lines as a bank statement (bank.bai2, bank.mt940, by
+scripts/gen_bank.py's writers: one account per currency, one BAI2 group or MT940 statement per day)
+and, for the SQL-by-hand peer, which cannot parse them, stripe_balance.csv as well. A bank statement
+has no chargeback kind, so for them --chargeback-rate is 0 and no status break is a chargeback the
+ledger never recorded. To add a format: write a function like `write_stripe` and register it in
+WRITERS (and drop it from NOT_YET).
 Bump GENERATOR_VERSION whenever the output for the same arguments changes: bench/run.sh keys its
 cache on it.
 """
@@ -43,6 +47,9 @@ import os
 import random
 import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+import gen_bank  # noqa: E402  (the BAI2 and MT940 writers, shared with the tests)
 
 GENERATOR_VERSION = 1
 
@@ -148,6 +155,8 @@ class Ledger:
         self.file = open(os.path.join(out, "payments.csv"), "w", buffering=1 << 20)
         self.file.write("id,provider,provider_ref,merchant_ref,kind,amount_minor,currency,status,created_at,updated_at\n")
         self.pending = []
+        # a bank statement cannot say chargeback: bank formats leave that status break out
+        self.status_cycle = STATUS_CYCLE if a.format not in BANK_FORMATS else STATUS_CYCLE[:2]
         codes = list(CURRENCIES)
         weights = [CURRENCIES[c][1] for c in codes]
         total = sum(weights)
@@ -243,7 +252,8 @@ class Ledger:
         breaks = {}
         for j, ordinal in enumerate(chosen):
             cls = BREAK_CYCLE[j % len(BREAK_CYCLE)]
-            variant = STATUS_CYCLE[(j // len(BREAK_CYCLE)) % len(STATUS_CYCLE)] if cls == "status_mismatch" else ""
+            cycle = self.status_cycle
+            variant = cycle[(j // len(BREAK_CYCLE)) % len(cycle)] if cls == "status_mismatch" else ""
             breaks[ordinal] = (cls, variant)
         return breaks
 
@@ -388,7 +398,25 @@ def write_stripe(ledger, out):
     return path
 
 
-WRITERS = {"stripe": write_stripe}
+def bank_entries(ledger):
+    """The settled lines as (day, kind, reference, amount, currency) for scripts/gen_bank.py."""
+    epoch = dt.date(1970, 1, 1)
+    return [(epoch + dt.timedelta(days=t // DAY), kind, reference, amount, currency)
+            for t, _, kind, reference, amount, currency, _ in ledger.settled]
+
+
+def write_bank(name, writer):
+    def write(ledger, out):
+        write_stripe(ledger, out)  # the peer's input
+        path = os.path.join(out, name)
+        writer(path, bank_entries(ledger), nonref=False)
+        return path
+    return write
+
+
+BANK_FORMATS = {"bai2": "bank.bai2", "mt940": "bank.mt940"}
+WRITERS = {"stripe": write_stripe, "bai2": write_bank("bank.bai2", gen_bank.write_bai2),
+           "mt940": write_bank("bank.mt940", gen_bank.write_mt940)}
 # Formats bench/run.sh accepts in BENCH_FORMAT but that Tally (and so this generator) cannot read yet.
 NOT_YET = {"adyen", "camt053"}
 
@@ -420,6 +448,8 @@ def main():
         die(f"unknown format '{a.format}'; known: {', '.join(sorted(WRITERS))} (not yet: {', '.join(sorted(NOT_YET))})")
     if a.rows < 1 or a.days < 1:
         die("--rows and --days must be at least 1")
+    if a.format in BANK_FORMATS:
+        a.chargeback_rate = 0.0
 
     started = time.time()
     os.makedirs(a.out, exist_ok=True)

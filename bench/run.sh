@@ -48,10 +48,14 @@ die() { say "error: $1"; exit "${2:-1}"; }
 [[ "$rows" =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROWS must be a positive integer, not '$rows'" 64
 [[ "$repeat" =~ ^[1-9][0-9]*$ ]] || die "BENCH_REPEAT must be a positive integer, not '$repeat'" 64
 [[ "$database" =~ ^[a-z_][a-z0-9_]*$ ]] || die "BENCH_DATABASE must be a plain lower-case name, not '$database'" 64
+# The peer reads the Stripe-like CSV; for the bank formats, which SQL cannot parse, bench/gen.py
+# writes the same lines as that CSV too, and the peer reads it (it is spared the parsing).
 case "$format" in
   stripe) settlement_name=stripe_balance.csv ;;
-  adyen | camt053) die "BENCH_FORMAT=$format: not yet (Tally has no $format reader on this branch; bench/gen.py has no writer for it)" 64 ;;
-  *) die "BENCH_FORMAT must be stripe (adyen and camt053: not yet), not '$format'" 64 ;;
+  bai2) settlement_name=bank.bai2 ;;
+  mt940) settlement_name=bank.mt940 ;;
+  adyen | camt053) die "BENCH_FORMAT=$format: not yet (bench/gen.py has no writer for it)" 64 ;;
+  *) die "BENCH_FORMAT must be stripe, bai2 or mt940 (adyen and camt053: not yet), not '$format'" 64 ;;
 esac
 [ -r "$generator" ] || die "no generator at $generator" 66
 
@@ -82,6 +86,7 @@ if [ ! -f "$data/manifest.json" ]; then
   mv "$data.tmp" "$data"
 fi
 file="$data/$settlement_name"
+peer_file="$data/stripe_balance.csv"
 read -r from to < <("$python" -c 'import json, sys; w = json.load(open(sys.argv[1]))["window"]; print(w["from"], w["to"])' "$data/truth.json")
 stream_from="$(date -u -d "$from - 3 days" +%F)"
 stream_to="$(date -u -d "$to + 2 days" +%F)"
@@ -173,10 +178,16 @@ PY
 
 # Peak RSS of a run with nothing to do (a header-only file, a window with no ledger rows): the
 # process, its libraries and its fixed buffers; the baseline of the bytes per settlement row.
-head -1 "$file" > "$work/empty.csv"
+if [ "$format" = stripe ]; then
+  empty="$work/empty.csv"
+  head -1 "$file" > "$empty"
+else
+  empty="$work/empty.$format"
+  "$python" scripts/gen_bank.py --format "$format" --entries 0 --out "$empty" > /dev/null
+fi
 for round in $(seq 1 "$repeat"); do
   reset_store
-  tally_run "$work/empty.csv" 2099-01-01 2099-01-30
+  tally_run "$empty" 2099-01-01 2099-01-30
   measure baseline "$round" "${run[@]}"
 done
 
@@ -204,7 +215,7 @@ for round in $(seq 1 "$repeat"); do
   measure tally "$round" "${run[@]}"
   check "tally run, round $round" "$data/truth.json" "$work/report/report.json" report || die "Tally's breaks differ from truth.json"
   measure peer "$round" bench/peer.sh --database-url "$url" --provider "$provider" --from "$from" --to "$to" \
-    --file "$file" --breaks "$work/peer-breaks.csv"
+    --file "$peer_file" --breaks "$work/peer-breaks.csv"
   check "peer, round $round" "$data/truth.json" "$work/peer-breaks.csv" csv || die "the peer's breaks differ from truth.json"
 done
 say "breaks of tally run and of the peer equal truth.json in every round"

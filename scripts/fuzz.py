@@ -49,7 +49,8 @@ def seeds():
     """(path, format, extra arguments) of every seed file."""
     found = []
     corpus = os.path.join(ROOT, "fuzz", "corpus")
-    for name, fmt in [("adyen.csv", "adyen"), ("paypal.csv", "paypal"), ("camt053.xml", "camt053"), ("camt054.xml", "camt054")]:
+    for name, fmt in [("adyen.csv", "adyen"), ("paypal.csv", "paypal"), ("camt053.xml", "camt053"), ("camt054.xml", "camt054"),
+                      ("bai2.txt", "bai2"), ("mt940.txt", "mt940")]:
         found.append((os.path.join(corpus, name), fmt, []))
     stripe = os.path.join(ROOT, "samples", "stripe")
     for name in sorted(os.listdir(stripe)):
@@ -58,7 +59,7 @@ def seeds():
     found.append((os.path.join(ROOT, "samples", "mappings", "bank-export.csv"), "csv", ["--mapping", mapping]))
     shared = os.path.join(os.path.dirname(ROOT), "shared", "provider-samples")
     folders = {"stripe": "stripe", "adyen-settlement-detail": "adyen", "paypal-stl": "paypal", "camt053": "camt053",
-               "camt054": "camt054"}
+               "camt054": "camt054", "bai2": "bai2", "mt940": "mt940"}
     for folder, fmt in folders.items():
         directory = os.path.join(shared, folder)
         if not os.path.isdir(directory):

@@ -33,6 +33,9 @@ install_packages() {
   python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema || true
   # the metrics test parses the metrics file with the Prometheus client's own parser
   python3 -c 'import prometheus_client' 2>/dev/null || python3 -m pip install -q prometheus-client || true
+  # the BAI2/MT940 differential test compares with independent parsers from PyPI
+  python3 -c 'import bai2, mt940' 2>/dev/null || python3 -m pip install -q bai2 mt-940 ||
+    python3 -m pip install -q --break-system-packages bai2 mt-940 || true
 }
 
 bindir() {

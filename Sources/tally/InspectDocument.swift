@@ -15,9 +15,11 @@ struct InspectDocument: Encodable {
     var rejectCount: Int
     var rejects: [Reject]
     var firstRecords: [Record]
+    /// How the file was read, when a person should know (a legacy 8-bit encoding).
+    var warnings: [String]
 
     enum CodingKeys: String, CodingKey {
-        case file, format, detected, transactions, controls, rejects
+        case file, format, detected, transactions, controls, rejects, warnings
         case transactionCount = "transaction_count"
         case nonTransactionCount = "non_transaction_count"
         case nonTransactions = "non_transactions"
@@ -101,6 +103,7 @@ struct InspectDocument: Encodable {
                 moreLines: $0.moreLines)
         }
         rejectCount = sink.rejectCount
+        warnings = sink.notices.map(mask.message)
         rejects = sink.rejects.map { Reject(line: $0.location.line, reason: mask.message($0.reason)) }
         firstRecords = sink.firstRecords.map {
             Record(

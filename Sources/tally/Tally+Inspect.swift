@@ -10,8 +10,10 @@ extension Tally {
             abstract: "Read one settlement file without a database and show what Tally sees in it.",
             discussion: """
                 Prints the format (detected when --format is omitted: camt by namespace, PayPal by its RH \
-                record, Stripe and Adyen by their header), counts and sums per kind and currency, the \
-                non-transaction lines, the file's controls, rejects with line numbers and the first records.
+                record, Stripe and Adyen by their header, BAI2 by its 01 record, MT940 and MT942 by their \
+                tags), counts and sums per kind and currency, the non-transaction lines, the file's \
+                controls, warnings (a bank file read as Windows-1252), rejects with line numbers and the \
+                first records.
 
                 Exit status: 0 when the file could be read (even with rejects or failed controls), \
                 65 when it cannot be read, 66 when it does not exist.
@@ -96,6 +98,7 @@ extension Tally {
                     lines.append("         … and \(control.moreLines) more line\(control.moreLines == 1 ? "" : "s")")
                 }
             }
+            for notice in sink.notices { lines.append("warning: \(mask.message(notice))") }
             lines.append("rejects: \(sink.rejectCount)")
             for reject in sink.rejects.prefix(20) {
                 lines.append("  line \(reject.location.line): \(mask.message(reject.reason))")

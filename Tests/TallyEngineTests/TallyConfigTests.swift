@@ -106,11 +106,11 @@ import Testing
         ),
         (
             "providers: { a: { file_pattern: 'x/{date}.csv' } }",
-            "providers.a.format: missing; one of stripe, adyen, paypal, camt053, camt054, csv"
+            "providers.a.format: missing; one of stripe, adyen, paypal, camt053, camt054, csv, bai2, mt940, mt942"
         ),
         (
-            "providers: { a: { format: mt940 } }",
-            "providers.a.format: 'mt940' is not one of stripe, adyen, paypal, camt053, camt054, csv"
+            "providers: { a: { format: mt101 } }",
+            "providers.a.format: 'mt101' is not one of stripe, adyen, paypal, camt053, camt054, csv, bai2, mt940, mt942"
         ),
         ("providers: { 'a b': { format: stripe } }", "providers.a b: a provider name is letters, digits, '_', '-' or '.'"),
         ("providers: { a: { format: csv } }", "providers.a.mapping: format csv needs a mapping file (see samples/mappings/)"),

@@ -6,6 +6,7 @@ public struct CollectingSink: SettlementSink {
     public var nonTransactions: [NonTransactionLine] = []
     public var rejects: [Reject] = []
     public var controls: [ControlResult] = []
+    public var notices: [String] = []
 
     public init() {}
 
@@ -25,4 +26,5 @@ public struct CollectingSink: SettlementSink {
     public mutating func addNonTransaction(_ line: NonTransactionLine) { nonTransactions.append(line) }
     public mutating func addReject(_ reject: Reject) { rejects.append(reject) }
     public mutating func addControl(_ control: ControlResult) { controls.append(control) }
+    public mutating func addNotice(_ notice: String) { notices.append(notice) }
 }

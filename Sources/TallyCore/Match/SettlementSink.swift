@@ -31,6 +31,9 @@ public protocol SettlementSink {
     mutating func addReject(_ reject: Reject)
     /// The outcome of a check the file carries (a control total, a balance, a per-line identity).
     mutating func addControl(_ control: ControlResult)
+    /// How the file was read, when a person should know and it is neither a reject nor a control
+    /// (a bank file in a legacy 8-bit encoding). Sinks that have no use for it keep the default.
+    mutating func addNotice(_ notice: String)
 }
 
 extension SettlementSink {
@@ -44,6 +47,7 @@ extension SettlementSink {
         let empty: [UInt8] = []
         empty.withUnsafeBufferPointer { addTransaction($0, kind: kind, amount: amount, location: location) }
     }
+    public mutating func addNotice(_ notice: String) {}
 }
 
 /// The outcome of one control check of a settlement file.

@@ -4,7 +4,9 @@ import Glibc
 
 /// Guesses a settlement file's format from its first bytes, for `tally inspect` without `--format`:
 /// camt by the `Document` namespace, PayPal by its record types (`RH`, or `FH`/`SH`/`CH` in files that
-/// start further in), Stripe and Adyen by header columns. UTF-16 text is decoded first.
+/// start further in), Stripe and Adyen by header columns, BAI2 by its 01 file header, MT940/MT942 by
+/// their `:20:` and `:25:` tags (MT942 by `:34F:` or `:90D:`/`:90C:`, or `942` in the envelope).
+/// UTF-16 text is decoded first.
 public enum FormatDetector {
     /// - Returns: the format, or nil when the first 64 KiB say nothing conclusive.
     public static func detect(_ file: SettlementFile) throws(IngestError) -> SettlementFormat? {
@@ -33,6 +35,7 @@ public enum FormatDetector {
             if text.contains("camt.054") { return .camt054 }
             return nil
         }
+        if let bank = BankFormatDetector.detect(Array(bytes.prefix(16 << 10))) { return bank }
         let firstLine = trimmed.prefix { $0 != "\n" && $0 != "\r" }
         let firstField = firstLine.prefix { $0 != "," }.filter { $0 != "\"" && $0 != " " }
         let header = firstLine.lowercased()

@@ -25,6 +25,8 @@ public struct InspectionSink: SettlementSink {
     public private(set) var rejects: [Reject] = []
     public private(set) var rejectCount = 0
     public private(set) var firstRecords: [SettlementTransaction] = []
+    /// How the file was read, when it matters (a legacy 8-bit encoding): shown as warnings.
+    public private(set) var notices: [String] = []
     public let keepRecords: Int
     public let keepRejects: Int
 
@@ -68,6 +70,8 @@ public struct InspectionSink: SettlementSink {
     }
 
     public mutating func addControl(_ control: ControlResult) { controls.append(control) }
+
+    public mutating func addNotice(_ notice: String) { notices.append(notice) }
 
     /// Transaction totals in (kind, currency) order.
     public var sortedTransactions: [(key: Key, total: Total)] {

@@ -16,6 +16,9 @@ public enum ReaderFactory {
             return MappedCSVReader(mapping: mapping, maxFieldBytes: options.maxFieldBytes)
         case .camt053: return CamtReader(message: .statement, options: options)
         case .camt054: return CamtReader(message: .notification, options: options)
+        case .bai2: return BAI2Reader(options: options)
+        case .mt940: return MT940Reader(message: .statement, options: options)
+        case .mt942: return MT940Reader(message: .interimReport, options: options)
         }
     }
 }

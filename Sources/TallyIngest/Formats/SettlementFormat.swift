@@ -3,6 +3,8 @@ import TallyCore
 /// The settlement file formats `tally run --format` accepts.
 public enum SettlementFormat: String, Sendable, CaseIterable, Codable {
     case stripe, adyen, paypal, camt053, camt054, csv
+    /// Bank statements: BAI2 (BTRS) and SWIFT MT940 statements / MT942 interim reports.
+    case bai2, mt940, mt942
 
 }
 
