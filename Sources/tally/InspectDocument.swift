@@ -8,6 +8,8 @@ struct InspectDocument: Encodable {
     var format: String
     var detected: Bool
     var transactionCount: Int
+    /// Of those, the ones with no reference at all (their `reference` is empty).
+    var unreferencedCount: Int
     var nonTransactionCount: Int
     var transactions: [Transactions]
     var nonTransactions: [NonTransactionEntry]
@@ -21,6 +23,7 @@ struct InspectDocument: Encodable {
     enum CodingKeys: String, CodingKey {
         case file, format, detected, transactions, controls, rejects, warnings
         case transactionCount = "transaction_count"
+        case unreferencedCount = "unreferenced_count"
         case nonTransactionCount = "non_transaction_count"
         case nonTransactions = "non_transactions"
         case rejectCount = "reject_count"
@@ -85,6 +88,7 @@ struct InspectDocument: Encodable {
         self.format = format.rawValue
         self.detected = detected
         transactionCount = sink.transactionCount
+        unreferencedCount = sink.unreferencedCount
         nonTransactionCount = sink.nonTransactionCount
         transactions = sink.sortedTransactions.map {
             Transactions(

@@ -74,7 +74,10 @@ extension Tally {
             _ sink: InspectionSink, format: SettlementFormat, detected: Bool, file: String, mask: Masking = .none
         ) -> String {
             var lines = ["\(file): \(format.rawValue)\(detected ? " (detected)" : "")"]
-            lines.append("transactions: \(sink.transactionCount)")
+            lines.append(
+                "transactions: \(sink.transactionCount)"
+                    + (sink.unreferencedCount == 0
+                        ? "" : " (\(sink.unreferencedCount) without a reference: only rule passes can match them)"))
             for (key, total) in sink.sortedTransactions {
                 lines.append(
                     "  \(key.kind.name) \(key.currency.code): \(total.count), \(decimal(total.amountMinor, key.currency))"
@@ -109,7 +112,7 @@ extension Tally {
                 for record in sink.firstRecords {
                     let original = record.originalReference.map { " (original payment \($0))" } ?? ""
                     lines.append(
-                        "  line \(record.location.line): \(record.kind.name) \(record.reference) \(record.amount.decimalString) \(record.amount.currency.code)\(original)"
+                        "  line \(record.location.line): \(record.kind.name) \(record.reference.isEmpty ? "(no reference)" : record.reference) \(record.amount.decimalString) \(record.amount.currency.code)\(original)"
                     )
                 }
             }

@@ -28,7 +28,8 @@ import Testing
         ("camt053/camt053.v3.xml", "charge EUR 1 105.75", "", 0, "FAILED,FAILED"),
         ("camt053/camt053.v4.xml", "charge SEK 1 0.00", "", 0, "FAILED"),
         ("camt053/camt053.v8.xml", "charge SEK 1 0.00", "", 0, "FAILED"),
-        ("camt053/camt53.only-Dt-with-DtTm.xml", "", "", 0, ""),
+        // an OPBD and no closing balance: "balance not checked", a passing note (no control_mismatch)
+        ("camt053/camt53.only-Dt-with-DtTm.xml", "", "", 0, "ok"),
         ("camt053/statement_1.xml", "refund EUR 4 2768.08", "", 0, "ok,ok"),
         ("camt053/test-camt053", "charge EUR 1 1405.31; refund EUR 1 754.25", "reversal (RvslInd) EUR 1 -66405", 0, "FAILED,ok"),
         ("camt053/test-camt053-txdtls", "charge CHF 2 3483.00", "", 0, "ok,ok"),
@@ -42,7 +43,8 @@ import Testing
             "camt053/valid_example_with_batch.xml", "charge EUR 2 7688.00",
             "batch booking without transaction details EUR 1 -475374", 0, "FAILED,FAILED"
         ),
-        ("camt053/valid_example_with_datetime.xml", "charge USD 1 195.86", "", 0, "FAILED"),
+        // a CLBD and no opening balance: "balance not checked", then its TxsSummry fails
+        ("camt053/valid_example_with_datetime.xml", "charge USD 1 195.86", "", 0, "ok,FAILED"),
         (
             "camt054/200519_camt.054-Debit_P_CH2909000000250094239_1110092692_0_2019042401501580.xml", "refund CHF 1 913.00", "",
             0, "ok"
@@ -89,6 +91,16 @@ import Testing
             names += files.map { "\(folder)/\($0)" }
         }
         #expect(names.sorted() == Self.expectations.map(\.0).sorted())
+    }
+
+    @Test(.enabled(if: present)) func aStatementWithOnlyAClosingBalanceSaysItsBalanceIsNotChecked() throws {
+        var sink = CollectingSink()
+        let path = Self.samples.appendingPathComponent("camt053/valid_example_with_datetime.xml").path
+        try CamtReader(message: .statement).read(SettlementFile(path: path, index: 0), into: &sink, progress: { _ in })
+        let note = try #require(sink.controls.first)
+        #expect(note.name.hasSuffix(": balance not checked"))
+        #expect(note.ok)
+        #expect(note.actual == "not checked: the statement's balances are CLBD")
     }
 
     @Test(.enabled(if: present)) func thePostFinanceStatementBalancesOnlyByValueDate() throws {

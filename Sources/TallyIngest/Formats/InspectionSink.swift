@@ -19,6 +19,8 @@ public struct InspectionSink: SettlementSink {
 
     public private(set) var transactions: [Key: Total] = [:]
     public private(set) var transactionCount = 0
+    /// Transactions with no reference at all (among ``transactionCount``): only rule passes match them.
+    public private(set) var unreferencedCount = 0
     public private(set) var nonTransactions = NonTransactionTotals()
     public private(set) var nonTransactionCount = 0
     public private(set) var controls: [ControlResult] = []
@@ -47,6 +49,14 @@ public struct InspectionSink: SettlementSink {
                 SettlementTransaction(
                     reference: String(decoding: reference, as: UTF8.self), kind: kind, amount: amount, location: location))
         }
+    }
+
+    public mutating func addUnreferencedTransaction(
+        kind: TransactionKind, amount: Money, location: SourceLocation, details: LineDetails
+    ) {
+        unreferencedCount += 1
+        let empty: [UInt8] = []
+        empty.withUnsafeBufferPointer { addTransaction($0, kind: kind, amount: amount, location: location) }
     }
 
     public mutating func noteOriginalReference(_ reference: UnsafeBufferPointer<UInt8>) {

@@ -25,8 +25,11 @@ struct CamtControls {
         }
     }
 
-    /// Opening + booked entries = closing: `OPBD` (else `PRCD`) to `CLBD`, else `OPAV` to `CLAV`;
+    /// Opening + booked entries = closing: `OPBD` (else `PRCD`) to `CLBD`, else `OPAV` to `CLAV`
+    /// (BAI `Prtry` codes count as the ISO ones, ``CamtParser/balanceType(proprietary:)``);
     /// when that fails, entries valued after the closing date are left out, as some banks do.
+    /// A statement with balances but no such pair gets a passing control that says it was not
+    /// checked: the file is not wrong, Tally just cannot tell.
     private func balance(_ statement: CamtStatement, prefix: String) -> ControlResult? {
         func find(_ types: String...) -> CamtStatement.Balance? {
             for type in types { if let found = statement.balances.first(where: { $0.type == type }) { return found } }
@@ -37,23 +40,30 @@ struct CamtControls {
             pair = (opening, closing)
         } else if let opening = find("OPAV"), let closing = find("CLAV") {
             pair = (opening, closing)
-        } else {
+        } else if statement.balances.isEmpty {
             return nil
+        } else {
+            let written = statement.balances.map { $0.label.isEmpty ? "(no type)" : $0.label }
+            return ControlResult(
+                name: "\(prefix): balance not checked", ok: true,
+                expected:
+                    "an opening and a closing balance: OPBD or PRCD and CLBD, or OPAV and CLAV (or BAI Prtry 010/015, 040/045)",
+                actual: "not checked: the statement's balances are \(written.joined(separator: ", "))", file: file)
         }
         let (opening, closing) = pair
-        let name = "\(prefix): \(opening.type) + booked entries = \(closing.type)"
+        let name = "\(prefix): \(opening.label) + booked entries = \(closing.label)"
         guard let open = CamtAmount(text: opening.amountText, currency: opening.currency, debit: opening.debit),
             let close = CamtAmount(text: closing.amountText, currency: closing.currency, debit: closing.debit)
         else {
             return ControlResult(
                 name: name, ok: false, expected: "readable balances", actual: "a balance amount cannot be read", file: file)
         }
-        let expected = "\(closing.type) \(close.text)"
+        let expected = "\(closing.label) \(close.text)"
         if open.currency != close.currency {
             return ControlResult(
                 name: name, ok: false, expected: expected,
                 actual:
-                    "\(opening.type) is in \(open.currency.isEmpty ? "no currency" : open.currency), \(closing.type) in \(close.currency.isEmpty ? "no currency" : close.currency)",
+                    "\(opening.label) is in \(open.currency.isEmpty ? "no currency" : open.currency), \(closing.label) in \(close.currency.isEmpty ? "no currency" : close.currency)",
                 file: file)
         }
         if statement.unreadableAmounts > 0 {
@@ -75,14 +85,14 @@ struct CamtControls {
                 return ControlResult(
                     name: name, ok: true, expected: expected,
                     actual:
-                        "\(amountText(upToDate, close.currency)) counting entries valued on or before \(closing.date) (the bank books later value dates after \(closing.type))",
+                        "\(amountText(upToDate, close.currency)) counting entries valued on or before \(closing.date) (the bank books later value dates after \(closing.label))",
                     file: file)
             }
         }
         return ControlResult(
             name: name, ok: false, expected: expected,
             actual:
-                "\(amountText(all, close.currency)) (\(opening.type) \(open.text) + booked \(amountText(statement.bookedTotal[close.currency], close.currency)))",
+                "\(amountText(all, close.currency)) (\(opening.label) \(open.text) + booked \(amountText(statement.bookedTotal[close.currency], close.currency)))",
             file: file)
     }
 

@@ -22,6 +22,8 @@ struct CamtParser: ~Copyable {
     private var entry: CamtEntry?
     private var detail: CamtDetail?
     private var entriesRead = 0
+    /// Whether the sink wants ``TallyCore/LineDetails``: only then are their elements read at all.
+    private var wantsDetails = false
 
     init(message: CamtReader.Message, file: SettlementFile, descriptor: Int32, maxFieldBytes: Int) throws(IngestError) {
         self.message = message
@@ -31,6 +33,8 @@ struct CamtParser: ~Copyable {
     }
 
     mutating func run(into sink: inout some SettlementSink, progress: (Int) -> Void) throws(IngestError) {
+        wantsDetails = sink.wantsLineDetails
+        if wantsDetails { tags = CamtTag.Resolver(details: true) }
         while let node = try xml.next() {
             switch node {
             case .element(let name, let isEmpty):
@@ -45,7 +49,10 @@ struct CamtParser: ~Copyable {
                 }
             case .text(let bytes):
                 guard messageFound, let top = stack.last, top != .other else { continue }
-                if text.count + bytes.count > maxTextBytes {
+                if top.isDetailText {
+                    // a line detail's text is capped, never a reason to reject its line
+                    text.append(contentsOf: bytes.prefix(max(0, 4 * CamtText.limit - text.count)))
+                } else if text.count + bytes.count > maxTextBytes {
                     textTooLong = true
                 } else {
                     text.append(contentsOf: bytes)
@@ -178,9 +185,13 @@ struct CamtParser: ~Copyable {
         case .cd:
             if p1 == .cdOrPrtry && p2 == .tp && parent(3) == .bal {
                 balance?.type = value
+                balance?.label = value
             } else if p1 == .sts && p2 == .ntry {
                 entry?.status = value
             }
+        case .prtry where p1 == .cdOrPrtry && p2 == .tp && parent(3) == .bal:
+            balance?.type = Self.balanceType(proprietary: value)
+            balance?.label = "Prtry \(value)"
         case .sts where p1 == .ntry:
             if entry?.status.isEmpty == true { entry?.status = value }
         case .dt, .dtTm:
@@ -188,6 +199,8 @@ struct CamtParser: ~Copyable {
                 balance?.date = String(value.prefix(10))
             } else if p1 == .valDt && p2 == .ntry {
                 entry?.valueDate = String(value.prefix(10))
+            } else if p1 == .bookgDt && p2 == .ntry && wantsDetails {
+                entry?.bookingDate = String(value.prefix(10))
             }
         case .rvslInd where p1 == .ntry:
             entry?.reversal = value == "true" || value == "1"
@@ -207,6 +220,8 @@ struct CamtParser: ~Copyable {
             detail?.instructionId = value
         case .uetr where p1 == .refs && p2 == .txDtls:
             detail?.uetr = value
+        case .ref, .ustrd, .addtlTxInf, .addtlNtryInf, .nm:
+            detailText(tag, p1, p2, value)
         case .nbOfTxs where p1 == .btch:
             if var batch = entry?.batches.popLast() {
                 batch.count = Int(value)
@@ -246,6 +261,45 @@ struct CamtParser: ~Copyable {
                 CamtControls(format: message.format, file: file.index).check(statement, into: &sink)
             }
             statement = nil
+        default:
+            break
+        }
+    }
+
+    /// BAI2 balance type codes some North American banks write as `Prtry` (`010` opening ledger,
+    /// `015` closing ledger, `040`/`045` opening/closing available), and ISO codes written there,
+    /// as the ISO code the balance control knows; anything else stays as written.
+    static func balanceType(proprietary value: String) -> String {
+        switch value.uppercased() {
+        case "010": "OPBD"
+        case "015": "CLBD"
+        case "040": "OPAV"
+        case "045": "CLAV"
+        case let code where ["OPBD", "PRCD", "CLBD", "OPAV", "CLAV"].contains(code): code
+        default: value
+        }
+    }
+
+    /// The texts of ``TallyCore/LineDetails`` (their tags resolve only when the sink wants them).
+    private mutating func detailText(_ tag: CamtTag, _ p1: CamtTag, _ p2: CamtTag, _ value: String) {
+        switch tag {
+        case .ref where p1 == .cdtrRefInf && p2 == .strd && parent(3) == .rmtInf:
+            detail?.creditorReferences.append(part: value.utf8)
+        case .ustrd where p1 == .rmtInf:
+            detail?.unstructured.append(part: value.utf8)
+        case .addtlTxInf where p1 == .txDtls:
+            detail?.additionalInfo.append(part: value.utf8)
+        case .addtlNtryInf where p1 == .ntry:
+            entry?.additionalInfo.append(part: value.utf8)
+        case .nm:
+            // RltdPties/Dbtr/Nm (v02–v06) or RltdPties/Dbtr/Pty/Nm (v07 on); the first name wins
+            let party = p1 == .pty ? p2 : p1
+            guard (p1 == .pty ? parent(3) : p2) == .rltdPties else { return }
+            if party == .dbtr && detail?.debtorName.isEmpty == true {
+                detail?.debtorName.append(part: value.utf8)
+            } else if party == .cdtr && detail?.creditorName.isEmpty == true {
+                detail?.creditorName.append(part: value.utf8)
+            }
         default:
             break
         }
@@ -304,9 +358,18 @@ struct CamtParser: ~Copyable {
             }
             return
         }
+        let reference = detail.reference(entry: entry)
+        if wantsDetails && entry.deferred.count < CamtEntry.deferredLimit {
+            // its AddtlNtryInf is still to come
+            entry.deferred.append(
+                CamtEmission(
+                    problem: detail.problem, reference: reference, text: text, currency: currency, direction: direction,
+                    line: detail.line, detail: detail))
+            return
+        }
         emit(
-            detail.problem, reference: detail.reference(entry: entry), text: text, currency: currency,
-            direction: direction, line: detail.line, into: &sink)
+            detail.problem, reference: reference, text: text, currency: currency, direction: direction, line: detail.line,
+            details: wantsDetails ? detail.lineDetails(entry: entry, debit: direction == "DBIT") : nil, into: &sink)
     }
 
     private static let noAmount =
@@ -318,6 +381,11 @@ struct CamtParser: ~Copyable {
     private mutating func finishEntry(_ entry: CamtEntry, into sink: inout some SettlementSink) {
         let signed = CamtAmount(text: entry.amountText, currency: entry.currency, debit: entry.isDebit)
         statement?.add(entry, amount: signed)
+        for held in entry.deferred {
+            emit(
+                held.problem, reference: held.reference, text: held.text, currency: held.currency, direction: held.direction,
+                line: held.line, details: held.detail.lineDetails(entry: entry, debit: held.direction == "DBIT"), into: &sink)
+        }
         if let problem = entry.problem {
             sink.addReject(Reject(location: location(entry.line), reason: problem))
             return
@@ -340,22 +408,26 @@ struct CamtParser: ~Copyable {
             if entry.details == 1 {
                 emit(
                     pending.problem, reference: pending.reference(entry: entry), text: entry.amountText,
-                    currency: entry.currency, direction: entry.direction, line: pending.line, into: &sink)
+                    currency: entry.currency, direction: entry.direction, line: pending.line,
+                    details: wantsDetails ? pending.lineDetails(entry: entry, debit: entry.isDebit) : nil, into: &sink)
             } else {
                 sink.addReject(Reject(location: location(pending.line), reason: Self.noAmount))
             }
         } else if entry.details == 0 {
-            let reference = [entry.accountServicerReference, entry.entryReference].first { !$0.isEmpty }
+            let reference = [entry.accountServicerReference, entry.entryReference].first(where: CamtDetail.isReference)
             emit(
                 nil, reference: reference, text: entry.amountText, currency: entry.currency,
-                direction: entry.direction, line: entry.line, into: &sink)
+                direction: entry.direction, line: entry.line,
+                details: wantsDetails
+                    ? LineDetails(date: entry.lineDate, remittance: entry.additionalInfo.string) : nil,
+                into: &sink)
         }
     }
 
     /// An entry that is listed and summed, never matched.
     private func listed(_ entry: CamtEntry, category: String, into sink: inout some SettlementSink) {
         guard let currency = Currency(code: entry.currency) else {
-            sink.addReject(Reject(location: location(entry.line), reason: "currency '\(entry.currency)' is not an ISO 4217 code"))
+            sink.addReject(Reject(location: location(entry.line), reason: Self.currencyProblem(entry.currency)))
             return
         }
         do throws(MoneyError) {
@@ -370,19 +442,26 @@ struct CamtParser: ~Copyable {
         }
     }
 
-    /// A transaction, or a reject saying why it cannot be one.
+    /// Why a `Ccy` is not a currency a transaction can be in: missing, ISO 4217's `XXX` (the code for
+    /// "no currency"), or no ISO 4217 code with a minor unit.
+    static func currencyProblem(_ code: String) -> String {
+        if code.isEmpty { return "the amount has no Ccy attribute" }
+        if code.uppercased() == "XXX" {
+            return "currency '\(code)' is ISO 4217's code for no currency (XXX): the amount is in no currency at all"
+        }
+        return "currency '\(code)' is not an ISO 4217 code"
+    }
+
+    /// A transaction, or a reject saying why it cannot be one. A booked line with no reference at all
+    /// is valid ISO 20022: it goes to the sink as an unreferenced transaction, for the rule passes.
+    /// `details` are given only when the sink wants them.
     private func emit(
         _ problem: String?, reference: String?, text: [UInt8], currency code: String, direction: String, line: Int,
-        into sink: inout some SettlementSink
+        details: LineDetails?, into sink: inout some SettlementSink
     ) {
         func reject(_ reason: String) { sink.addReject(Reject(location: location(line), reason: reason)) }
         if let problem { return reject(problem) }
-        guard let reference else {
-            return reject("no reference: EndToEndId, TxId and AcctSvcrRef are all missing (or NOTPROVIDED)")
-        }
-        guard let currency = Currency(code: code) else {
-            return reject(code.isEmpty ? "the amount has no Ccy attribute" : "currency '\(code)' is not an ISO 4217 code")
-        }
+        guard let currency = Currency(code: code) else { return reject(Self.currencyProblem(code)) }
         let kind: TransactionKind
         switch direction {
         case "CRDT": kind = .charge
@@ -402,11 +481,15 @@ struct CamtParser: ~Copyable {
                 "amount '\(String(decoding: text, as: UTF8.self))' is negative; camt amounts are unsigned, CdtDbtInd gives the direction"
             )
         }
+        let amount = Money(minor: minor, currency: currency)
+        guard let reference else {
+            return sink.addUnreferencedTransaction(
+                kind: kind, amount: amount, location: location(line), details: details ?? LineDetails())
+        }
         var bytes = Array(reference.utf8)
         bytes.withUnsafeMutableBufferPointer { buffer in
-            sink.addTransaction(
-                UnsafeBufferPointer(buffer), kind: kind, amount: Money(minor: minor, currency: currency),
-                location: location(line))
+            sink.addTransaction(UnsafeBufferPointer(buffer), kind: kind, amount: amount, location: location(line))
         }
+        if let details { sink.noteDetails(details) }
     }
 }

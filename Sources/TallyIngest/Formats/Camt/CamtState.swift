@@ -1,3 +1,5 @@
+import TallyCore
+
 /// What the camt reader remembers of the statement (camt.053 `Stmt`) or notification
 /// (camt.054 `Ntfctn`) it is in: identity, balances, the summary it declares, and what its entries
 /// add up to, for the controls checked when it ends.
@@ -9,7 +11,10 @@ struct CamtStatement {
 
     /// One `Bal` element: type code, signed amount, date (`YYYY-MM-DD`, from `Dt` or `DtTm`).
     struct Balance {
+        /// The ISO code (`Cd`), or the one a proprietary code stands for (BAI `010` → `OPBD`).
         var type = ""
+        /// How the file writes the type, for the control's name: `OPBD`, or `Prtry 010`.
+        var label = ""
         var amountText: [UInt8] = []
         var currency = ""
         var debit = false
@@ -67,6 +72,17 @@ struct CamtEntry {
     var valueDate = ""
     var accountServicerReference = ""
     var entryReference = ""
+    /// `BookgDt/Dt` (or the date of `BookgDt/DtTm`), kept only when the sink wants line details.
+    var bookingDate = ""
+    /// `AddtlNtryInf`, kept only when the sink wants line details.
+    var additionalInfo = CamtText()
+    /// The transactions of its details, held until the entry ends when the sink wants line details
+    /// (`AddtlNtryInf` comes after `NtryDtls`); at most ``CamtEntry/deferredLimit`` of them.
+    var deferred: [CamtEmission] = []
+    static let deferredLimit = 1024
+
+    /// The line's date: the booking date, else the value date.
+    var lineDate: CivilDate? { CivilDate(iso: bookingDate) ?? CivilDate(iso: valueDate) }
 
     struct Batch {
         var count: Int?
@@ -111,14 +127,22 @@ struct CamtDetail {
     var transactionCurrency = ""
     /// Why the detail cannot be read (an element too long), making it a reject.
     var problem: String?
+    /// The texts of ``TallyCore/LineDetails``, kept only when the sink wants them.
+    var creditorReferences = CamtText()
+    var unstructured = CamtText()
+    var additionalInfo = CamtText()
+    var debtorName = CamtText()
+    var creditorName = CamtText()
 
-    /// `EndToEndId` (unless `NOTPROVIDED`), then `TxId`, then the detail's or the entry's `AcctSvcrRef`,
-    /// then `InstrId`.
+    /// `EndToEndId`, then `TxId`, then the detail's or the entry's `AcctSvcrRef`, then `InstrId`,
+    /// `UETR`, then the entry's `NtryRef` (so a detail without `Refs`, or an empty `<TxDtls/>`,
+    /// takes its entry's reference); nil when none is a reference (``CamtDetail/isReference(_:)``).
     func reference(entry: CamtEntry) -> String? {
         for candidate in [
             endToEndId, transactionId, accountServicerReference, entry.accountServicerReference, instructionId, uetr,
+            entry.entryReference,
         ]
-        where !candidate.isEmpty && candidate != "NOTPROVIDED" {
+        where Self.isReference(candidate) {
             return candidate
         }
         return nil
@@ -126,9 +150,86 @@ struct CamtDetail {
 
     /// Whether the detail names its own payment (rather than only repeating its entry).
     var hasOwnReference: Bool {
-        [endToEndId, transactionId, accountServicerReference, instructionId, uetr].contains {
-            !$0.isEmpty && $0 != "NOTPROVIDED"
+        [endToEndId, transactionId, accountServicerReference, instructionId, uetr].contains(where: Self.isReference)
+    }
+
+    /// A (trimmed) value names a payment unless it is empty or says there is none: `NOTPROVIDED`
+    /// (the ISO 20022 placeholder of `EndToEndId`) or `NONREF` (the SWIFT one), in any case.
+    static func isReference(_ value: String) -> Bool {
+        switch value.utf8.count {
+        case 0: false
+        case 6, 11:
+            value.uppercased() != "NONREF" && value.uppercased() != "NOTPROVIDED"
+        default: true
         }
+    }
+
+    /// What the rule passes read of the detail, with its entry's date and `AddtlNtryInf` (the
+    /// debtor for a credit, the creditor for a debit, whichever there is otherwise).
+    func lineDetails(entry: CamtEntry, debit: Bool) -> LineDetails {
+        var remittance = creditorReferences
+        remittance.append(unstructured)
+        remittance.append(additionalInfo)
+        remittance.append(entry.additionalInfo)
+        let (first, second) = debit ? (creditorName, debtorName) : (debtorName, creditorName)
+        return LineDetails(
+            date: entry.lineDate, remittance: remittance.string, counterparty: (first.isEmpty ? second : first).string)
+    }
+}
+
+/// A transaction (or the reject it turns out to be) of a detail, held until its entry ends.
+struct CamtEmission {
+    var problem: String?
+    var reference: String?
+    var text: [UInt8]
+    var currency: String
+    var direction: String
+    var line: Int
+    var detail: CamtDetail
+}
+
+/// The text of a line detail: parts joined by single spaces, runs of white space folded into one,
+/// at most ``CamtText/limit`` bytes (cut before a UTF-8 sequence, so a hostile file cannot make it
+/// grow and never leaves half a character).
+struct CamtText {
+    static let limit = 1024
+    private(set) var bytes: [UInt8] = []
+
+    var isEmpty: Bool { bytes.isEmpty }
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Appends one part (an element's text), after a space when there is text already.
+    mutating func append<Bytes: Collection<UInt8>>(part: Bytes) {
+        var pendingSpace = !bytes.isEmpty
+        for byte in part {
+            guard bytes.count < Self.limit else { break }
+            if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                pendingSpace = !bytes.isEmpty
+                continue
+            }
+            if pendingSpace {
+                bytes.append(0x20)
+                pendingSpace = false
+                if bytes.count == Self.limit { break }
+            }
+            bytes.append(byte)
+        }
+        if bytes.count >= Self.limit { cut() }
+    }
+
+    mutating func append(_ other: CamtText) { append(part: other.bytes) }
+
+    /// Drops a character whose bytes the limit cut, and trailing white space.
+    private mutating func cut() {
+        var end = bytes.count
+        // back to the start of the last sequence; keep it only if it is complete
+        var start = end - 1
+        while start > 0 && bytes[start] & 0xC0 == 0x80 { start -= 1 }
+        let lead = bytes[start]
+        let length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+        if end - start < length { end = start }
+        bytes.removeSubrange(end...)
+        while bytes.last == 0x20 { bytes.removeLast() }
     }
 }
 
