@@ -265,11 +265,9 @@ public struct ReconciliationRun: Sendable {
                 previous: previous,
                 partitionCount: Self.partitionCount(estimatedBytes: spill.estimatedBytes, limit: options.memoryLimitBytes ?? 1),
                 clock: &clock)
+            let ruled = spilled.result.applying(options.matching, classifier: classifier(window))
             (result, fileReports, itemFacts) = (
-                options.maskPII
-                    ? spilled.result.applying(options.matching, classifier: classifier(window)).maskingPII()
-                    : spilled.result.applying(options.matching, classifier: classifier(window)), spilled.fileReports,
-                spilled.itemFacts
+                options.maskPII ? ruled.maskingPII() : ruled, spilled.fileReports, spilled.itemFacts
             )
             let settled = spilled.settledKeys
             settledKeys = { settled.contains($0) }

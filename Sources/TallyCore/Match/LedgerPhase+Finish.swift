@@ -55,7 +55,7 @@ extension LedgerPhase {
                     breakClass: .duplicateInProvider, reference: duplicate.reference, kind: duplicate.kind,
                     provider: duplicate.side, ledger: ledgerRow))
         }
-        for (side, kind) in zip(settlement.unreferenced, settlement.unreferencedKinds) {
+        for (side, kind) in settlement.unreferenced {
             settledAmounts.add(side.amount.currency.packed, side.amount.minor)
             breaks.append(
                 Break(

@@ -27,8 +27,7 @@ public struct LedgerPhase: Sendable, LedgerSink {
         var controls: [ControlResult]
         var duplicates: [Reconciler.ProviderDuplicate]
         var lineDetails: LineDetailStore
-        var unreferenced: [Break.ProviderSide]
-        var unreferencedKinds: [TransactionKind]
+        var unreferenced: [(side: Break.ProviderSide, kind: TransactionKind)]
     }
 
     init(settlement: consuming Reconciler) {
@@ -40,7 +39,7 @@ public struct LedgerPhase: Sendable, LedgerSink {
             transactions: settlement.settlementTransactions, nonTransactions: settlement.nonTransactions,
             transactionTotals: settlement.transactionTotals,
             controls: settlement.controls, duplicates: settlement.providerDuplicates, lineDetails: settlement.lineDetails,
-            unreferenced: settlement.unreferenced, unreferencedKinds: settlement.unreferencedKinds)
+            unreferenced: settlement.unreferenced)
     }
 
     /// Adds one row of the streamed ledger window.

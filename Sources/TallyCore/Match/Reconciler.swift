@@ -34,9 +34,7 @@ public struct Reconciler: Sendable, SettlementSink {
     /// The details of every line, kept only when the provider has rule passes (``wantsLineDetails``).
     var lineDetails = LineDetailStore()
     /// Transactions with no reference: only the rule passes can pair them.
-    var unreferenced: [Break.ProviderSide] = []
-    /// Kinds of ``unreferenced``, in the same order.
-    var unreferencedKinds: [TransactionKind] = []
+    var unreferenced: [(side: Break.ProviderSide, kind: TransactionKind)] = []
     private var lastLocation = SourceLocation(file: 0, line: 0)
     /// Whether the readers should hand over ``LineDetails`` (a provider with rule passes).
     public let wantsLineDetails: Bool
@@ -106,8 +104,7 @@ public struct Reconciler: Sendable, SettlementSink {
     ) {
         settlementTransactions += 1
         transactionTotals.add(kind: kind, amount: amount)
-        unreferenced.append(Break.ProviderSide(amount: amount, location: location))
-        unreferencedKinds.append(kind)
+        unreferenced.append((Break.ProviderSide(amount: amount, location: location), kind))
         if wantsLineDetails { lineDetails.add(details, at: location) }
     }
 

@@ -19,8 +19,6 @@ public struct TransactionTotals: Sendable {
             self.grossMinor = grossMinor
             self.feeMinor = feeMinor
         }
-
-        public var netMinor: Int64 { grossMinor &- feeMinor }
     }
 
     private var keys: [UInt64] = []

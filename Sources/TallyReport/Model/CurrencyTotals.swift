@@ -21,6 +21,8 @@ public struct CurrencyTotals: Sendable, Hashable {
     public var feeLinesMinor: Int64 = 0
     public var otherLinesMinor: Int64 = 0
     public var payoutsMinor: Int64 = 0
+    /// Payout lines in this currency (a payout of 0 is still a payout line).
+    public var payoutLines = 0
 
     public init(currency: Currency) { self.currency = currency }
 
@@ -57,7 +59,9 @@ public struct CurrencyTotals: Sendable, Hashable {
         for (key, line) in result.nonTransactions.sorted {
             var total = totals[key.currency] ?? CurrencyTotals(currency: key.currency)
             switch role(of: key.category) {
-            case .payout: total.payoutsMinor &+= line.net
+            case .payout:
+                total.payoutsMinor &+= line.net
+                total.payoutLines += line.count
             case .fee: total.feeLinesMinor &-= line.net
             case .other: total.otherLinesMinor &+= line.net
             }

@@ -91,9 +91,7 @@ public struct ReportFigures: Sendable {
         amountAtRisk = Self.largestFirst(risk[.high] ?? [:])
         amountPending = Self.largestFirst(risk[.medium] ?? [:])
         totalsByCurrency = CurrencyTotals.of(result)
-        let hasPayouts = Set(
-            result.nonTransactions.sorted.filter { CurrencyTotals.role(of: $0.key.category) == .payout }.map(\.key.currency))
-        payouts = totalsByCurrency.filter { hasPayouts.contains($0.currency) }.map {
+        payouts = totalsByCurrency.filter { $0.payoutLines > 0 }.map {
             Amount(currency: $0.currency, minor: $0.payoutsMinor)
         }
         fees = Self.largestFirst(

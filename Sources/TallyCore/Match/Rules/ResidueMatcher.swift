@@ -32,18 +32,9 @@ public struct ResidueMatcher: Sendable {
     }
 
     /// Why a line could not be paired by a pass, with every candidate.
-    public struct Ambiguity: Sendable, Hashable {
+    public struct Ambiguity: Sendable {
         public var pass: Int
         public var candidates: [(row: Int, reason: String)]
-
-        public static func == (lhs: Self, rhs: Self) -> Bool {
-            lhs.pass == rhs.pass && lhs.candidates.map(\.row) == rhs.candidates.map(\.row)
-                && lhs.candidates.map(\.reason) == rhs.candidates.map(\.reason)
-        }
-        public func hash(into hasher: inout Hasher) {
-            hasher.combine(pass)
-            hasher.combine(candidates.map(\.row))
-        }
     }
 
     /// What the passes decided.
@@ -237,12 +228,12 @@ public struct ResidueMatcher: Sendable {
                 bounded += 1
                 continue
             }
+            guard !search.solutions.isEmpty else { continue }
             let total = Money(minor: item.amount.minor, currency: item.amount.currency)
             let sets = search.solutions.map { $0.map { pool[$0] }.sorted() }
             proposals[line] = sets.map { ($0, "one of \($0.count) rows that add up to \(total) within the line's days") }.sorted {
                 $0.rows.lexicographicallyPrecedes($1.rows)
             }
-            if proposals[line]!.isEmpty { proposals[line] = nil }
         }
         return proposals
     }
