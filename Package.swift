@@ -57,7 +57,7 @@ let package = Package(
             name: "tally",
             dependencies: [
                 "TallyCore", "TallyIngest", "TallyPostgres", "TallyReport", "TallyEngine", "TallyAlerts",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "TallyDigest", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

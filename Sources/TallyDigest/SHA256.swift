@@ -16,6 +16,7 @@ public final class SHA256 {
     private let context: OpaquePointer
 
     public init() {
+        LibCrypto.keepUntilExit()
         guard let context = EVP_MD_CTX_new() else { fatalError("libcrypto: out of memory for a SHA-256 context") }
         guard EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else { fatalError("libcrypto: SHA-256 is not available") }
         self.context = context
@@ -49,10 +50,26 @@ public final class SHA256 {
     }
 }
 
+/// libcrypto's process-wide set-up.
+public enum LibCrypto {
+    /// Initialises libcrypto without its `atexit` clean-up, once; call it first thing in `main`.
+    ///
+    /// By default OpenSSL 3 frees its algorithms in an `atexit` handler. A run that fails exits
+    /// while a background thread may still be hashing a settlement file; after that clean-up
+    /// `EVP_sha256()` is gone and the hash traps (exit 132 instead of the run's own exit status,
+    /// seen when the database server stops mid-run). Without the handler libcrypto stays valid
+    /// until the process is gone. The first initialisation in a process decides, so `main` calls
+    /// this before anything (libpq included) can initialise OpenSSL another way.
+    public static func keepUntilExit() { _ = initialised }
+
+    private static let initialised: Bool = OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_ATEXIT), nil) == 1
+}
+
 /// HMAC-SHA256 through OpenSSL's libcrypto (see ``SHA256`` for why not swift-crypto).
 public enum HMACSHA256 {
     /// The 32-byte authentication code of `message` under `key`.
     public static func code(for message: [UInt8], key: [UInt8]) -> [UInt8] {
+        LibCrypto.keepUntilExit()
         var code = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         key.withUnsafeBytes { key in

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TallyDigest
 
 /// The `tally` command: reconciles provider settlement files against the payments ledger.
 @main
@@ -6,6 +7,7 @@ struct Tally: ParsableCommand {
     /// `--wait` may stand alone (`--wait[=SECONDS]`); ArgumentParser options need a value, so a bare
     /// one is given the default before parsing.
     static func main() {
+        LibCrypto.keepUntilExit()
         var arguments = Array(CommandLine.arguments.dropFirst())
         for (position, argument) in arguments.enumerated() where argument == "--wait" {
             let next = position + 1 < arguments.count ? arguments[position + 1] : nil
