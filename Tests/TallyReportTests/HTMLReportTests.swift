@@ -197,7 +197,7 @@ struct Page {
         let page = Page(bytes)
         let rows = try #require(page.payload?["rows"] as? [[Any]])
         #expect(rows.count == 100_000)
-        #expect(rows.allSatisfy { $0.count == 14 })
+        #expect(rows.allSatisfy { $0.count == 15 })
         #expect(page.occurrences(of: "<tr><td>") == BreakTable.staticRows)
         // The last break by report order is only in the data, once.
         let last = try #require(report.breaks.last?.item.reference)
@@ -223,6 +223,8 @@ struct Page {
         let control = try #require(rows.first { classes[$0[0] as! Int][0] == "control_mismatch" })
         #expect(control[2] as? Int == -1)
         #expect(control[13] as? String == "expected 10.00 EUR, actual ch_plain")
+        #expect(control[14] as? String == "", "a control opens no item")
+        #expect((amount[14] as? String)?.hasPrefix("it_") == true, "the item id is the row's last cell")
         let persisting = try #require(rows.first { $0[1] as? String == "ch_old_amount" })
         #expect(persisting[9] as? Int == 6)
         #expect(persisting[10] as? Int == 0)

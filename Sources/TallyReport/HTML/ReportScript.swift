@@ -155,7 +155,7 @@ enum ReportScript {
               haystack = new Array(rows.length);
               for (var h = 0; h < rows.length; h++) {
                 var s = rows[h];
-                haystack[h] = (s[1] + "\n" + (s[8] < 0 ? "" : statuses[s[8]]) + "\n" + place(s) + "\n" + s[13]).toLowerCase();
+                haystack[h] = (s[1] + "\n" + (s[8] < 0 ? "" : statuses[s[8]]) + "\n" + place(s) + "\n" + s[13] + "\n" + s[14]).toLowerCase();
               }
             }
             var out = [];
@@ -188,7 +188,9 @@ enum ReportScript {
               if (r[13] !== "") text(first, "span", r[13], "detail");
               text(tr, "td", cls[1], "sev " + cls[1]);
               text(text(tr, "td", ""), "span", r[10] ? "new" : "persisting", r[10] ? "badge new" : "badge persisting");
-              text(text(tr, "td", "", "ref"), "code", r[1]);
+              var ref = text(tr, "td", "", "ref");
+              text(ref, "code", r[1]);
+              if (r[14] !== "") ref.title = "item " + r[14];
               text(tr, "td", r[2] < 0 ? "" : kinds[r[2]]);
               text(tr, "td", grouped(r[3]), "num");
               text(tr, "td", grouped(r[4]), "num");

@@ -112,6 +112,7 @@ struct JSONArrayWriter {
         indent(3)
         bytes.append(UInt8(ascii: "]"))
         stringMember("first_seen", entry.firstSeen, level: 3)
+        optionalStringMember("item_id", entry.itemID, level: 3)
         optionalStringMember("kind", entry.kind, level: 3)
         objectMember("ledger", entry.ledger) { writer, ledger in
             writer.integerMember("amount_minor", ledger.amountMinor, level: 4)
@@ -136,6 +137,7 @@ struct JSONArrayWriter {
         integerMember("age_days", entry.ageDays, level: 3)
         stringMember("class", entry.breakClass, level: 3)
         stringMember("first_seen", entry.firstSeen, level: 3)
+        stringMember("item_id", entry.itemID, level: 3)
         stringMember("kind", entry.kind, level: 3)
         stringMember("reference", entry.reference, level: 3)
     }

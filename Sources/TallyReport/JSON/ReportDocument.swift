@@ -33,12 +33,15 @@ struct ReportDocument: Encodable {
         var breakClass: String
         var firstSeen: String
         var resolvedAs: String
+        /// The item's stable id (``ItemID``).
+        var itemID: String
 
         enum CodingKeys: String, CodingKey {
             case reference, kind
             case breakClass = "class"
             case firstSeen = "first_seen"
             case resolvedAs = "resolved_as"
+            case itemID = "item_id"
         }
     }
 
@@ -48,12 +51,15 @@ struct ReportDocument: Encodable {
         var breakClass: String
         var firstSeen: String
         var ageDays: Int
+        /// The item's stable id (``ItemID``).
+        var itemID: String
 
         enum CodingKeys: String, CodingKey {
             case reference, kind
             case breakClass = "class"
             case firstSeen = "first_seen"
             case ageDays = "age_days"
+            case itemID = "item_id"
         }
     }
 
@@ -224,6 +230,8 @@ struct ReportDocument: Encodable {
         var matchedBy: String?
         /// The rows an ambiguous_match could not choose between, or a group's rows; absent when none.
         var candidates: [CandidateEntry]
+        /// The id of the item the break opens or persists (``ItemID``), null for a class that opens none.
+        var itemID: String?
 
         enum CodingKeys: String, CodingKey {
             case breakClass = "class"
@@ -232,6 +240,7 @@ struct ReportDocument: Encodable {
             case ageDays = "age_days"
             case isNew = "new"
             case matchedBy = "matched_by"
+            case itemID = "item_id"
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -248,6 +257,7 @@ struct ReportDocument: Encodable {
             try container.encode(isNew, forKey: .isNew)
             try container.encodeIfPresent(control, forKey: .control)
             try container.encode(matchedBy, forKey: .matchedBy)
+            try container.encode(itemID, forKey: .itemID)
             if !candidates.isEmpty { try container.encode(candidates, forKey: .candidates) }
         }
     }
@@ -393,19 +403,21 @@ extension ReportDocument {
                         reference: $0.reference, kind: $0.kind.name, amountMinor: $0.amount.minor,
                         currency: $0.amount.currency.code,
                         createdAt: $0.createdAt.iso8601, reason: $0.reason)
-                })
+                }, itemID: item.itemID(provider: report.provider)?.rawValue)
         }
         let history = report.history
         delta = Delta(new: history.newCount, persisting: history.persistingCount, resolved: history.resolved.count)
         resolved = history.resolved.map {
             ResolvedEntry(
                 reference: $0.reference, kind: $0.kind.name, breakClass: $0.breakClass.rawValue,
-                firstSeen: $0.firstSeen.description, resolvedAs: $0.resolvedAs.rawValue)
+                firstSeen: $0.firstSeen.description, resolvedAs: $0.resolvedAs.rawValue,
+                itemID: ItemID(provider: report.provider, reference: $0.reference, kind: $0.kind).rawValue)
         }
         openItems = history.visibleOpen.map {
             OpenItemEntry(
                 reference: $0.reference, kind: $0.kind.name, breakClass: $0.breakClass.rawValue,
-                firstSeen: $0.firstSeen.description, ageDays: $0.age(on: report.window.to))
+                firstSeen: $0.firstSeen.description, ageDays: $0.age(on: report.window.to),
+                itemID: $0.id(provider: report.provider).rawValue)
         }
         rejects = result.rejects.map {
             RejectEntry(file: report.path(ofFile: $0.location.file), line: $0.location.line, reason: $0.reason)
