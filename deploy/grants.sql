@@ -54,6 +54,7 @@ BEGIN
   FOR object IN
     SELECT c.relname, c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = 'tally' AND c.relkind IN ('r', 'p', 'S', 'v', 'm')
+    ORDER BY c.relkind = 'S', c.relname  -- tables first: a sequence a table owns follows its table
   LOOP
     EXECUTE format(
       'ALTER %s tally.%I OWNER TO tally',
