@@ -35,7 +35,7 @@ enum ExitStatus: Int32, CaseIterable {
             default: self = .software
             }
         case is StoreMissing, is RunNotFound, is MappingError, is ConfigError, is ReportsNotStored, is AlertRulesError,
-            is AlertNotDead:
+            is AlertNotDead, is ItemActionError, is ItemIDArgument.Malformed:
             self = .usage
         default: self = .software
         }
