@@ -112,9 +112,6 @@ class Story:
         self.lines.append(dict(kind=kind, amount=amount, date=date, **fields))
         return len(self.lines) - 1
 
-    def day_of(self, reference):
-        return next(r[5].date() for r in self.rows if r[1] == reference)
-
     def lag(self, created, most=2):
         return created.date() + dt.timedelta(days=self.rng.randrange(most + 1))
 

@@ -120,6 +120,57 @@ import Testing
         try check(scenario, try run(scenario))
     }
 
+    /// `tally explain` shows which passes looked at a line, what each saw, and which one decided:
+    /// for a row two lines tie over, for a line no pass could pair, for a row a pass matched.
+    @Test func explainTracesThePasses() throws {
+        let scenario = try Self.generate(["--format", "csv"])
+        defer { try? FileManager.default.removeItem(at: scenario.directory) }
+        try Self.load(scenario)
+        let report = try JSONSerialization.jsonObject(with: try run(scenario)) as! [String: Any]
+        func explain(_ reference: String) throws -> [String: Any] {
+            let result = try cli.tally(
+                ["explain", reference, "--provider", "bank", "--json"], environment: ["DATABASE_URL": FreshDatabase.url])
+            #expect(result.status == 0, "\(result.output)")
+            return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        }
+        func traces(_ explanation: [String: Any]) -> [[String: Any]] { explanation["rule_passes"] as! [[String: Any]] }
+        let truth = scenario.truth["breaks"] as! [[String: Any]]
+
+        let tie = try #require(truth.first { $0["class"] as? String == "ambiguous_match" })
+        let row = (tie["candidates"] as! [String])[0]
+        let tied = traces(try explain(row))
+        #expect(tied.count == 2, "both lines that want \(row): \(tied)")
+        for trace in tied {
+            #expect(trace["outcome"] as? String == "ambiguous_match")
+            let steps = trace["passes"] as! [[String: Any]]
+            #expect(
+                steps.map { $0["pass"] as! String }.prefix(4) == [
+                    "remittance-is-order", "order-in-text", "creditor-reference", "same-amount-near-date",
+                ])
+            #expect(steps[3]["verdict"] as? String == "ambiguous")
+            #expect((steps[3]["note"] as? String ?? "").contains(row))
+        }
+
+        let lonely = try #require(
+            truth.first {
+                $0["class"] as? String == "missing_internally" && ($0["reference"] as! String).hasPrefix("(no reference)")
+            })
+        let missed = traces(try explain(lonely["reference"] as! String))
+        let steps = try #require(missed.first?["passes"] as? [[String: Any]])
+        #expect(steps.count == 5, "every pass looked at it: \(steps)")
+        #expect(steps.allSatisfy { ["no_candidate", "bounded"].contains($0["verdict"] as! String) })
+
+        let matches = try #require(report["rule_matches"] as? [[String: Any]])
+        let byText = try #require(matches.first { $0["pass"] as? String == "order-in-text" })
+        let paired = ((byText["ledger"] as! [[String: Any]])[0]["reference"] as! String)
+        let explanation = try explain(paired)
+        let trace = try #require(traces(explanation).first)
+        #expect(trace["outcome"] as? String == "matched")
+        #expect(trace["matched_by"] as? String == "order-in-text")
+        #expect(((trace["passes"] as! [[String: Any]]).last?["verdict"] as? String) == "paired")
+        #expect((explanation["notes"] as! [String]).contains { $0.contains("matched by the rule pass order-in-text") })
+    }
+
     /// Shuffled payments give the same report bytes; a shuffled statement gives the same answer
     /// (its lines' numbers move, and the truth moves with them).
     @Test func orderDoesNotMatter() throws {
