@@ -140,6 +140,14 @@ extension Tally {
                 """)
         var allowEmptyLedger = false
 
+        @Flag(
+            help: """
+                Run and store even when the breaks cover more than max_break_ratio (default 0.5) of \
+                the window's ledger rows or of the file's transactions (without it, that stops the \
+                run unstored with exit 65: usually an empty file or the file of another day).
+                """)
+        var allowMassBreaks = false
+
         @Option(
             name: .customLong("wait"),
             help: ArgumentHelp(
@@ -234,6 +242,7 @@ extension Tally {
             flags.memoryLimit = memoryLimit.flatMap(ByteSize.parse)
             flags.maskPII = maskPII
             flags.allowEmptyLedger = allowEmptyLedger
+            flags.allowMassBreaks = allowMassBreaks
             flags.waitSeconds = waitSeconds
             flags.stateDirectory = stateDir
             return flags
