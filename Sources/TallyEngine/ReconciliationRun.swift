@@ -277,6 +277,11 @@ public struct ReconciliationRun: Sendable {
             try EmptyLedgerGuard.check(
                 result, provider: options.provider, window: window, source: source, connection: ledgerConnection)
         }
+        // --allow-empty-ledger has accepted already that every line of this run breaks
+        let acceptedEmptyLedger = options.allowEmptyLedger && result.ledgerRowsStreamed == 0 && result.ledgerRowsLookedUp == 0
+        if !options.allowMassBreaks && !acceptedEmptyLedger {
+            try MassBreakGuard.check(result, ratio: options.maxBreakRatio, window: window)
+        }
         let history = History(
             runID: runID, window: window, supersedes: supersedes, amountTolerance: options.amountToleranceMinor
         ).advance(
