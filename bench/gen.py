@@ -31,12 +31,16 @@ The shape (the same as ../shared/bench/gen.py, which produced the figures in iss
 * The settlement file covers the window only, sorted by time; 1 line in 53 has a quoted description
   with doubled quotes.
 
---format bai2 and mt940 write the same settled lines as a bank statement (bank.bai2, bank.mt940, by
+--format adyen writes the same settled lines as an Adyen settlement details report
+(adyen_settlement_details.csv: a batch per day, Fee and MerchantPayout rows so that every batch
+control holds), --format camt053 as an ISO 20022 camt.053.001.08 statement (camt053.xml: one <Stmt>
+per currency, one booked entry with one TxDtls per line, EndToEndId the reference, balances and
+TxsSummry holding). --format bai2 and mt940 write them as a bank statement (bank.bai2, bank.mt940, by
 scripts/gen_bank.py's writers: one account per currency, one BAI2 group or MT940 statement per day)
 and, for the SQL-by-hand peer, which cannot parse them, stripe_balance.csv as well. A bank statement
-has no chargeback kind, so for them --chargeback-rate is 0 and no status break is a chargeback the
-ledger never recorded. To add a format: write a function like `write_stripe` and register it in
-WRITERS (and drop it from NOT_YET).
+(camt053 too) has no chargeback kind, so for them --chargeback-rate is 0 and no status break is a
+chargeback the ledger never recorded. --empty FILE writes a file of --format with nothing in it (the
+bench's baseline). To add a format: write a function like `write_stripe` and register it in WRITERS.
 Bump GENERATOR_VERSION whenever the output for the same arguments changes: bench/run.sh keys its
 cache on it.
 """
@@ -45,6 +49,7 @@ import datetime as dt
 import json
 import os
 import random
+import shutil
 import sys
 import time
 
@@ -156,7 +161,7 @@ class Ledger:
         self.file.write("id,provider,provider_ref,merchant_ref,kind,amount_minor,currency,status,created_at,updated_at\n")
         self.pending = []
         # a bank statement cannot say chargeback: bank formats leave that status break out
-        self.status_cycle = STATUS_CYCLE if a.format not in BANK_FORMATS else STATUS_CYCLE[:2]
+        self.status_cycle = STATUS_CYCLE if a.format not in NO_CHARGEBACKS else STATUS_CYCLE[:2]
         codes = list(CURRENCIES)
         weights = [CURRENCIES[c][1] for c in codes]
         total = sum(weights)
@@ -398,6 +403,198 @@ def write_stripe(ledger, out):
     return path
 
 
+def write_adyen(ledger, out):
+    """Adyen's settlement details report: one batch per UTC day, times in CET/CEST with the row's
+    TimeZone. Settled (charge: Psp Reference), Refunded and Chargeback (their Modification Reference,
+    which is the ledger's provider_ref of the refund or chargeback, here the charge's). Net of the
+    commission, markup, scheme fees and interchange; per day and currency an account Fee and the
+    MerchantPayout of what is left, so the batch control (net of the rows = MerchantPayout) holds."""
+    path = os.path.join(out, "adyen_settlement_details.csv")
+    clock = ledger.clock
+    epoch = dt.date(1970, 1, 1)
+    first_year = (epoch + dt.timedelta(days=ledger.window_start // DAY)).year
+    last_year = (epoch + dt.timedelta(days=ledger.window_end // DAY)).year
+    dst = eu_summer_time(range(first_year - 1, last_year + 2))
+    first_day = ledger.window_start // DAY
+    methods = ("visa", "mc", "amex", "visa", "mc", "ideal", "klarna", "visa")
+    lines = []
+    nets = {}  # currency -> net of the day's rows, minor units
+
+    def local(t):
+        summer = any(lo <= t < hi for lo, hi in dst)
+        return t + (7200 if summer else 3600), "CEST" if summer else "CET"
+
+    def close_day(day):
+        batch = 1000 + day - first_day
+        when, zone = local(day * DAY + DAY - 1)
+        for currency in CURRENCIES:
+            if currency not in nets:
+                continue
+            e = CURRENCIES[currency][0]
+            monthly = {0: 500, 2: 500, 3: 2000}[e]
+            lines.append(f"AcmeCompany,AcmeShopEU,,,,{clock.seconds(when)},{zone},Fee,Account fee {clock.date(day)},"
+                         f"{currency},,,,{currency},{major(monthly, e)},,,,,,{batch}\n")
+            payout = nets[currency] - monthly
+            debit, credit = (major(payout, e), "") if payout >= 0 else ("", major(-payout, e))
+            lines.append(f"AcmeCompany,AcmeShopEU,,,,{clock.seconds(when)},{zone},MerchantPayout,Payout batch {batch},"
+                         f"{currency},,,,{currency},{debit},{credit},,,,,{batch}\n")
+        nets.clear()
+
+    with open(path, "w", buffering=1 << 20) as f:
+        f.write("Company Account,Merchant Account,Psp Reference,Merchant Reference,Payment Method,Creation Date,"
+                "TimeZone,Type,Modification Reference,Gross Currency,Gross Debit (GC),Gross Credit (GC),Exchange Rate,"
+                "Net Currency,Net Debit (NC),Net Credit (NC),Commission (NC),Markup (NC),Scheme Fees (NC),"
+                "Interchange (NC),Batch Number\n")
+        current = None
+        for number, (t, seq, kind, reference, amount, currency, mref) in enumerate(ledger.settled, 1):
+            day = t // DAY
+            if current is not None and day != current:
+                close_day(current)
+            current = day
+            e = CURRENCIES[currency][0]
+            batch = 1000 + day - first_day
+            when, zone = local(t)
+            method = methods[seq & 7]
+            gross = major(amount, e)
+            prefix = f"AcmeCompany,AcmeShopEU,{reference},{mref},{method},{clock.seconds(when)},{zone}"
+            if kind == "charge":
+                fixed = FIXED_FEE[e]
+                fee = amount * 29 // 1000 + fixed
+                interchange, scheme = amount * 12 // 1000, amount * 2 // 1000
+                modification = f"mod_{scramble(number, 6) & 0xFF_FFFF_FFFF_FFFF:014x}"
+                lines.append(f"{prefix},Settled,{modification},{currency},,{gross},1,{currency},,{major(amount - fee, e)},"
+                             f"{major(fixed, e)},{major(fee - fixed - interchange - scheme, e)},{major(scheme, e)},"
+                             f"{major(interchange, e)},{batch}\n")
+                net = amount - fee
+            elif kind == "refund":
+                lines.append(f"{prefix},Refunded,{reference},{currency},{gross},,1,{currency},{gross},,,,,,{batch}\n")
+                net = -amount
+            else:
+                dispute = DISPUTE_FEE[e]
+                lines.append(f"{prefix},Chargeback,{reference},{currency},{gross},,1,{currency},"
+                             f"{major(amount + dispute, e)},,{major(dispute, e)},,,,{batch}\n")
+                net = -amount - dispute
+            nets[currency] = nets.get(currency, 0) + net
+            if len(lines) >= 20_000:
+                f.write("".join(lines))
+                lines.clear()
+        if current is not None:
+            close_day(current)
+        f.write("".join(lines))
+    return path
+
+
+def eu_summer_time(years):
+    """EU summer time per year as epoch seconds: last Sunday of March 01:00 UTC to last Sunday of
+    October 01:00 UTC."""
+    bounds = []
+    for year in years:
+        def last_sunday(month):
+            d = dt.date(year, month, 31)
+            return d - dt.timedelta(days=(d.weekday() + 1) % 7)
+        epoch = dt.date(1970, 1, 1)
+        bounds.append(((last_sunday(3) - epoch).days * DAY + 3600, (last_sunday(10) - epoch).days * DAY + 3600))
+    return bounds
+
+
+def write_camt053(ledger, out):
+    """An ISO 20022 camt.053.001.08 statement of the acquirer's account: one <Stmt> per currency over
+    the window, one booked entry per settled line with one TxDtls whose EndToEndId is the reference
+    (CRDT a charge, DBIT a refund; a bank statement has no chargeback kind). Opening + credits - debits
+    = closing and the TxsSummry hold. Entries go to one part file per currency first, so memory stays
+    flat."""
+    path = os.path.join(out, "camt053.xml")
+    clock = ledger.clock
+    parts_dir = os.path.join(out, ".camt_parts")
+    os.makedirs(parts_dir, exist_ok=True)
+    parts, totals = {}, {}  # currency -> [file, pending]; currency -> [entries, sum, net]
+    for number, (t, seq, kind, reference, amount, currency, mref) in enumerate(ledger.settled, 1):
+        e = CURRENCIES[currency][0]
+        day = t // DAY
+        indicator = "CRDT" if kind == "charge" else "DBIT"
+        entry = f"E{scramble(number, 7) & 0xFF_FFFF_FFFF_FFFF:014X}"
+        remittance = f"Order {mref}" if mref else "n/a"
+        text = (f'<Ntry><NtryRef>{entry}</NtryRef><Amt Ccy="{currency}">{major(amount, e)}</Amt>'
+                f'<CdtDbtInd>{indicator}</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>'
+                f'<BookgDt><Dt>{clock.date(day)}</Dt></BookgDt><ValDt><Dt>{clock.date(day + 2)}</Dt></ValDt>'
+                f'<AcctSvcrRef>{entry}</AcctSvcrRef><BkTxCd><Prtry><Cd>{kind.upper()}</Cd><Issr>ACMEPAY</Issr></Prtry>'
+                f'</BkTxCd><NtryDtls><TxDtls><Refs><AcctSvcrRef>{entry}</AcctSvcrRef><EndToEndId>{reference}</EndToEndId>'
+                f'</Refs><RmtInf><Ustrd>{remittance}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n')
+        part = parts.get(currency)
+        if part is None:
+            part = parts[currency] = [open(os.path.join(parts_dir, currency), "w", buffering=1 << 20), []]
+            totals[currency] = [0, 0, 0]
+        part[1].append(text)
+        if len(part[1]) >= 5000:
+            part[0].write("".join(part[1]))
+            part[1].clear()
+        total = totals[currency]
+        total[0] += 1
+        total[1] += amount
+        total[2] += amount if indicator == "CRDT" else -amount
+    for file, pending in parts.values():
+        file.write("".join(pending))
+        file.close()
+    first = clock.date(ledger.window_start // DAY)
+    last = clock.date(ledger.window_end // DAY - 1)
+    created = f"{clock.date(ledger.window_end // DAY)}T06:00:00+00:00"
+    with open(path, "w", buffering=1 << 20) as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">\n<BkToCstmrStmt>\n'
+                f'<GrpHdr><MsgId>ACMEPAY-{first}-{last}</MsgId><CreDtTm>{created}</CreDtTm></GrpHdr>\n')
+        for number, currency in enumerate(CURRENCIES, 1):
+            if currency not in totals:
+                continue
+            e = CURRENCIES[currency][0]
+            count, gross, net = totals[currency]
+            opening = (scramble(number, 8) % 5_000_000) * 10**e
+            closing = opening + net
+
+            def balance(code, value, day):
+                return (f'<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy="{currency}">{major(abs(value), e)}'
+                        f'</Amt><CdtDbtInd>{"CRDT" if value >= 0 else "DBIT"}</CdtDbtInd><Dt><Dt>{day}</Dt></Dt></Bal>\n')
+            f.write(f'<Stmt>\n<Id>ACMEPAY-{currency}-{first}</Id><ElctrncSeqNb>{number}</ElctrncSeqNb>'
+                    f'<CreDtTm>{created}</CreDtTm><FrToDt><FrDtTm>{first}T00:00:00+00:00</FrDtTm>'
+                    f'<ToDtTm>{last}T23:59:59+00:00</ToDtTm></FrToDt>\n'
+                    f'<Acct><Id><Othr><Id>ACMEPAY-BAL-{currency}</Id></Othr></Id><Ccy>{currency}</Ccy></Acct>\n')
+            f.write(balance("OPBD", opening, first))
+            f.write(balance("CLBD", closing, last))
+            f.write(f'<TxsSummry><TtlNtries><NbOfNtries>{count}</NbOfNtries><Sum>{major(gross, e)}</Sum>'
+                    f'<TtlNetNtry><Amt>{major(abs(net), e)}</Amt><CdtDbtInd>{"CRDT" if net >= 0 else "DBIT"}'
+                    f'</CdtDbtInd></TtlNetNtry></TtlNtries></TxsSummry>\n')
+            with open(os.path.join(parts_dir, currency)) as part:
+                shutil.copyfileobj(part, f, 1 << 22)
+            f.write("</Stmt>\n")
+        f.write("</BkToCstmrStmt>\n</Document>\n")
+    shutil.rmtree(parts_dir)
+    return path
+
+
+def write_empty(fmt, path):
+    """A settlement file of `fmt` with nothing to reconcile (bench/run.sh's baseline run)."""
+    with open(path, "w") as f:
+        if fmt == "stripe":
+            f.write("balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,"
+                    "source_id,description,customer_facing_amount,automatic_payout_id\n")
+        elif fmt == "adyen":
+            f.write("Company Account,Merchant Account,Psp Reference,Merchant Reference,Payment Method,Creation Date,"
+                    "TimeZone,Type,Modification Reference,Gross Currency,Gross Debit (GC),Gross Credit (GC),"
+                    "Exchange Rate,Net Currency,Net Debit (NC),Net Credit (NC),Commission (NC),Markup (NC),"
+                    "Scheme Fees (NC),Interchange (NC),Batch Number\n")
+        elif fmt == "camt053":
+            f.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                    '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>'
+                    '<GrpHdr><MsgId>EMPTY</MsgId><CreDtTm>2099-01-31T06:00:00+00:00</CreDtTm></GrpHdr>'
+                    '<Stmt><Id>EMPTY</Id><Acct><Id><Othr><Id>ACMEPAY-BAL-EUR</Id></Othr></Id><Ccy>EUR</Ccy></Acct>'
+                    '<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">0.00</Amt>'
+                    '<CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2099-01-01</Dt></Dt></Bal>'
+                    '<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">0.00</Amt>'
+                    '<CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2099-01-30</Dt></Dt></Bal></Stmt>'
+                    '</BkToCstmrStmt></Document>\n')
+        else:
+            die(f"--empty: no empty file for format '{fmt}' (bank formats: scripts/gen_bank.py --entries 0)")
+
+
 def bank_entries(ledger):
     """The settled lines as (day, kind, reference, amount, currency) for scripts/gen_bank.py."""
     epoch = dt.date(1970, 1, 1)
@@ -415,10 +612,10 @@ def write_bank(name, writer):
 
 
 BANK_FORMATS = {"bai2": "bank.bai2", "mt940": "bank.mt940"}
-WRITERS = {"stripe": write_stripe, "bai2": write_bank("bank.bai2", gen_bank.write_bai2),
-           "mt940": write_bank("bank.mt940", gen_bank.write_mt940)}
-# Formats bench/run.sh accepts in BENCH_FORMAT but that Tally (and so this generator) cannot read yet.
-NOT_YET = {"adyen", "camt053"}
+WRITERS = {"stripe": write_stripe, "adyen": write_adyen, "camt053": write_camt053,
+           "bai2": write_bank("bank.bai2", gen_bank.write_bai2), "mt940": write_bank("bank.mt940", gen_bank.write_mt940)}
+# Formats that cannot say chargeback: their ledger has none, and no status break is one.
+NO_CHARGEBACKS = set(BANK_FORMATS) | {"camt053"}
 
 
 def main():
@@ -435,20 +632,21 @@ def main():
     ap.add_argument("--chargeback-rate", type=float, default=0.005)
     ap.add_argument("--out", help="output directory (created); required")
     ap.add_argument("--version", action="store_true", help="print the generator version and exit")
+    ap.add_argument("--empty", metavar="FILE", help="write only a settlement file of --format with nothing in it, and exit")
     a = ap.parse_args()
     if a.version:
         print(GENERATOR_VERSION)
         return
-    if not a.out:
+    if not a.out and not a.empty:
         die("--out DIR is required")
-    if a.format in NOT_YET:
-        die(f"format '{a.format}': not yet. Tally cannot read {a.format} on this branch, so there is no writer "
-            f"for it; add one to WRITERS in bench/gen.py when the reader lands.")
     if a.format not in WRITERS:
-        die(f"unknown format '{a.format}'; known: {', '.join(sorted(WRITERS))} (not yet: {', '.join(sorted(NOT_YET))})")
+        die(f"unknown format '{a.format}'; known: {', '.join(sorted(WRITERS))}")
+    if a.empty:
+        write_empty(a.format, a.empty)
+        return
     if a.rows < 1 or a.days < 1:
         die("--rows and --days must be at least 1")
-    if a.format in BANK_FORMATS:
+    if a.format in NO_CHARGEBACKS:
         a.chargeback_rate = 0.0
 
     started = time.time()

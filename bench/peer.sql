@@ -8,7 +8,10 @@
 --   stream_to    to + 1 day + lookahead days  (exclusive)
 --   breaks_out   a file that receives every break as CSV: class,reference,kind
 --
--- and the Stripe-like settlement file (bench/gen.py's column order) on standard input.
+--   loader       bench/peer-<format>.sql: the loader of the file's format (stripe, adyen, camt053)
+--
+-- and the settlement file (bench/gen.py's column order) on standard input; for camt053, peer.sh turns
+-- the XML into rows with Python's lxml.etree.iterparse first (bench/camt_rows.py).
 -- It prints the number of breaks per class.
 --
 -- The classification, first rule that applies (as Tally's, amount tolerance 0):
@@ -30,24 +33,15 @@
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 
-CREATE TEMP TABLE stage (
-  balance_transaction_id text, created_utc text, available_on_utc text, currency text, gross text, fee text,
-  net text, reporting_category text, source_id text, description text, customer_facing_amount text,
-  automatic_payout_id text);
-\copy stage FROM pstdin WITH (FORMAT csv, HEADER)
+-- The file, as the transactions of its format (reference, kind, currency, amount_minor, ord): the
+-- loader of the format (bench/peer-<format>.sql, which peer.sh names) reads standard input.
+\i :loader
 
 CREATE TEMP TABLE breaks AS
 WITH settlement AS (
-  SELECT reference, kind, currency,
-         (abs(gross::numeric) * CASE WHEN currency IN ('JPY', 'KRW', 'VND', 'CLP', 'ISK', 'XOF', 'XAF') THEN 1
-                                     WHEN currency IN ('KWD', 'BHD', 'JOD', 'OMR', 'TND') THEN 1000
-                                     ELSE 100 END)::bigint AS amount_minor,
-         row_number() OVER (PARTITION BY reference, kind ORDER BY created_utc) AS nth
-  FROM (SELECT coalesce(nullif(source_id, ''), balance_transaction_id) AS reference,
-               CASE reporting_category WHEN 'dispute' THEN 'chargeback' ELSE reporting_category END AS kind,
-               upper(currency) AS currency, gross, created_utc
-        FROM stage
-        WHERE reporting_category IN ('charge', 'refund', 'dispute')) AS transactions
+  SELECT reference, kind, currency, amount_minor,
+         row_number() OVER (PARTITION BY reference, kind ORDER BY ord) AS nth
+  FROM transactions
 ),
 ledger AS (
   -- the window Tally streams ...

@@ -17,7 +17,8 @@
 #      floor-tq      Tally's own query (those columns plus merchant_ref) over Tally's window
 #      tally         `tally run`, storing its run like the nightly job (each timed run starts from a
 #                    freshly migrated, empty tally schema, reset untimed, so every run does the same)
-#      peer          bench/peer.sh: staging table, \copy, one FULL OUTER JOIN
+#      peer          bench/peer.sh: staging table, \copy (camt053: lxml.etree.iterparse first), one FULL
+#                    OUTER JOIN
 #    Wall time from the clock around the process, peak RSS from /usr/bin/time.
 #    Tally's breaks (report.json) and the peer's must equal the generator's truth.json exactly
 #    (class, reference, kind); otherwise the script fails. Before the rounds it waits up to
@@ -48,14 +49,16 @@ die() { say "error: $1"; exit "${2:-1}"; }
 [[ "$rows" =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROWS must be a positive integer, not '$rows'" 64
 [[ "$repeat" =~ ^[1-9][0-9]*$ ]] || die "BENCH_REPEAT must be a positive integer, not '$repeat'" 64
 [[ "$database" =~ ^[a-z_][a-z0-9_]*$ ]] || die "BENCH_DATABASE must be a plain lower-case name, not '$database'" 64
-# The peer reads the Stripe-like CSV; for the bank formats, which SQL cannot parse, bench/gen.py
-# writes the same lines as that CSV too, and the peer reads it (it is spared the parsing).
+# The peer reads the same file (stripe, adyen: psql's \copy; camt053: lxml.etree.iterparse into
+# \copy); for the bank formats, which SQL cannot parse, bench/gen.py writes the same lines as a
+# Stripe-like CSV too, and the peer reads that (it is spared the parsing).
 case "$format" in
-  stripe) settlement_name=stripe_balance.csv ;;
-  bai2) settlement_name=bank.bai2 ;;
-  mt940) settlement_name=bank.mt940 ;;
-  adyen | camt053) die "BENCH_FORMAT=$format: not yet (bench/gen.py has no writer for it)" 64 ;;
-  *) die "BENCH_FORMAT must be stripe, bai2 or mt940 (adyen and camt053: not yet), not '$format'" 64 ;;
+  stripe) settlement_name=stripe_balance.csv peer_format=stripe ;;
+  adyen) settlement_name=adyen_settlement_details.csv peer_format=adyen ;;
+  camt053) settlement_name=camt053.xml peer_format=camt053 ;;
+  bai2) settlement_name=bank.bai2 peer_format=stripe ;;
+  mt940) settlement_name=bank.mt940 peer_format=stripe ;;
+  *) die "BENCH_FORMAT must be stripe, adyen, camt053, bai2 or mt940, not '$format'" 64 ;;
 esac
 [ -r "$generator" ] || die "no generator at $generator" 66
 
@@ -86,7 +89,7 @@ if [ ! -f "$data/manifest.json" ]; then
   mv "$data.tmp" "$data"
 fi
 file="$data/$settlement_name"
-peer_file="$data/stripe_balance.csv"
+if [ "$peer_format" = "$format" ]; then peer_file="$file"; else peer_file="$data/stripe_balance.csv"; fi
 read -r from to < <("$python" -c 'import json, sys; w = json.load(open(sys.argv[1]))["window"]; print(w["from"], w["to"])' "$data/truth.json")
 stream_from="$(date -u -d "$from - 3 days" +%F)"
 stream_to="$(date -u -d "$to + 2 days" +%F)"
@@ -178,13 +181,11 @@ PY
 
 # Peak RSS of a run with nothing to do (a header-only file, a window with no ledger rows): the
 # process, its libraries and its fixed buffers; the baseline of the bytes per settlement row.
-if [ "$format" = stripe ]; then
-  empty="$work/empty.csv"
-  head -1 "$file" > "$empty"
-else
-  empty="$work/empty.$format"
-  "$python" scripts/gen_bank.py --format "$format" --entries 0 --out "$empty" > /dev/null
-fi
+empty="$work/empty.$format"
+case "$format" in
+  bai2 | mt940) "$python" scripts/gen_bank.py --format "$format" --entries 0 --out "$empty" > /dev/null ;;
+  *) "$python" bench/gen.py --format "$format" --empty "$empty" ;;
+esac
 for round in $(seq 1 "$repeat"); do
   reset_store
   tally_run "$empty" 2099-01-01 2099-01-30
@@ -215,7 +216,7 @@ for round in $(seq 1 "$repeat"); do
   measure tally "$round" "${run[@]}"
   check "tally run, round $round" "$data/truth.json" "$work/report/report.json" report || die "Tally's breaks differ from truth.json"
   measure peer "$round" bench/peer.sh --database-url "$url" --provider "$provider" --from "$from" --to "$to" \
-    --file "$peer_file" --breaks "$work/peer-breaks.csv"
+    --file "$peer_file" --format "$peer_format" --breaks "$work/peer-breaks.csv"
   check "peer, round $round" "$data/truth.json" "$work/peer-breaks.csv" csv || die "the peer's breaks differ from truth.json"
 done
 say "breaks of tally run and of the peer equal truth.json in every round"

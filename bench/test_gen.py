@@ -25,5 +25,46 @@ class WindowTest(unittest.TestCase):
                          dt.timedelta(days=1))
 
 
+class WritersTest(unittest.TestCase):
+    def generate(self, fmt, out):
+        subprocess.run([sys.executable, GEN, "--rows", "400", "--format", fmt, "--out", out], check=True,
+                       stdout=subprocess.DEVNULL)
+        return json.load(open(os.path.join(out, "manifest.json")))
+
+    def test_adyen_has_every_settled_line_and_balanced_batches(self):
+        import csv
+        from decimal import Decimal
+        with tempfile.TemporaryDirectory() as out:
+            manifest = self.generate("adyen", out)
+            rows = list(csv.DictReader(open(os.path.join(out, manifest["settlement_file"]))))
+        transactions = [r for r in rows if r["Type"] in ("Settled", "Refunded", "Chargeback")]
+        self.assertEqual(len(transactions), manifest["settlement_transactions"])
+        # Tally's control: per currency, the net of the rows equals what the payouts sent
+        for currency in {r["Net Currency"] for r in rows}:
+            def net(payout):
+                return sum(Decimal(r["Net Credit (NC)"] or 0) - Decimal(r["Net Debit (NC)"] or 0) for r in rows
+                           if r["Net Currency"] == currency and (r["Type"] == "MerchantPayout") == payout)
+            self.assertEqual(net(False), -net(True), currency)
+
+    def test_camt053_has_an_entry_per_line_and_no_chargeback(self):
+        with tempfile.TemporaryDirectory() as out:
+            manifest = self.generate("camt053", out)
+            text = open(os.path.join(out, manifest["settlement_file"])).read()
+            truth = json.load(open(os.path.join(out, "truth.json")))
+        self.assertEqual(text.count("<Ntry>"), manifest["settlement_transactions"])
+        self.assertEqual(text.count("<TxDtls>"), manifest["settlement_transactions"])
+        self.assertFalse([b for b in truth["breaks"] if b["kind"] == "chargeback"])
+
+    def test_empty_files_have_nothing_to_reconcile(self):
+        with tempfile.TemporaryDirectory() as out:
+            for fmt in ("stripe", "adyen", "camt053"):
+                path = os.path.join(out, "empty." + fmt)
+                subprocess.run([sys.executable, GEN, "--format", fmt, "--empty", path], check=True)
+                text = open(path).read()
+                self.assertNotIn("<Ntry>", text)
+                if fmt != "camt053":
+                    self.assertEqual(text.count("\n"), 1, fmt)  # the header alone
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -6,8 +6,8 @@ the library parsed:
 
   bai2 (PyPI `bai2`): every 16 of type 100-399 is a charge, 400-699 a refund;
   mt940 (PyPI `mt-940`): C is a charge, D a refund; RC and RD are listed, not counted here;
-  both: an entry counts only with a reference (the customer reference unless empty or NONREF,
-  else the bank reference), as Tally rejects the others.
+  both: an entry counts with or without a reference: one with neither a customer nor a bank
+  reference (or NONREF) is a transaction for Tally's rule passes, as in camt, not a reject.
 
     bank_differential.py bai2|mt940 FILE   ->  {"charge EUR": [count, sum_minor], ...}
                                                or {"error": "..."} when the library cannot read it
@@ -26,14 +26,6 @@ def exponent(currency):
     return 3 if currency in EXPONENT_THREE else 0 if currency in EXPONENT_ZERO else 2
 
 
-def reference(customer, bank):
-    for value in (customer, bank):
-        value = (value or "").strip()
-        if value and value not in ("NONREF", "NOTPROVIDED"):
-            return value
-    return None
-
-
 def add(totals, kind, currency, minor):
     count, total = totals.get(f"{kind} {currency}", (0, 0))
     totals[f"{kind} {currency}"] = (count + 1, total + minor)
@@ -49,7 +41,7 @@ def read_bai2(path):
             currency = account.header.currency or group.header.currency or "USD"
             for t in account.children:
                 code = int(t.type_code.code)
-                if t.amount is None or not reference(t.customer_reference, t.bank_reference):
+                if t.amount is None:
                     continue
                 if 100 <= code <= 399:
                     add(totals, "charge", currency, int(t.amount))
@@ -64,7 +56,7 @@ def read_mt940(path):
     for t in mt940.parse(path):
         data = t.data
         status = data.get("status")
-        if status not in ("C", "D") or not reference(data.get("customer_reference"), data.get("bank_reference")):
+        if status not in ("C", "D"):
             continue
         amount = data["amount"]
         minor = int(abs(decimal.Decimal(amount.amount)) * 10 ** exponent(amount.currency))

@@ -252,7 +252,7 @@ public struct ReconciliationRun: Sendable {
                 phase: "ledger")
             progress(.phase("matching"))
             // --mask-pii: once, here, so the store, the reports and stdout all see the masked text
-            let ruled = finished.applying(options.matching, classifier: classifier(window))
+            let ruled = applyingRulePasses(to: finished, window: window, clock: &clock)
             result = options.maskPII ? ruled.maskingPII() : ruled
             settledKeys = { key in
                 var reference = key.reference
@@ -265,7 +265,7 @@ public struct ReconciliationRun: Sendable {
                 previous: previous,
                 partitionCount: Self.partitionCount(estimatedBytes: spill.estimatedBytes, limit: options.memoryLimitBytes ?? 1),
                 clock: &clock)
-            let ruled = spilled.result.applying(options.matching, classifier: classifier(window))
+            let ruled = applyingRulePasses(to: spilled.result, window: window, clock: &clock)
             (result, fileReports, itemFacts) = (
                 options.maskPII ? ruled.maskingPII() : ruled, spilled.fileReports, spilled.itemFacts
             )
@@ -276,6 +276,11 @@ public struct ReconciliationRun: Sendable {
         if !options.allowEmptyLedger {
             try EmptyLedgerGuard.check(
                 result, provider: options.provider, window: window, source: source, connection: ledgerConnection)
+        }
+        // --allow-empty-ledger has accepted already that every line of this run breaks
+        let acceptedEmptyLedger = options.allowEmptyLedger && result.ledgerRowsStreamed == 0 && result.ledgerRowsLookedUp == 0
+        if !options.allowMassBreaks && !acceptedEmptyLedger {
+            try MassBreakGuard.check(result, ratio: options.maxBreakRatio, window: window)
         }
         let history = History(
             runID: runID, window: window, supersedes: supersedes, amountTolerance: options.amountToleranceMinor
@@ -390,6 +395,26 @@ public struct ReconciliationRun: Sendable {
     }
 
     /// The run's matching rules, for the rule passes over the residue.
+    /// The provider's rule passes over the key pass's residue (docs/matching.md, "Rule passes"),
+    /// with one line for the operator saying what each paired and what it left alone.
+    func applyingRulePasses(
+        to keyed: ReconciliationResult, window: ReconciliationWindow, clock: inout Timestamp
+    ) -> ReconciliationResult {
+        guard !options.matching.isEmpty else { return keyed }
+        let ruled = keyed.applying(options.matching, classifier: classifier(window))
+        let pairs = options.matching.map { "\($0.name) \(ruled.pairsByPass[$0.name] ?? 0)" }.joined(separator: ", ")
+        let ambiguous = ruled.breaks.count { $0.breakClass == .ambiguousMatch }
+        note(
+            "rule passes: pairs \(pairs); \(ambiguous) ambiguous in \(Self.seconds(since: &clock))", phase: "match")
+        if ruled.boundedGroupSearches > 0 {
+            note(
+                "rule passes: \(ruled.boundedGroupSearches) line(s) had too many candidate rows for a group search"
+                    + " (more than \(ResidueMatcher.groupPoolLimit), or \(ResidueMatcher.groupNodeBudget) subsets): left unpaired",
+                phase: "match", level: .warning)
+        }
+        return ruled
+    }
+
     func classifier(_ window: ReconciliationWindow) -> Classifier {
         Classifier(window: window, tolerance: Tolerance(minor: options.amountToleranceMinor))
     }

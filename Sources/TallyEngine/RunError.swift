@@ -4,7 +4,7 @@ public struct RunError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure; a struct over a private enum so codes can grow.
     public struct Code: Hashable, Sendable {
         private enum Base: Hashable, Sendable {
-            case usage, locked, cannotWriteReports, cannotWriteSpill, internalFailure, notFound
+            case usage, locked, cannotWriteReports, cannotWriteSpill, internalFailure, notFound, massBreaks
         }
         private var base: Base
         /// Options that do not make sense together or name something unknown (exit 64).
@@ -17,6 +17,9 @@ public struct RunError: Error, Sendable, CustomStringConvertible {
         public static let cannotWriteSpill = Code(base: .cannotWriteSpill)
         /// What was asked about exists nowhere: `tally explain` of an unknown reference (exit 66).
         public static let notFound = Code(base: .notFound)
+        /// The breaks cover more than `max_break_ratio` of the ledger window or of the file: an
+        /// empty file, or one of another day (exit 65, ``MassBreakGuard``).
+        public static let massBreaks = Code(base: .massBreaks)
         /// An invariant did not hold (exit 70).
         public static let internalFailure = Code(base: .internalFailure)
     }

@@ -43,6 +43,11 @@ public struct RunOptions: Sendable {
     /// Run even when the ledger has no row of the provider in the streamed range while the files
     /// have transactions; otherwise that stops the run with exit 64 (a mistyped provider name).
     public var allowEmptyLedger = false
+    /// The share of either side (the window's ledger rows that should settle, the files'
+    /// transactions) that may break before the run stops unstored with exit 65 (``MassBreakGuard``).
+    public var maxBreakRatio = MassBreakGuard.defaultRatio
+    /// Run and store even when the breaks cover more than ``maxBreakRatio`` of a side.
+    public var allowMassBreaks = false
     /// The provider's rule passes after the key pass (`matching:` in tally.yml), in order.
     public var matching: [RulePass] = []
 

@@ -32,6 +32,7 @@ enum ExitStatus: Int32, CaseIterable {
             case .locked: self = .locked
             case .cannotWriteReports, .cannotWriteSpill: self = .cannotCreate
             case .notFound: self = .noInput
+            case .massBreaks: self = .dataError
             default: self = .software
             }
         case is StoreMissing, is RunNotFound, is MappingError, is ConfigError, is ReportsNotStored, is AlertRulesError,

@@ -50,6 +50,11 @@ extension ExplanationDocument {
             })
         self.init(
             reference: explanation.reference, provider: explanation.provider, run: run, settlementLines: settlementLines,
-            ledgerRows: ledgerRows, outcomes: outcomes, history: history, notes: explanation.notes)
+            ledgerRows: ledgerRows, outcomes: outcomes, history: history, notes: explanation.notes,
+            rulePasses: explanation.rulePasses.map { trace in
+                RuleTrace(
+                    place: trace.place, reference: trace.lineReference, outcome: trace.outcome, matchedBy: trace.decidedBy,
+                    passes: trace.steps.map { RuleTrace.Step(pass: $0.pass, verdict: $0.verdict.rawValue, note: $0.note) })
+            })
     }
 }

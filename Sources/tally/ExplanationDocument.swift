@@ -12,11 +12,34 @@ struct ExplanationDocument: Encodable {
     var outcomes: [Outcome]
     var history: History
     var notes: [String]
+    /// What the rule passes made of the lines that involve the reference (an addition: empty when none).
+    var rulePasses: [RuleTrace] = []
 
     enum CodingKeys: String, CodingKey {
         case reference, provider, run, outcomes, history, notes
         case settlementLines = "settlement_lines"
         case ledgerRows = "ledger_rows"
+        case rulePasses = "rule_passes"
+    }
+
+    /// One line's trace through the rule passes.
+    struct RuleTrace: Encodable {
+        var place: String
+        var reference: String
+        var outcome: String
+        @NullEncoded var matchedBy: String?
+        var passes: [Step]
+
+        struct Step: Encodable {
+            var pass: String
+            var verdict: String
+            var note: String
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case place, reference, outcome, passes
+            case matchedBy = "matched_by"
+        }
     }
 
     /// A calendar window.

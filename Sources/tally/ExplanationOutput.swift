@@ -39,6 +39,14 @@ enum ExplanationOutput {
             lines.append(head)
             lines.append("    \(outcome.rule)")
         }
+        if !explanation.rulePasses.isEmpty { lines.append("rule passes:") }
+        for trace in explanation.rulePasses {
+            let decided = trace.decidedBy.map { " by \($0)" } ?? ""
+            lines.append("  \(trace.place) \(trace.lineReference): \(trace.outcome)\(decided)")
+            for step in trace.steps {
+                lines.append("    \(step.pass): \(step.verdict.rawValue.replacingOccurrences(of: "_", with: " ")): \(step.note)")
+            }
+        }
         lines.append("history:")
         if let firstSeen = explanation.firstSeen {
             lines.append("  first seen \(firstSeen)")

@@ -8,9 +8,9 @@ import TallyReport
 
 /// Carries out the runs ``RunPlanner`` planned: runs the engine with the command's logger and
 /// progress line, prints the summaries, records the metrics, and maps each outcome to its exit status.
-struct RunExecution {
+struct RunExecution: Sendable {
     var logger: Logger
-    var metrics: RunMetrics?
+    var metrics: SharedMetrics?
     var dryRun: Bool
 
     /// One provider's runs.
@@ -84,9 +84,11 @@ struct RunExecution {
             Console.out(RunSummaryText.render(outcome))
             var status = ExitStatus.ok
             if let level = failOn.severity, let highest = outcome.report.highestSeverity, highest >= level { status = .breaks }
-            metrics?.record(
-                provider: provider, report: outcome.report, durationSeconds: Date().timeIntervalSince(started),
-                exitStatus: status.rawValue)
+            metrics?.with {
+                $0.record(
+                    provider: provider, report: outcome.report, durationSeconds: Date().timeIntervalSince(started),
+                    exitStatus: status.rawValue)
+            }
             return (status, outcome)
         } catch {
             ProgressLine.shared.clear()
@@ -99,8 +101,10 @@ struct RunExecution {
             let quoted: any Error = (error as? IngestError)?.withoutExcerpt ?? error
             let alertMessage = options.maskPII ? PIIMasker().maskMessage("\(quoted)") : "\(quoted)"
             alertFailure(options, status: status, message: alertMessage, runID: engine.runID, logger: logger)
-            metrics?.recordFailure(
-                provider: provider, durationSeconds: Date().timeIntervalSince(started), exitStatus: status.rawValue)
+            metrics?.with {
+                $0.recordFailure(
+                    provider: provider, durationSeconds: Date().timeIntervalSince(started), exitStatus: status.rawValue)
+            }
             return (status, nil)
         }
     }

@@ -140,6 +140,14 @@ extension Tally {
                 """)
         var allowEmptyLedger = false
 
+        @Flag(
+            help: """
+                Run and store even when the breaks cover more than max_break_ratio (default 0.5) of \
+                the window's ledger rows or of the file's transactions (without it, that stops the \
+                run unstored with exit 65: usually an empty file or the file of another day).
+                """)
+        var allowMassBreaks = false
+
         @Option(
             name: .customLong("wait"),
             help: ArgumentHelp(
@@ -161,6 +169,13 @@ extension Tally {
                 "Directory for state kept between invocations (failure alerts spooled while the store is down, and <dir>/spill for --memory-limit's disk partitions; default: the config's state_dir, then .tally/state, and $TMPDIR for the partitions)."
         )
         var stateDir: String?
+
+        @Option(
+            help: """
+                With a config and no --provider: run this many providers at once (default 1, one after \
+                another). Each run has its own connections and its provider's lock.
+                """)
+        var jobs = 1
 
         @Option(help: "Seconds the run keeps retrying its alerts before leaving them to `tally alerts deliver`.")
         var alertBudget: Double = 60
@@ -194,6 +209,7 @@ extension Tally {
             if let logFormat, TallyLogHandler.Format(rawValue: logFormat) == nil {
                 throw ValidationError("--log-format '\(logFormat)' is not text or json.")
             }
+            guard jobs >= 1 else { throw ValidationError("--jobs must be 1 or more.") }
             guard alertBudget >= 0 else { throw ValidationError("--alert-budget must be 0 or more seconds.") }
         }
 
@@ -234,6 +250,7 @@ extension Tally {
             flags.memoryLimit = memoryLimit.flatMap(ByteSize.parse)
             flags.maskPII = maskPII
             flags.allowEmptyLedger = allowEmptyLedger
+            flags.allowMassBreaks = allowMassBreaks
             flags.waitSeconds = waitSeconds
             flags.stateDirectory = stateDir
             return flags
@@ -265,7 +282,8 @@ extension Tally {
                 }
             }
             // a dry run is a rehearsal: it leaves the metrics (the last success above all) as they were
-            let metrics = dryRun ? nil : (metricsFile ?? loaded?.metricsFile).map { (path: $0, recorder: RunMetrics()) }
+            let metrics =
+                dryRun ? nil : (metricsFile ?? loaded?.metricsFile).map { (path: $0, recorder: SharedMetrics(RunMetrics())) }
             let runs: [ProviderRun]
             do {
                 runs = try RunPlanner(flags: flags, config: loaded, alerts: alertSettings).plan()
@@ -276,8 +294,10 @@ extension Tally {
             let execution = RunExecution(logger: logger, metrics: metrics?.recorder, dryRun: dryRun)
             var worst = ExitStatus.ok
             var skipped = 0
-            for run in runs {
-                guard let status = execution.perform(run) else {
+            // one progress line cannot show several runs: with --jobs, the log lines carry each run
+            if jobs > 1 && runs.count > 1 { ProgressLine.shared.enable(false) }
+            for status in ProviderFanOut.perform(runs, jobs: jobs, { execution.perform($0) }) {
+                guard let status else {
                     skipped += 1
                     continue
                 }
@@ -289,7 +309,7 @@ extension Tally {
             }
             if let metrics {
                 do {
-                    try metrics.recorder.write(to: metrics.path)
+                    try metrics.recorder.with { try $0.write(to: metrics.path) }
                 } catch {
                     logger.error("cannot write the metrics file \(metrics.path): \(error.localizedDescription)")
                     if ExitStatus.cannotCreate.severityRank > worst.severityRank { worst = .cannotCreate }

@@ -67,7 +67,7 @@ import Testing
     @Test(arguments: [
         (
             "bogus: 1\nproviders: { a: { format: stripe } }",
-            "bogus: unknown key (expected one of database, results, timezone, reports_dir, state_dir, metrics_file, log_level, log_format, memory_limit, mask_pii, alerts, providers, items)"
+            "bogus: unknown key (expected one of database, results, timezone, reports_dir, state_dir, metrics_file, log_level, log_format, memory_limit, mask_pii, max_break_ratio, alerts, providers, items)"
         ),
         (
             "timezone: Mars/Olympus\nproviders: { a: { format: stripe } }",
@@ -116,7 +116,7 @@ import Testing
         ("providers: { a: { format: csv } }", "providers.a.mapping: format csv needs a mapping file (see samples/mappings/)"),
         (
             "providers: { a: { format: stripe, colour: red } }",
-            "providers.a.colour: unknown key (expected one of format, mapping, file_pattern, timezone, lookback_days, lookahead_days, amount_tolerance, reference_column, max_rejects, fail_on, ledger_query, memory_limit, mask_pii, matching)"
+            "providers.a.colour: unknown key (expected one of format, mapping, file_pattern, timezone, lookback_days, lookahead_days, amount_tolerance, reference_column, max_rejects, fail_on, ledger_query, memory_limit, mask_pii, max_break_ratio, matching)"
         ),
         (
             "providers: { a: { format: stripe, file_pattern: /in/x.csv } }",

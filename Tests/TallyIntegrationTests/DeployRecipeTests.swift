@@ -49,6 +49,23 @@ import Testing
         }
     }
 
+    /// The templated unit is tally.service for one provider (`%i`): the same settings, its own command.
+    @Test func theTemplatedUnitIsTheNightlyUnitForOneProvider() throws {
+        let single = try read("deploy/systemd/tally.service")
+        let template = try read("deploy/systemd/tally@.service")
+        #expect(template.contains("ExecStart=/usr/local/bin/tally run --config /etc/tally/tally.yml --provider %i\n"))
+        func settings(_ text: String) -> [String] {
+            text.split(separator: "\n").map(String.init).filter {
+                !$0.hasPrefix("#") && !$0.hasPrefix("ExecStart=") && !$0.hasPrefix("Description=")
+                    && !$0.hasPrefix("Environment=PGAPPNAME=")
+            }
+        }
+        #expect(settings(template) == settings(single))
+        let timer = try read("deploy/systemd/tally@.timer")
+        #expect(timer.contains("Unit=tally@%i.service\n"))
+        #expect(timer.contains("OnCalendar=*-*-* 02:00:00\n"))
+    }
+
     /// systemd and Kubernetes stop retrying on the same statuses, and never on 69 or 75.
     @Test func finalStatusesAgree() throws {
         let systemd = statuses(try read("deploy/systemd/tally.service"), after: "RestartPreventExitStatus=", until: "\n")
@@ -75,5 +92,19 @@ import Testing
             ["verify", scratch.appendingPathComponent("tally.service").path, scratch.appendingPathComponent("tally.timer").path])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.isEmpty, "\(result.output)")
+        // the templates, as one provider's instance
+        let instance = try read("deploy/systemd/tally@.service").replacingOccurrences(
+            of: "/usr/local/bin/tally", with: CommandLineTests.binary)
+        try instance.write(to: scratch.appendingPathComponent("tally@acmepay.service"), atomically: true, encoding: .utf8)
+        try read("deploy/systemd/tally@.timer").write(
+            to: scratch.appendingPathComponent("tally@acmepay.timer"), atomically: true, encoding: .utf8)
+        let templated = try Subprocess.run(
+            analyze,
+            [
+                "verify", scratch.appendingPathComponent("tally@acmepay.service").path,
+                scratch.appendingPathComponent("tally@acmepay.timer").path,
+            ])
+        #expect(templated.status == 0, "\(templated.output)")
+        #expect(templated.output.isEmpty, "\(templated.output)")
     }
 }

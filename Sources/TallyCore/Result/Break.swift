@@ -26,6 +26,9 @@ public struct Break: Sendable, Hashable {
     /// The ledger rows an `ambiguous_match` could not choose between, each with its reason; for a
     /// `probable_match` of a group pass, the rows of the group.
     public var candidates: [Candidate] = []
+    /// What each rule pass made of the line, for a line of the residue the passes looked at
+    /// (empty for everything else).
+    public var passSteps: [RuleStep] = []
 
     /// A ledger row a rule pass considered, and why.
     public struct Candidate: Sendable, Hashable {

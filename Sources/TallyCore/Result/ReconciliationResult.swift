@@ -26,6 +26,9 @@ public struct ReconciliationResult: Sendable {
     public var pairsByPass: [String: Int] = [:]
     /// Lines a group pass left alone because its search hit its bound (docs/matching.md).
     public var boundedGroupSearches = 0
+    /// Lines a rule pass with `outcome: match` paired cleanly, with their traces (report.json
+    /// `rule_matches`), in line order.
+    public var ruleMatches: [RuleMatch] = []
 
     /// Count and amount per currency for each class that occurred.
     public var summaryByClass: [BreakClass: ClassSummary] {

@@ -8,12 +8,12 @@ import Yams
 extension TallyConfig {
     static let topKeys = [
         "database", "results", "timezone", "reports_dir", "state_dir", "metrics_file", "log_level", "log_format",
-        "memory_limit", "mask_pii", "alerts", "providers", "items",
+        "memory_limit", "mask_pii", "max_break_ratio", "alerts", "providers", "items",
     ]
     static let databaseKeys = ["url", "password_env", "password_file"]
     static let providerKeys = [
         "format", "mapping", "file_pattern", "timezone", "lookback_days", "lookahead_days", "amount_tolerance",
-        "reference_column", "max_rejects", "fail_on", "ledger_query", "memory_limit", "mask_pii", "matching",
+        "reference_column", "max_rejects", "fail_on", "ledger_query", "memory_limit", "mask_pii", "max_break_ratio", "matching",
     ]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
     static let failLevels = ["high", "medium", "info", "never"]
@@ -80,6 +80,7 @@ extension TallyConfig {
         config.logFormat = reader.choice(top, "log_format", ["text", "json"], at: "")
         config.memoryLimit = reader.size(top, "memory_limit", at: "")
         config.maskPII = reader.flag(top, "mask_pii", at: "")
+        config.maxBreakRatio = reader.ratio(top, "max_break_ratio", at: "")
         config.items = items(top, reader)
         if let node = top["alerts"] {
             do throws(AlertRulesError) {
@@ -191,6 +192,7 @@ extension TallyConfig {
         provider.ledgerQuery = reader.text(map, "ledger_query", at: at)
         provider.memoryLimit = reader.size(map, "memory_limit", at: at)
         provider.maskPII = reader.flag(map, "mask_pii", at: at)
+        provider.maxBreakRatio = reader.ratio(map, "max_break_ratio", at: at)
         if let node = map["matching"] { provider.matching = RulePassConfig.read(node, reader, at: "\(at)matching") }
         if let query = provider.ledgerQuery {
             let missing = ["$1", "$2", "$3"].filter { !query.contains($0) }
@@ -211,6 +213,16 @@ extension YAMLReader {
         guard let text = text(map, key, at: base) else { return nil }
         if text.hasPrefix("/") { return text }
         return folder.appendingPathComponent(text).standardizedFileURL.path
+    }
+
+    /// A share above 0 and at most 1, such as `0.5` (`max_break_ratio`).
+    func ratio(_ map: Node.Mapping, _ key: String, at base: String) -> Double? {
+        guard let text = text(map, key, at: base) else { return nil }
+        guard let value = Double(text), value > 0, value <= 1 else {
+            problem("\(base)\(key)", "'\(text)' is not a share above 0 and at most 1, such as 0.5")
+            return nil
+        }
+        return value
     }
 
     /// A byte size such as `512MiB`.

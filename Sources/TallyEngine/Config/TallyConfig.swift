@@ -83,6 +83,8 @@ public struct TallyConfig: Sendable {
         public var memoryLimit: Int?
         /// Mask personal data in provider text (`--mask-pii`).
         public var maskPII: Bool?
+        /// The share of a side that may break before the run stops unstored (``MassBreakGuard``).
+        public var maxBreakRatio: Double?
         /// The rule passes after the key pass, in order (`matching:`); none by default.
         public var matching: [RulePass] = []
 
@@ -106,6 +108,8 @@ public struct TallyConfig: Sendable {
     public var memoryLimit: Int?
     /// The default `mask_pii` of every provider (and of the log).
     public var maskPII: Bool?
+    /// The default `max_break_ratio` of every provider.
+    public var maxBreakRatio: Double?
     /// The alert endpoints of `alerts:` (the same shape as a `--alerts` file).
     public var alerts: AlertRules?
     /// In file order.

@@ -81,6 +81,15 @@ public struct Explainer: Sendable {
             return explanation
         }
         try describe(run: runRow, store: store, memory: memory, fresh: fresh, into: &explanation)
+        if let report = try store.reports(runID: runRow.id).first(where: { $0.name == "report.json" }) {
+            explanation.rulePasses = Self.ruleTraces(reference: reference, reportJSON: report.bytes)
+        }
+        if explanation.outcomes.isEmpty, let match = explanation.rulePasses.first(where: { $0.outcome == "matched" }) {
+            // a line paired by a rule pass has another reference than its row: it is no unmatched reference
+            explanation.notes.removeAll { $0.hasPrefix("run \(runRow.id.prefix(8)) reported no break") }
+            explanation.notes.append(
+                "matched by the rule pass \(match.decidedBy ?? "?") with the line \(match.place) (\(match.lineReference))")
+        }
         guard !memory.isEmpty || !fresh.isEmpty || !explanation.lines.isEmpty else {
             throw RunError(
                 code: .notFound, message: "\(reference) is unknown to run \(runRow.id), the store and the \(name) ledger")

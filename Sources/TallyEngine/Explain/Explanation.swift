@@ -93,6 +93,8 @@ public struct Explanation: Sendable {
     public var resolutions: [ResultStore.StoredResolution]
     /// Things the reader should know (a file that changed or cannot be read, a ledger row that changed).
     public var notes: [String]
+    /// What the rule passes made of the lines that involve the reference, as the run stored it.
+    public var rulePasses: [RuleTrace] = []
 
     /// The earliest first-seen date of the reference's items, if it was ever a break.
     public var firstSeen: CivilDate? {

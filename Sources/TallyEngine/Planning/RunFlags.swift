@@ -31,6 +31,7 @@ public struct RunFlags: Sendable {
     public var memoryLimit: Int?
     public var maskPII = false
     public var allowEmptyLedger = false
+    public var allowMassBreaks = false
     public var waitSeconds: Int?
     public var stateDirectory: String?
 

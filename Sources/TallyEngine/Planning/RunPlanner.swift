@@ -104,6 +104,8 @@ public struct RunPlanner {
         // --state-dir, then the config's state_dir, then the system's temporary folder
         options.spillDirectory = (flags.stateDirectory ?? config?.stateDirectory).map { "\($0)/spill" }
         options.allowEmptyLedger = flags.allowEmptyLedger
+        options.allowMassBreaks = flags.allowMassBreaks
+        options.maxBreakRatio = configured?.maxBreakRatio ?? config?.maxBreakRatio ?? MassBreakGuard.defaultRatio
         options.matching = configured?.matching ?? []
         return Settings(
             options: options, filePattern: flags.filePattern ?? configured?.filePattern,

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TallyCore
 
 #if canImport(Glibc)
@@ -120,6 +121,14 @@ public enum ReportIndex {
     /// - Throws: when the file cannot be written.
     @discardableResult
     public static func write(root: String) throws -> String {
+        // the temporary is named by the process: the runs of `tally run --jobs` take turns
+        try writing.withLock { _ throws in try writeAlone(root: root) }
+    }
+
+    /// One index write of this process at a time.
+    private static let writing = Mutex(())
+
+    private static func writeAlone(root: String) throws -> String {
         removeLeftovers(root: root)
         let path = (root as NSString).appendingPathComponent("index.html")
         let temporary = (root as NSString).appendingPathComponent("\(temporaryPrefix)\(getpid())")

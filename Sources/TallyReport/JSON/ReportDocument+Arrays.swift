@@ -123,6 +123,23 @@ struct JSONArrayWriter {
         }
         optionalStringMember("matched_by", entry.matchedBy, level: 3)
         literalMember("new", entry.isNew ? "true" : "false", level: 3)
+        if !entry.passes.isEmpty {
+            member("passes", level: 3)
+            bytes.append(contentsOf: "[\n".utf8)
+            for (number, step) in entry.passes.enumerated() {
+                indent(4)
+                open()
+                stringMember("note", step.note, level: 5)
+                stringMember("pass", step.pass, level: 5)
+                stringMember("verdict", step.verdict, level: 5)
+                close(level: 4)
+                if number < entry.passes.count - 1 { bytes.append(UInt8(ascii: ",")) }
+                bytes.append(UInt8(ascii: "\n"))
+            }
+            indent(3)
+            bytes.append(UInt8(ascii: "]"))
+            firstMember = false
+        }
         objectMember("provider", entry.provider) { writer, provider in
             writer.integerMember("amount_minor", provider.amountMinor, level: 4)
             writer.stringMember("currency", provider.currency, level: 4)

@@ -14,11 +14,52 @@ struct ReportDocument: Encodable {
     var delta: Delta
     var resolved: [ResolvedEntry]
     var openItems: [OpenItemEntry]
+    /// Lines a rule pass with `outcome: match` paired cleanly, with their traces; absent when none
+    /// (so a run with the key pass alone writes what it wrote before).
+    var ruleMatches: [RuleMatchEntry]?
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version"
         case run, summary, breaks, rejects, controls, delta, resolved
         case openItems = "open_items"
+        case ruleMatches = "rule_matches"
+    }
+
+    /// What one rule pass made of a line (``TallyCore/RuleStep``).
+    struct PassStepEntry: Encodable {
+        var pass: String
+        var verdict: String
+        var note: String
+
+        init(_ step: RuleStep) {
+            pass = step.pass
+            verdict = step.verdict.rawValue
+            note = step.note
+        }
+    }
+
+    /// A clean pairing of a `match` pass (``TallyCore/RuleMatch``).
+    struct RuleMatchEntry: Encodable {
+        var pass: String
+        var reference: String
+        var kind: String
+        var provider: ProviderEntry
+        var ledger: [RuleMatchRow]
+        var passes: [PassStepEntry]
+    }
+
+    /// A ledger row of a rule match.
+    struct RuleMatchRow: Encodable {
+        var reference: String
+        var amountMinor: Int64
+        var currency: String
+        var createdAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case reference, currency
+            case amountMinor = "amount_minor"
+            case createdAt = "created_at"
+        }
     }
 
     struct Delta: Encodable {
@@ -230,12 +271,14 @@ struct ReportDocument: Encodable {
         var matchedBy: String?
         /// The rows an ambiguous_match could not choose between, or a group's rows; absent when none.
         var candidates: [CandidateEntry]
+        /// What each rule pass made of the line; absent when no pass looked at it.
+        var passes: [PassStepEntry] = []
         /// The id of the item the break opens or persists (``ItemID``), null for a class that opens none.
         var itemID: String?
 
         enum CodingKeys: String, CodingKey {
             case breakClass = "class"
-            case severity, reference, kind, provider, ledger, differences, control, candidates
+            case severity, reference, kind, provider, ledger, differences, control, candidates, passes
             case firstSeen = "first_seen"
             case ageDays = "age_days"
             case isNew = "new"
@@ -259,6 +302,7 @@ struct ReportDocument: Encodable {
             try container.encode(matchedBy, forKey: .matchedBy)
             try container.encode(itemID, forKey: .itemID)
             if !candidates.isEmpty { try container.encode(candidates, forKey: .candidates) }
+            if !passes.isEmpty { try container.encode(passes, forKey: .passes) }
         }
     }
 
@@ -403,8 +447,24 @@ extension ReportDocument {
                         reference: $0.reference, kind: $0.kind.name, amountMinor: $0.amount.minor,
                         currency: $0.amount.currency.code,
                         createdAt: $0.createdAt.iso8601, reason: $0.reason)
-                }, itemID: item.itemID(provider: report.provider)?.rawValue)
+                }, passes: item.passSteps.map(PassStepEntry.init),
+                itemID: item.itemID(provider: report.provider)?.rawValue)
         }
+        ruleMatches =
+            result.ruleMatches.isEmpty
+            ? nil
+            : result.ruleMatches.map { match in
+                RuleMatchEntry(
+                    pass: match.pass, reference: match.reference, kind: match.kind.name,
+                    provider: ProviderEntry(
+                        amountMinor: match.provider.amount.minor, currency: match.provider.amount.currency.code,
+                        file: report.path(ofFile: match.provider.location.file), line: match.provider.location.line),
+                    ledger: match.ledger.map {
+                        RuleMatchRow(
+                            reference: $0.reference, amountMinor: $0.amount.minor, currency: $0.amount.currency.code,
+                            createdAt: $0.createdAt.iso8601)
+                    }, passes: match.steps.map(PassStepEntry.init))
+            }
         let history = report.history
         delta = Delta(new: history.newCount, persisting: history.persistingCount, resolved: history.resolved.count)
         resolved = history.resolved.map {

@@ -45,17 +45,27 @@ extension ReconciliationResult {
                             differences: decision.differences, matchedBy: pass.name))
                 }
             }
+            let steps = outcome.steps[pairing.line] ?? []
             if !differing.isEmpty {
-                added += differing
+                added += differing.map {
+                    var item = $0
+                    item.passSteps = steps
+                    return item
+                }
             } else if pass.outcome == .review {
-                added.append(
-                    Break(
-                        breakClass: .probableMatch, reference: paired[0].reference, kind: line.kind, provider: provider,
-                        ledger: paired[0], matchedBy: pass.name,
-                        candidates: paired.count == 1 ? [] : paired.map { Break.Candidate($0, reason: "part of the group") }))
+                var item = Break(
+                    breakClass: .probableMatch, reference: paired[0].reference, kind: line.kind, provider: provider,
+                    ledger: paired[0], matchedBy: pass.name,
+                    candidates: paired.count == 1 ? [] : paired.map { Break.Candidate($0, reason: "part of the group") })
+                item.passSteps = steps
+                added.append(item)
             } else {
                 matched += 1
                 matchedAmounts[line.amount.currency, default: 0] &+= line.amount.minor
+                result.ruleMatches.append(
+                    RuleMatch(
+                        pass: pass.name, reference: line.reference,
+                        kind: line.kind, provider: provider, ledger: paired, steps: steps))
             }
         }
         for (line, ambiguity) in outcome.ambiguities where !outcome.claimedLines.contains(line) {
@@ -63,12 +73,18 @@ extension ReconciliationResult {
             item.breakClass = .ambiguousMatch
             item.matchedBy = passes[ambiguity.pass].name
             item.candidates = ambiguity.candidates.map { Break.Candidate(rows[$0.row], reason: $0.reason) }
+            item.passSteps = outcome.steps[line] ?? []
             added.append(item)
+        }
+        // the lines no pass paired or found ambiguous keep their missing_internally, with the trace
+        for (line, index) in lineBreaks.enumerated()
+        where !outcome.claimedLines.contains(line) && outcome.ambiguities[line] == nil {
+            if let steps = outcome.steps[line] { result.breaks[index].passSteps = steps }
         }
         var removed = Set(outcome.claimedLines.map { lineBreaks[$0] })
         removed.formUnion(outcome.ambiguities.keys.filter { !outcome.claimedLines.contains($0) }.map { lineBreaks[$0] })
         removed.formUnion(outcome.claimedRows.map { rowBreaks[$0] })
-        result.breaks = breaks.indices.filter { !removed.contains($0) }.map { breaks[$0] } + added
+        result.breaks = result.breaks.indices.filter { !removed.contains($0) }.map { result.breaks[$0] } + added
         result.breaks.sort(by: Break.reportOrder)
         result.matched += matched
         for (currency, minor) in matchedAmounts { result.matchedAmountMinorByCurrency[currency, default: 0] &+= minor }

@@ -46,6 +46,15 @@ public struct ResidueMatcher: Sendable {
         public var claimedRows = Set<Int>()
         /// Lines whose group search hit its bound (``groupNodeBudget`` or ``groupPoolLimit``).
         public var boundedSearches = 0
+        /// What each pass made of each line it saw, in pass order (the trace of `tally explain`).
+        public var steps: [Int: [RuleStep]] = [:]
+    }
+
+    /// What one pass found: proposals for some lines, and for the others why there were none.
+    struct Findings {
+        var proposals: [Int: [(rows: [Int], reason: String)]] = [:]
+        var misses: [Int: String] = [:]
+        var bounded: [Int: String] = [:]
     }
 
     /// At most this many candidate rows enter one line's group search…
@@ -83,26 +92,37 @@ public struct ResidueMatcher: Sendable {
             let openLines = lines.indices.filter { !outcome.claimedLines.contains($0) }
             let openRows = rows.indices.filter { !outcome.claimedRows.contains($0) }
             guard !openLines.isEmpty, !openRows.isEmpty else { break }
-            var proposals: [Int: [(rows: [Int], reason: String)]] = [:]
+            var findings: Findings
             switch pass.method {
             case .reference(let field, let pattern, let ledgerField):
-                proposals = referenceCandidates(lines, openLines, rows, openRows, field, pattern, ledgerField)
+                findings = referenceCandidates(lines, openLines, rows, openRows, field, pattern, ledgerField)
             case .amountDate(let days, let tolerance):
-                proposals = amountDateCandidates(lines, openLines, rows, openRows, days, tolerance)
+                findings = amountDateCandidates(lines, openLines, rows, openRows, days, tolerance)
             case .group(let maxItems, let days):
-                proposals = groupCandidates(lines, openLines, rows, openRows, maxItems, days, &outcome.boundedSearches)
+                findings = groupCandidates(lines, openLines, rows, openRows, maxItems, days)
+                outcome.boundedSearches += findings.bounded.count
             }
+            let proposals = findings.proposals
             // unique both ways: one proposal for the line, and its rows wanted by no other line
             var wanted: [Int: Int] = [:]
             for (_, options) in proposals { for option in options { for row in option.rows { wanted[row, default: 0] += 1 } } }
-            for line in proposals.keys.sorted() {
-                let options = proposals[line]!
+            for line in openLines {
+                guard let options = proposals[line] else {
+                    let step =
+                        findings.bounded[line].map { RuleStep(pass: pass.name, verdict: .bounded, note: $0) }
+                        ?? RuleStep(pass: pass.name, verdict: .noCandidate, note: findings.misses[line] ?? "no candidate")
+                    outcome.steps[line, default: []].append(step)
+                    continue
+                }
                 if options.count == 1, options[0].rows.allSatisfy({ wanted[$0] == 1 }) {
                     outcome.pairings.append(Pairing(line: line, rows: options[0].rows, pass: number))
                     outcome.claimedLines.insert(line)
                     outcome.claimedRows.formUnion(options[0].rows)
                     outcome.ambiguities[line] = nil
-                } else if outcome.ambiguities[line] == nil {
+                    let names = options[0].rows.map { rows[$0].reference }.joined(separator: " + ")
+                    outcome.steps[line, default: []].append(
+                        RuleStep(pass: pass.name, verdict: .paired, note: "paired with \(names): \(options[0].reason)"))
+                } else {
                     var candidates: [(row: Int, reason: String)] = []
                     for option in options {
                         for row in option.rows {
@@ -110,7 +130,14 @@ public struct ResidueMatcher: Sendable {
                             candidates.append((row, option.reason + shared))
                         }
                     }
-                    outcome.ambiguities[line] = Ambiguity(pass: number, candidates: candidates)
+                    let listed = candidates.map { "\(rows[$0.row].reference) (\($0.reason))" }.joined(separator: "; ")
+                    let why =
+                        options.count == 1 ? "its only candidate is wanted by another line too" : "\(options.count) candidates"
+                    outcome.steps[line, default: []].append(
+                        RuleStep(pass: pass.name, verdict: .ambiguous, note: "\(why), nothing claimed: \(listed)"))
+                    if outcome.ambiguities[line] == nil {
+                        outcome.ambiguities[line] = Ambiguity(pass: number, candidates: candidates)
+                    }
                 }
             }
         }
@@ -123,14 +150,14 @@ public struct ResidueMatcher: Sendable {
     private func referenceCandidates(
         _ lines: [ResidueLine], _ openLines: [Int], _ rows: [LedgerRecord], _ openRows: [Int], _ field: LineField,
         _ pattern: String?, _ ledgerField: RulePass.LedgerField
-    ) -> [Int: [(rows: [Int], reason: String)]] {
+    ) -> Findings {
         var byValue: [String: [Int]] = [:]
         for row in openRows {
             let value = ledgerField == .providerRef ? rows[row].reference : rows[row].merchantReference ?? ""
             if let key = Self.normalised(value) { byValue[key, default: []].append(row) }
         }
         let expression = pattern.flatMap { try? Regex($0).ignoresCase() }
-        var proposals: [Int: [(rows: [Int], reason: String)]] = [:]
+        var findings = Findings()
         for line in openLines {
             let text = lines[line].details.text(of: field)
             var found: String?
@@ -139,12 +166,35 @@ public struct ResidueMatcher: Sendable {
             } else {
                 found = text
             }
-            guard let found, let key = Self.normalised(found) else { continue }
-            let matching = (byValue[key] ?? []).filter { rows[$0].kind == lines[line].kind }
-            guard !matching.isEmpty else { continue }
-            proposals[line] = matching.map { ([$0], "\(ledgerField.rawValue) equals '\(found)' found in the \(field.rawValue)") }
+            guard let found else {
+                findings.misses[line] = "no \(pattern ?? "") in the \(field.rawValue) \(Self.quoted(text))"
+                continue
+            }
+            guard let key = Self.normalised(found) else {
+                findings.misses[line] =
+                    "the \(field.rawValue) \(Self.quoted(found)) is no evidence (empty, NOTPROVIDED or NONREF)"
+                continue
+            }
+            let open = byValue[key] ?? []
+            let matching = open.filter { rows[$0].kind == lines[line].kind }
+            guard !matching.isEmpty else {
+                findings.misses[line] =
+                    open.isEmpty
+                    ? "found \(Self.quoted(found)) in the \(field.rawValue); no open ledger row has that \(ledgerField.rawValue)"
+                    : "found \(Self.quoted(found)) in the \(field.rawValue); the open rows with that \(ledgerField.rawValue)"
+                        + " (\(open.map { rows[$0].reference }.joined(separator: ", "))) are not a \(lines[line].kind.name)"
+                continue
+            }
+            findings.proposals[line] = matching.map {
+                ([$0], "\(ledgerField.rawValue) equals '\(found)' found in the \(field.rawValue)")
+            }
         }
-        return proposals
+        return findings
+    }
+
+    /// A line's text for a trace: quoted, cut at 80 characters.
+    static func quoted(_ text: String) -> String {
+        text.isEmpty ? "(empty)" : "'\(text.count > 80 ? String(text.prefix(79)) + "…" : text)'"
     }
 
     // MARK: amount and date
@@ -152,15 +202,24 @@ public struct ResidueMatcher: Sendable {
     private func amountDateCandidates(
         _ lines: [ResidueLine], _ openLines: [Int], _ rows: [LedgerRecord], _ openRows: [Int], _ days: RulePass.DayWindow,
         _ tolerance: RulePass.AmountTolerance
-    ) -> [Int: [(rows: [Int], reason: String)]] {
+    ) -> Findings {
         // rows by (currency, kind), sorted by amount, so each line looks at its amount range only
         var groups: [UInt64: [Int]] = [:]
         for row in openRows { groups[Self.group(rows[row].amount.currency, rows[row].kind), default: []].append(row) }
         for key in groups.keys { groups[key]!.sort { (rows[$0].amount.minor, $0) < (rows[$1].amount.minor, $1) } }
-        var proposals: [Int: [(rows: [Int], reason: String)]] = [:]
+        var findings = Findings()
         for line in openLines {
             let item = lines[line]
-            guard let date = item.details.date, let candidates = groups[Self.group(item.amount.currency, item.kind)] else {
+            guard let date = item.details.date else {
+                findings.misses[line] = "the line has no date"
+                continue
+            }
+            let allowedText = Money(minor: tolerance.minor(for: item.amount.minor), currency: item.amount.currency)
+            let wantedText =
+                "no open \(item.amount.currency.code) \(item.kind.name) row of \(item.amount) ± \(allowedText) created from"
+                + " \(CivilDate(daysSinceEpoch: date.daysSinceEpoch - days.before)) to \(CivilDate(daysSinceEpoch: date.daysSinceEpoch + days.after))"
+            guard let candidates = groups[Self.group(item.amount.currency, item.kind)] else {
+                findings.misses[line] = wantedText
                 continue
             }
             let allowed = tolerance.minor(for: item.amount.minor)
@@ -186,9 +245,9 @@ public struct ResidueMatcher: Sendable {
                 }
                 position += 1
             }
-            if !found.isEmpty { proposals[line] = found }
+            if found.isEmpty { findings.misses[line] = wantedText } else { findings.proposals[line] = found }
         }
-        return proposals
+        return findings
     }
 
     static func group(_ currency: Currency, _ kind: TransactionKind) -> UInt64 {
@@ -199,43 +258,65 @@ public struct ResidueMatcher: Sendable {
 
     private func groupCandidates(
         _ lines: [ResidueLine], _ openLines: [Int], _ rows: [LedgerRecord], _ openRows: [Int], _ maxItems: Int,
-        _ days: RulePass.DayWindow, _ bounded: inout Int
-    ) -> [Int: [(rows: [Int], reason: String)]] {
-        var groups: [UInt64: [Int]] = [:]
+        _ days: RulePass.DayWindow
+    ) -> Findings {
+        // rows by (currency, kind), sorted by day, so each line looks at its days only
+        var groups: [UInt64: [(day: Int, row: Int)]] = [:]
         for row in openRows where rows[row].amount.minor > 0 {
-            groups[Self.group(rows[row].amount.currency, rows[row].kind), default: []].append(row)
+            groups[Self.group(rows[row].amount.currency, rows[row].kind), default: []].append((day(of: rows[row]), row))
         }
-        var proposals: [Int: [(rows: [Int], reason: String)]] = [:]
+        for key in groups.keys { groups[key]!.sort { ($0.day, $0.row) < ($1.day, $1.row) } }
+        var findings = Findings()
         for line in openLines {
             let item = lines[line]
-            guard let date = item.details.date, item.amount.minor > 0,
-                let candidates = groups[Self.group(item.amount.currency, item.kind)]
-            else { continue }
-            let lineDay = date.daysSinceEpoch
-            let pool = candidates.filter {
-                let rowDay = day(of: rows[$0])
-                return rows[$0].amount.minor < item.amount.minor && rowDay >= lineDay - days.before
-                    && rowDay <= lineDay + days.after
-            }.sorted { (rows[$0].amount.minor, $0) > (rows[$1].amount.minor, $1) }
-            guard pool.count >= 2 else { continue }
-            guard pool.count <= Self.groupPoolLimit else {
-                bounded += 1
+            guard let date = item.details.date else {
+                findings.misses[line] = "the line has no date"
                 continue
             }
+            let lineDay = date.daysSinceEpoch
+            let candidates = groups[Self.group(item.amount.currency, item.kind)] ?? []
+            var start = 0
+            var end = candidates.count
+            while start < end {
+                let middle = (start + end) / 2
+                if candidates[middle].day < lineDay - days.before { start = middle + 1 } else { end = middle }
+            }
+            // at most one row past the limit is collected: that is enough to know the line is over it
+            var pool: [Int] = []
+            var position = start
+            while position < candidates.count, candidates[position].day <= lineDay + days.after, pool.count <= Self.groupPoolLimit
+            {
+                let row = candidates[position].row
+                if rows[row].amount.minor < item.amount.minor { pool.append(row) }
+                position += 1
+            }
+            let scope = "open \(item.amount.currency.code) \(item.kind.name) rows under \(item.amount) in the line's days"
+            guard pool.count >= 2 else {
+                findings.misses[line] = pool.isEmpty ? "no \(scope)" : "only one \(scope)"
+                continue
+            }
+            guard pool.count <= Self.groupPoolLimit else {
+                findings.bounded[line] = "more than \(Self.groupPoolLimit) \(scope): over the bound, left alone"
+                continue
+            }
+            pool.sort { (rows[$0].amount.minor, $0) > (rows[$1].amount.minor, $1) }
             var search = SubsetSearch(amounts: pool.map { rows[$0].amount.minor }, target: item.amount.minor, maxItems: maxItems)
             search.run()
             if search.exhausted {
-                bounded += 1
+                findings.bounded[line] =
+                    "\(pool.count) \(scope), over \(Self.groupNodeBudget) subsets searched: over the bound, left alone"
                 continue
             }
-            guard !search.solutions.isEmpty else { continue }
+            guard !search.solutions.isEmpty else {
+                findings.misses[line] = "no set of 2 to \(maxItems) of the \(pool.count) \(scope) adds up to it"
+                continue
+            }
             let total = Money(minor: item.amount.minor, currency: item.amount.currency)
             let sets = search.solutions.map { $0.map { pool[$0] }.sorted() }
-            proposals[line] = sets.map { ($0, "one of \($0.count) rows that add up to \(total) within the line's days") }.sorted {
-                $0.rows.lexicographicallyPrecedes($1.rows)
-            }
+            findings.proposals[line] = sets.map { ($0, "one of \($0.count) rows that add up to \(total) within the line's days") }
+                .sorted { $0.rows.lexicographicallyPrecedes($1.rows) }
         }
-        return proposals
+        return findings
     }
 }
 

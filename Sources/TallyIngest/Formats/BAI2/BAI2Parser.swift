@@ -133,9 +133,11 @@ struct BAI2Parser {
             closeGroup(trailer: false, into: &sink)
         }
         var fields = BAI2Record.Fields(record)
-        for _ in 0..<5 { _ = fields.next() }
+        for _ in 0..<3 { _ = fields.next() }  // ultimate receiver, originator, group status
+        let asOf = fields.next().flatMap { BankText.date(yymmdd: BankText.trimmed($0.field)) }
+        _ = fields.next()  // as-of time
         let currency = fields.next().map { String(decoding: BankText.trimmed($0.field), as: UTF8.self) } ?? ""
-        group = BAI2Group(line: record.line, currencyCode: currency, records: record.pieces)
+        group = BAI2Group(line: record.line, currencyCode: currency, records: record.pieces, asOf: asOf)
         if firstGroupExponent == nil { firstGroupExponent = group!.exponent }
     }
 
@@ -227,7 +229,8 @@ struct BAI2Parser {
         emitter.emit(
             BankEntry(
                 line: record.line, direction: direction, amountMinor: minor, currency: currency,
-                customerReference: Array(customerReference), bankReference: Array(bankReference), text: text, layout: .bai2),
+                customerReference: Array(customerReference), bankReference: Array(bankReference), text: text, layout: .bai2,
+                date: group?.asOf),
             into: &sink)
     }
 

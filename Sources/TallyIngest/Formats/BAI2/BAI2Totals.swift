@@ -29,6 +29,8 @@ struct BAI2Group {
     /// Physical records from the 02 on.
     var records = 0
     var unreadable = 0
+    /// The group's as-of date (02, YYMMDD): the date of its entries for the rule passes.
+    var asOf: CivilDate?
 
     var exponent: Int { Currency(code: currencyCode.isEmpty ? "USD" : currencyCode)?.exponent ?? 2 }
 }

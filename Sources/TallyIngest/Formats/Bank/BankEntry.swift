@@ -4,8 +4,9 @@ import TallyCore
 /// 88s, an MT940 `:61:` with its `:86:`.
 ///
 /// It keeps the entry's text as the bank wrote it (``text``), from which ``remittance`` and
-/// ``counterparty`` are derived per format (`BankEntry+Text.swift`), for the rule passes that will
-/// match on them; the sink sees only the reference, kind and amount so far.
+/// ``counterparty`` are derived per format (`BankEntry+Text.swift`) for the rule passes that match
+/// on them, together with its ``date``; the sink is given them only when it asks
+/// (``SettlementSink/wantsLineDetails``).
 struct BankEntry {
     /// Which way the money moved, as the file says it.
     enum Direction: Equatable {
@@ -33,6 +34,9 @@ struct BankEntry {
     var text: [UInt8]
     var supplementary: [UInt8] = []
     var layout: Layout
+    /// The booking date: BAI2 the group's as-of date (02), MT940 the `:61:` entry date, else its
+    /// value date.
+    var date: CivilDate?
 }
 
 /// Turns a ``BankEntry`` into a transaction, a listed line or a reject.
@@ -49,26 +53,33 @@ struct BankEntryEmitter {
             return
         case .credit, .debit: break
         }
+        let kind: TransactionKind = entry.direction == .credit ? .charge : .refund
+        let amount = Money(minor: entry.amountMinor, currency: entry.currency)
         let reference = Self.reference(entry.customerReference) ?? Self.reference(entry.bankReference)
         guard var reference else {
-            sink.addReject(
-                Reject(
-                    location: location,
-                    reason: "no reference: the customer and the bank reference are both empty (or NONREF)"))
-            return
+            // a booked line with no reference (both empty, or NONREF) is a transaction for the rule
+            // passes, as in camt, not a reject that counts against --max-rejects
+            return sink.addUnreferencedTransaction(
+                kind: kind, amount: amount, location: location,
+                details: sink.wantsLineDetails ? Self.details(of: entry) : LineDetails())
         }
         reference.withUnsafeMutableBufferPointer { buffer in
-            sink.addTransaction(
-                UnsafeBufferPointer(buffer), kind: entry.direction == .credit ? .charge : .refund,
-                amount: Money(minor: entry.amountMinor, currency: entry.currency), location: location)
+            sink.addTransaction(UnsafeBufferPointer(buffer), kind: kind, amount: amount, location: location)
         }
+        if sink.wantsLineDetails { sink.noteDetails(Self.details(of: entry)) }
     }
 
-    /// A reference without surrounding spaces; nil when empty, `NONREF` or `NOTPROVIDED`.
+    /// What the rule passes read of an entry: its date, remittance text and counterparty.
+    static func details(of entry: BankEntry) -> LineDetails {
+        LineDetails(date: entry.date, remittance: entry.remittance, counterparty: entry.counterparty)
+    }
+
+    /// A reference without surrounding spaces; nil when empty, `NONREF` or `NOTPROVIDED` (any case).
     static func reference(_ bytes: [UInt8]) -> [UInt8]? {
         let trimmed = BankText.trimmed(bytes[...])
         guard !trimmed.isEmpty else { return nil }
-        if trimmed.elementsEqual("NONREF".utf8) || trimmed.elementsEqual("NOTPROVIDED".utf8) { return nil }
+        let upper = trimmed.lazy.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
+        if upper.elementsEqual("NONREF".utf8) || upper.elementsEqual("NOTPROVIDED".utf8) { return nil }
         return Array(trimmed)
     }
 }

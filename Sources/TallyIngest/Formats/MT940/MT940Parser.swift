@@ -201,7 +201,7 @@ struct MT940Parser {
             pending = BankEntry(
                 line: field.line, direction: direction, amountMinor: line.minor, currency: currency,
                 customerReference: Array(line.customerReference), bankReference: Array(line.bankReference), text: [],
-                supplementary: line.supplementary, layout: .mt940)
+                supplementary: line.supplementary, layout: .mt940, date: line.entryDate ?? line.valueDate)
         } catch {
             statement!.unreadable.append("line \(field.line): \(error.reason)")
             reject(field.line, error.reason, into: &sink)
