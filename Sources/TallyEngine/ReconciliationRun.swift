@@ -149,9 +149,13 @@ public struct ReconciliationRun: Sendable {
         var previous: [OpenItem] = []
         var resolvedLater: Set<ItemKey> = []
         var earlierWindows: [RunReport.WindowBreaks] = []
+        var people: [ItemKey: ItemStatus] = [:]
         if hasStore {
             supersedes = try store.currentRun(provider: options.provider, from: options.from, to: options.to)
             previous = try store.openItems(provider: options.provider)
+            if try Migrations.currentVersion(storeConnection) ?? 0 >= ItemLog.migration {
+                people = try ItemLog(connection: storeConnection).statusesByKey(provider: options.provider)
+            }
             if let supersedes {
                 // A rerun starts from the items as they stood before the run it replaces.
                 let open = Set(previous.map(\.key))
@@ -182,7 +186,7 @@ public struct ReconciliationRun: Sendable {
                 runID: runID, startedAt: startedAt, window: window, files: files, digests: digests,
                 ledgerConnection: ledgerConnection, source: source, store: options.dryRun ? nil : store,
                 supersedes: supersedes, previous: previous, resolvedLater: resolvedLater, earlierWindows: earlierWindows,
-                reader: reader)
+                reader: reader, people: people)
         } catch {
             if !options.dryRun { try? store.failRun(id: runID, error: masked(String(describing: error))) }
             throw error
@@ -209,7 +213,7 @@ public struct ReconciliationRun: Sendable {
         runID: String, startedAt: Timestamp, window: ReconciliationWindow, files: [SettlementFile], digests: FileDigests,
         ledgerConnection: PostgresConnection, source: LedgerSource, store: ResultStore?, supersedes: String?,
         previous: [OpenItem], resolvedLater: Set<ItemKey>, earlierWindows: [RunReport.WindowBreaks],
-        reader: any SettlementReader
+        reader: any SettlementReader, people: [ItemKey: ItemStatus]
     ) throws -> Outcome {
         // PostgreSQL produces the ledger window while the files are parsed; rows wait in a bounded
         // queue (then on disk) and are matched once, after the last file (see IndexingSink).
@@ -252,7 +256,7 @@ public struct ReconciliationRun: Sendable {
                 phase: "ledger")
             progress(.phase("matching"))
             // --mask-pii: once, here, so the store, the reports and stdout all see the masked text
-            let ruled = applyingRulePasses(to: finished, window: window, clock: &clock)
+            let ruled = applyingRulePasses(to: finished, window: window, people: people, clock: &clock)
             result = options.maskPII ? ruled.maskingPII() : ruled
             settledKeys = { key in
                 var reference = key.reference
@@ -265,7 +269,7 @@ public struct ReconciliationRun: Sendable {
                 previous: previous,
                 partitionCount: Self.partitionCount(estimatedBytes: spill.estimatedBytes, limit: options.memoryLimitBytes ?? 1),
                 clock: &clock)
-            let ruled = applyingRulePasses(to: spilled.result, window: window, clock: &clock)
+            let ruled = applyingRulePasses(to: spilled.result, window: window, people: people, clock: &clock)
             (result, fileReports, itemFacts) = (
                 options.maskPII ? ruled.maskingPII() : ruled, spilled.fileReports, spilled.itemFacts
             )
@@ -285,7 +289,8 @@ public struct ReconciliationRun: Sendable {
         let history = History(
             runID: runID, window: window, supersedes: supersedes, amountTolerance: options.amountToleranceMinor
         ).advance(
-            breaks: result.breaks, previous: previous, settledKeys: settledKeys, ledger: itemFacts, resolvedLater: resolvedLater)
+            breaks: result.breaks, previous: previous, settledKeys: settledKeys, ledger: itemFacts, resolvedLater: resolvedLater,
+            people: people)
         // The index (most of the run's memory) is needed no more: let it go before the reports are rendered.
         settledKeys = { _ in false }
         let sums = try digests.wait()
@@ -295,12 +300,15 @@ public struct ReconciliationRun: Sendable {
             phase: "match")
         progress(.phase("writing"))
 
-        let report = RunReport(
+        var report = RunReport(
             runID: runID, provider: options.provider, format: options.format.rawValue, window: window,
             timezone: options.timezone, dryRun: options.dryRun, startedAt: startedAt, finishedAt: Self.now(),
             files: fileReports, lookbackDays: options.lookbackDays, lookaheadDays: options.lookaheadDays,
             amountToleranceMinor: options.amountToleranceMinor, result: result, supersedes: supersedes,
             history: history, earlierWindows: earlierWindows)
+        let marks = ItemMarks(people: people, history: history, day: window.to)
+        report.itemMarks = marks.marks
+        report.resolvedMarks = marks.resolved
         // Render, stage, store, then swap in: a report on disk always belongs to a stored run, and a
         // run whose reports cannot be written is not stored. The reports are rendered on another
         // thread while the store writes the breaks and open items, and staged (written aside,
@@ -334,7 +342,8 @@ public struct ReconciliationRun: Sendable {
                         let rendered = try renderer.wait()
                         staged = try stageReports(rendered, in: folder)
                         return rendered.files
-                    }, alerts: alertWrites)
+                    }, alerts: alertWrites,
+                    itemEvents: marks.factsChangedEvents(provider: options.provider, runID: runID, at: report.finishedAt))
             } catch {
                 staged?.discard()  // not stored: the folder keeps the reports of the run it has
                 throw error
@@ -398,10 +407,10 @@ public struct ReconciliationRun: Sendable {
     /// The provider's rule passes over the key pass's residue (docs/matching.md, "Rule passes"),
     /// with one line for the operator saying what each paired and what it left alone.
     func applyingRulePasses(
-        to keyed: ReconciliationResult, window: ReconciliationWindow, clock: inout Timestamp
+        to keyed: ReconciliationResult, window: ReconciliationWindow, people: [ItemKey: ItemStatus], clock: inout Timestamp
     ) -> ReconciliationResult {
         guard !options.matching.isEmpty else { return keyed }
-        let ruled = keyed.applying(options.matching, classifier: classifier(window))
+        let ruled = keyed.applying(options.matching, classifier: classifier(window), people: people)
         let pairs = options.matching.map { "\($0.name) \(ruled.pairsByPass[$0.name] ?? 0)" }.joined(separator: ", ")
         let ambiguous = ruled.breaks.count { $0.breakClass == .ambiguousMatch }
         note(

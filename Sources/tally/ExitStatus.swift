@@ -38,6 +38,7 @@ enum ExitStatus: Int32, CaseIterable {
         case is StoreMissing, is RunNotFound, is MappingError, is ConfigError, is ReportsNotStored, is AlertRulesError,
             is AlertNotDead, is ItemActionError, is ItemIDArgument.Malformed:
             self = .usage
+        case is ItemSheet.Unreadable, is CSVReadError: self = .dataError
         default: self = .software
         }
     }

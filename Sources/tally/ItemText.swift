@@ -31,7 +31,7 @@ enum ItemText {
             "assignee": status.assignee ?? NSNull(), "last_note": status.lastNote ?? NSNull(),
             "acknowledged_until": status.acknowledgedUntil?.description ?? NSNull(),
             "resolved_as": status.resolvedAs ?? NSNull(), "reason": status.reason ?? NSNull(),
-            "resolved_by": status.resolvedBy ?? NSNull(),
+            "resolved_by": status.resolvedBy ?? NSNull(), "approved_by": status.approvedBy ?? NSNull(),
         ]
     }
 
@@ -42,7 +42,7 @@ enum ItemText {
             "currency": event.amount?.currency.code ?? NSNull(), "note": event.note ?? NSNull(),
             "assignee": event.assignee ?? NSNull(), "until": event.until?.description ?? NSNull(),
             "resolved_as": event.resolvedAs ?? NSNull(), "reason": event.reason ?? NSNull(),
-            "run_id": event.runID ?? NSNull(), "hash": event.hash,
+            "run_id": event.runID ?? NSNull(), "needs_approval": event.needsApproval, "hash": event.hash,
         ]
     }
 
@@ -53,7 +53,14 @@ enum ItemText {
         case .acknowledge: text = "acknowledged" + (event.until.map { " until \($0)" } ?? "")
         case .assign: text = "assigned to \(event.assignee ?? "?")"
         case .comment: text = "commented"
-        case .resolve: text = "resolved as \(event.resolvedAs ?? "?") (\(event.reason ?? "?"))"
+        case .resolve:
+            text =
+                event.needsApproval
+                ? "wrote off (\(event.reason ?? "?")), waiting for another person's approval (over the write-off limit)"
+                : "resolved as \(event.resolvedAs ?? "?") (\(event.reason ?? "?"))"
+        case .confirm: text = "confirmed the proposed match"
+        case .reject: text = "rejected the proposed match"
+        case .approve: text = "approved the write-off"
         case .reopen: text = "reopened"
         case .reconciled: text = "reconciled as \(event.resolvedAs ?? "?")"
         }

@@ -8,7 +8,8 @@ extension Tally {
     /// `tally items`: work the exceptions (docs/items.md).
     struct Items: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Work the open items: list, show, acknowledge, assign, comment, resolve, reopen, verify.",
+            abstract:
+                "Work the open items: list, show, ack, assign, comment, confirm, reject, resolve, reopen, approve, export, apply, verify.",
             discussion: """
                 Every action is an event of the append-only, hash-chained log tally.item_events, with \
                 its actor (--actor, else TALLY_ACTOR, else the OS user) and time (docs/items.md).
@@ -18,7 +19,8 @@ extension Tally {
                   tally items ack it_3f2a9c1e5b7d0a46 --note "provider re-sends it Tuesday" --until 2026-03-17
                 """,
             subcommands: [
-                List.self, Show.self, Ack.self, Assign.self, Comment.self, Resolve.self, Reopen.self, Verify.self,
+                List.self, Show.self, Ack.self, Assign.self, Comment.self, Confirm.self, Reject.self, Resolve.self, Reopen.self,
+                Approve.self, Export.self, Apply.self, Verify.self,
             ])
     }
 }
@@ -38,14 +40,8 @@ struct ItemActionOptions: ParsableArguments {
         return ProcessInfo.processInfo.environment["USER"] ?? ""
     }
 
-    /// The desk on the store, with the config's reason codes.
-    func desk() throws -> ItemDesk {
-        let connection = try store.connect()
-        try requireSchema(connection)
-        try Migrations.migrate(connection)
-        let loaded = try TallyConfig.locate(flag: store.config).map { try TallyConfig.load(path: $0) }
-        return ItemDesk(connection: connection, reasonCodes: loaded?.items.reasonCodes ?? ItemDeskDefaults.reasonCodes)
-    }
+    /// The desk on the store, with the config's reason codes and write-off limits.
+    func desk() throws -> ItemDesk { try store.itemDesk() }
 
     /// Runs one action on `id` and prints what was written.
     func act(_ request: (String) -> ItemDesk.Request, on id: String) throws {
@@ -85,22 +81,22 @@ extension Tally.Items {
 
         @OptionGroup var store: StoreOptions
         @Option(help: "Only this provider.") var provider: String?
-        @Option(help: "Only this state: open, acknowledged, resolved, reconciled or all.") var state: String?
+        @Option(help: "Only this state: open, acknowledged, pending_approval, resolved, reconciled or all.")
+        var state: String?
         @Option(help: "Only items assigned to this name.") var assignee: String?
         @Option(help: "Only items open for more than this many days.") var olderThan: Int?
         @Flag(help: "Print JSON.") var json = false
 
         func validate() throws {
             if let state, state != "all", ItemWorkState(rawValue: state) == nil {
-                throw ValidationError("--state '\(state)' is not a state; use open, acknowledged, resolved, reconciled or all.")
+                throw ValidationError(
+                    "--state '\(state)' is not a state; use open, acknowledged, pending_approval, resolved, reconciled or all.")
             }
         }
 
         func run() throws {
             try withExitStatus {
-                let connection = try store.connect()
-                try requireSchema(connection)
-                try Migrations.migrate(connection)
+                let connection = try store.itemConnection()
                 let entries = try ItemDesk(connection: connection).entries(provider: provider).filter { entry in
                     switch state {
                     case nil: entry.state != .reconciled
@@ -136,9 +132,7 @@ extension Tally.Items {
         func run() throws {
             try withExitStatus {
                 let id = try ItemIDArgument.parse(id)
-                let connection = try store.connect()
-                try requireSchema(connection)
-                try Migrations.migrate(connection)
+                let connection = try store.itemConnection()
                 let entry = try ItemDesk(connection: connection).entry(id)
                 let runs = try ResultStore(connection: connection).runsThatSaw(
                     provider: entry.provider, reference: entry.reference, kind: entry.kind)
@@ -289,9 +283,7 @@ extension Tally.Items {
 
         func run() throws {
             try withExitStatus {
-                let connection = try store.connect()
-                try requireSchema(connection)
-                try Migrations.migrate(connection)
+                let connection = try store.itemConnection()
                 let (count, broken) = try ItemLog(connection: connection).verify()
                 guard let broken else {
                     Console.out("item events: \(count) events, the chain holds")
@@ -303,5 +295,23 @@ extension Tally.Items {
                 throw ExitCode(1)
             }
         }
+    }
+}
+
+extension StoreOptions {
+    /// The store's connection with the schema current: migrated only when behind, so the roles
+    /// of deploy/grants.sql that may not create anything can work items (docs/items.md, "Access").
+    func itemConnection() throws -> PostgresConnection {
+        let connection = try connect()
+        try requireSchema(connection)
+        if try Migrations.currentVersion(connection) ?? 0 < Migrations.latest { try Migrations.migrate(connection) }
+        return connection
+    }
+
+    /// The desk on the store, with the config's `items:` settings.
+    func itemDesk() throws -> ItemDesk {
+        let connection = try itemConnection()
+        let loaded = try TallyConfig.locate(flag: config).map { try TallyConfig.load(path: $0) }
+        return ItemDesk(connection: connection, settings: loaded?.items ?? ItemSettings())
     }
 }

@@ -33,11 +33,11 @@ import Testing
             #expect(!open.isEmpty)
             for (key, id) in open { #expect(firstIDs[key] == id, "\(key) kept its id") }
             for (key, id) in nights.ids(second, "resolved") { #expect(firstIDs[key] == id, "\(key) resolved under its id") }
-            // breaks.csv: item_id is the last column, the same ids
+            // breaks.csv: item_id after matched_by, then the item's state, the same ids
             let csv = try String(contentsOf: scratch.appendingPathComponent("n1/breaks.csv"), encoding: .utf8)
             let lines = csv.components(separatedBy: "\r\n")
-            #expect(lines[0].hasSuffix(",matched_by,item_id"))
-            for id in firstIDs.values { #expect(csv.contains("," + id + "\r\n"), "\(id) in breaks.csv") }
+            #expect(lines[0].hasSuffix(",matched_by,item_id,item_state,assignee,last_note"))
+            for id in firstIDs.values { #expect(csv.contains("," + id + ",open,,\r\n"), "\(id) in breaks.csv") }
             let html = try String(contentsOf: scratch.appendingPathComponent("n1/report.html"), encoding: .utf8)
             #expect(html.contains("title=\"item \(firstIDs.values.sorted()[0])\""))
         }

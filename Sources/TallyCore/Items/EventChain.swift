@@ -72,7 +72,7 @@ extension ItemEvent {
         [
             String(sequence), itemID.rawValue, provider, reference, kind.name, breakClass.rawValue,
             amount.map { String($0.minor) }, amount?.currency.code, action.rawValue, actor, EventChain.instant(at), note,
-            assignee, until?.description, resolvedAs, reason, runID,
+            assignee, until?.description, resolvedAs, reason, runID, needsApproval ? "true" : nil,
         ]
     }
 

@@ -7,8 +7,14 @@ public enum ItemAction: String, Sendable, Hashable, CaseIterable, Codable {
     case comment
     /// Closed by a person as `written_off` or `explained`, with a reason code.
     case resolve
-    /// Open again after a person's resolution.
+    /// Open again after a person's resolution (or a write-off still waiting for approval).
     case reopen
+    /// A `probable_match` proposal is right: the two sides count as matched from the next run on.
+    case confirm
+    /// A `probable_match` proposal is wrong: the two sides go back to being missing.
+    case reject
+    /// A second person approves a write-off over `write_off_limit` (maker-checker).
+    case approve
     /// The reconciler resolved it: the data explained it (a late line arrived, the ledger was corrected).
     case reconciled
 }
@@ -43,6 +49,8 @@ public struct ItemEvent: Sendable, Hashable {
     public var reason: String?
     /// The run behind a `reconciled` event.
     public var runID: String?
+    /// A `resolve` as written_off over the currency's `write_off_limit`: it waits for `approve`.
+    public var needsApproval: Bool
     public var previousHash: String
     public var hash: String
 
@@ -50,7 +58,7 @@ public struct ItemEvent: Sendable, Hashable {
         sequence: Int64 = 0, itemID: ItemID, provider: String, reference: String, kind: TransactionKind,
         breakClass: BreakClass, amount: Money?, action: ItemAction, actor: String, at: Timestamp, note: String? = nil,
         assignee: String? = nil, until: CivilDate? = nil, resolvedAs: String? = nil, reason: String? = nil,
-        runID: String? = nil, previousHash: String = EventChain.genesis, hash: String = ""
+        runID: String? = nil, needsApproval: Bool = false, previousHash: String = EventChain.genesis, hash: String = ""
     ) {
         self.sequence = sequence
         self.itemID = itemID
@@ -68,6 +76,7 @@ public struct ItemEvent: Sendable, Hashable {
         self.resolvedAs = resolvedAs
         self.reason = reason
         self.runID = runID
+        self.needsApproval = needsApproval
         self.previousHash = previousHash
         self.hash = hash
     }

@@ -6,6 +6,10 @@ import Yams
 public struct ItemSettings: Sendable, Hashable {
     /// The codes `tally items resolve --reason` accepts.
     public var reasonCodes: [String] = ItemDeskDefaults.reasonCodes
+    /// `write_off_limit`: per currency, the largest amount (minor units) one person may write off
+    /// alone; above it a write-off waits for another person's `approve`. A currency not listed has
+    /// no limit.
+    public var writeOffLimits: [Currency: Int64] = [:]
 
     public init() {}
 }
@@ -20,7 +24,7 @@ public enum ItemDeskDefaults {
 }
 
 extension TallyConfig {
-    static let itemKeys = ["reason_codes"]
+    static let itemKeys = ["reason_codes", "write_off_limit"]
 
     /// `items: { reason_codes: [rounding, …] }`: each code letters, digits and `_`, at least one.
     static func items(_ top: Node.Mapping, _ reader: YAMLReader) -> ItemSettings {
@@ -44,6 +48,36 @@ extension TallyConfig {
                 settings.reasonCodes = texts
             }
         }
+        if let node = map["write_off_limit"] {
+            settings.writeOffLimits = writeOffLimits(node, reader)
+        }
         return settings
+    }
+
+    /// `write_off_limit: { EUR: 50.00, JPY: 5000 }`: a non-negative amount per ISO 4217 currency.
+    static func writeOffLimits(_ node: Node, _ reader: YAMLReader) -> [Currency: Int64] {
+        guard let amounts = node.mapping else {
+            reader.problem("items.write_off_limit", "expected a mapping of currency to amount, e.g. { EUR: 50.00 }")
+            return [:]
+        }
+        var limits: [Currency: Int64] = [:]
+        for (key, value) in amounts {
+            let code = key.string ?? "?"
+            guard let currency = Currency(code: code) else {
+                reader.problem("items.write_off_limit.\(code)", "not an ISO 4217 currency code such as EUR")
+                continue
+            }
+            let text = value.scalar?.string ?? ""
+            do throws(MoneyError) {
+                let money = try Money(parsing: text, currency: currency)
+                guard money.minor >= 0 else { throw .empty }
+                limits[currency] = money.minor
+            } catch {
+                reader.problem(
+                    "items.write_off_limit.\(code)",
+                    "expected an amount of 0 or more in \(code) with at most \(currency.exponent) decimals, found '\(text)'")
+            }
+        }
+        return limits
     }
 }

@@ -21,20 +21,43 @@ public struct ItemDesk {
         /// The amount at risk now (open) or when last acted on (closed).
         public var amount: Money? { item?.amountAtRisk ?? events.last?.amount }
         public var isOpen: Bool { item != nil }
-        /// The state as listed: an open item a person has not closed is `open` or `acknowledged`.
+        /// The state as listed: an open item a person has not closed is `open` or `acknowledged`;
+        /// one a run closed and that opened again, or that a person closed with other facts, is `open`.
         public var state: ItemWorkState {
-            if item == nil, status.state == .open || status.state == .acknowledged { return .reconciled }
-            return status.state
+            guard let item else {
+                return status.state == .resolved || status.state == .reconciled ? status.state : .reconciled
+            }
+            switch status.state {
+            case .reconciled: return .open
+            case .resolved: return status.closure(of: item.breakClass) == nil ? .open : .resolved
+            default: return status.state
+            }
         }
     }
 
     let connection: PostgresConnection
     /// The reason codes `resolve --reason` accepts.
     public var reasonCodes: [String]
+    /// Per currency, the largest write-off one person may make alone (``ItemSettings/writeOffLimits``).
+    public var writeOffLimits: [Currency: Int64]
 
-    public init(connection: PostgresConnection, reasonCodes: [String] = ItemDeskDefaults.reasonCodes) {
+    public init(
+        connection: PostgresConnection, reasonCodes: [String] = ItemDeskDefaults.reasonCodes,
+        writeOffLimits: [Currency: Int64] = [:]
+    ) {
         self.connection = connection
         self.reasonCodes = reasonCodes
+        self.writeOffLimits = writeOffLimits
+    }
+
+    public init(connection: PostgresConnection, settings: ItemSettings) {
+        self.init(connection: connection, reasonCodes: settings.reasonCodes, writeOffLimits: settings.writeOffLimits)
+    }
+
+    /// Whether writing off `amount` needs a second person: above its currency's limit.
+    public func needsApproval(_ amount: Money?) -> Bool {
+        guard let amount, let limit = writeOffLimits[amount.currency] else { return false }
+        return amount.minor.magnitude > limit.magnitude
     }
 
     /// Every item of a provider (or of all) that is open or has events, in (provider, id) order.
@@ -121,13 +144,27 @@ public struct ItemDesk {
             actor: request.actor, at: now, note: request.note)
         let state = entry.state
         switch request.action {
-        case .acknowledge, .assign, .comment, .resolve:
-            guard entry.isOpen, state != .resolved else {
+        case .acknowledge, .assign, .comment, .resolve, .confirm, .reject:
+            guard entry.isOpen, state != .resolved,
+                state != .pendingApproval || request.action == .comment || request.action == .assign
+            else {
                 throw ItemActionError.invalid(id, "is not open (\(describe(entry))); `tally items reopen \(id)` first")
             }
+            if request.action == .confirm || request.action == .reject, entry.breakClass != .probableMatch {
+                throw ItemActionError.invalid(
+                    id, "is a \(entry.breakClass.rawValue), not a probable_match: only a proposal can be confirmed or rejected")
+            }
         case .reopen:
-            guard state == .resolved else {
+            guard state == .resolved || state == .pendingApproval else {
                 throw ItemActionError.invalid(id, "was not resolved by a person (\(describe(entry))): nothing to reopen")
+            }
+        case .approve:
+            guard state == .pendingApproval else {
+                throw ItemActionError.invalid(id, "has no write-off waiting for approval (\(describe(entry)))")
+            }
+            if entry.status.resolvedBy == request.actor {
+                throw ItemActionError.invalid(
+                    id, "\(request.actor) wrote it off and cannot approve their own write-off: another person must")
             }
         case .reconciled:
             throw ItemActionError.invalid(id, "only a run resolves an item as reconciled")
@@ -140,6 +177,8 @@ public struct ItemDesk {
             event.assignee = try need(request.assignee, "--to NAME")
         case .comment, .reopen:
             event.note = try need(request.note, "--note")
+        case .confirm, .reject, .approve:
+            event.note = request.note.flatMap { $0.isEmpty ? nil : $0 }
         case .resolve:
             guard let how = request.resolvedAs else {
                 throw ItemActionError.invalid(id, "resolve needs --as written_off|explained")
@@ -152,6 +191,7 @@ public struct ItemDesk {
             event.note = try need(request.note, "--note saying why")
             event.resolvedAs = how.rawValue
             event.reason = reason
+            event.needsApproval = how == .writtenOff && needsApproval(entry.amount)
         case .reconciled:
             break
         }
@@ -174,6 +214,8 @@ public struct ItemDesk {
         case .reconciled:
             if let how = status.resolvedAs, status.state == .reconciled { return "resolved as \(how) by a run" }
             return "no longer open"
+        case .pendingApproval:
+            return "written off by \(status.resolvedBy ?? "?"), waiting for approval"
         case .open, .acknowledged:
             return entry.state.rawValue
         }
@@ -184,9 +226,11 @@ public struct ItemDesk {
 public enum ItemActionError: Error, Sendable, CustomStringConvertible {
     case unknown(ItemID)
     case invalid(ItemID, String)
+    case malformed(String)
 
     public var description: String {
         switch self {
+        case .malformed(let text): "'\(text)' is not an item id: \(ItemID.rule)"
         case .unknown(let id): "no item \(id): it is neither open nor has it any event (see `tally items list`)"
         case .invalid(let id, let problem): "item \(id): \(problem)"
         }

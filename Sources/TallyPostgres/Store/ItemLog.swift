@@ -11,17 +11,20 @@ public struct ItemLog {
 
     public init(connection: PostgresConnection) { self.connection = connection }
 
+    /// The schema migration that adds the log.
+    public static let migration = 4
+
     /// The columns of an event, in the order ``ItemEvent/chainFields`` hashes them.
     static let columns = [
         "id", "item_id", "provider", "reference", "kind", "class", "amount_minor", "currency", "action", "actor", "at",
-        "note", "assignee", "until_date", "resolved_as", "reason", "run_id",
+        "note", "assignee", "until_date", "resolved_as", "reason", "run_id", "needs_approval",
     ]
 
     /// The same columns as text, the instant with six fraction digits in UTC (as hashed).
     static let selectList = """
         id::text, item_id, provider, reference, kind, class, amount_minor::text, currency, action, actor,
         to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), note, assignee, until_date::text,
-        resolved_as, reason, run_id::text, previous_hash, hash
+        resolved_as, reason, run_id::text, CASE WHEN needs_approval THEN 'true' END, previous_hash, hash
         """
 
     /// Appends `drafts` in order, numbered and chained; inside the caller's transaction when one is
@@ -83,12 +86,21 @@ public struct ItemLog {
         return statuses
     }
 
+    /// The statuses of one provider's items by key, for a run to honour what people decided.
+    public func statusesByKey(provider: String) throws -> [ItemKey: ItemStatus] {
+        var statuses: [ItemKey: ItemStatus] = [:]
+        for event in try events(provider: provider) {
+            statuses[ItemKey(reference: event.reference, kind: event.kind), default: ItemStatus()].apply(event)
+        }
+        return statuses
+    }
+
     /// Recomputes the whole chain: nil when it holds, else the first event that does not, and why.
     public func verify() throws -> (count: Int, broken: (row: EventChain.StoredRow, reason: String)?) {
         let rows = try connection.query("SELECT \(Self.selectList) FROM tally.item_events ORDER BY id").map { row in
             EventChain.StoredRow(
                 sequence: Int64(row[0] ?? "") ?? -1, itemID: row[1] ?? "", action: row[8] ?? "",
-                fields: Array(row[0..<17]), previousHash: row[17] ?? "", hash: row[18] ?? "")
+                fields: Array(row[0..<18]), previousHash: row[18] ?? "", hash: row[19] ?? "")
         }
         return (rows.count, EventChain.firstBreak(in: rows))
     }
@@ -99,12 +111,12 @@ public struct ItemLog {
             let provider = row[2], let reference = row[3], let kind = row[4].flatMap({ TransactionKind(name: $0) }),
             let breakClass = row[5].flatMap({ BreakClass(rawValue: $0) }),
             let action = row[8].flatMap({ ItemAction(rawValue: $0) }), let actor = row[9],
-            let at = row[10].flatMap({ Timestamp.parse($0) }), let previous = row[17], let hash = row[18]
+            let at = row[10].flatMap({ Timestamp.parse($0) }), let previous = row[18], let hash = row[19]
         else { return nil }
         return ItemEvent(
             sequence: sequence, itemID: id, provider: provider, reference: reference, kind: kind, breakClass: breakClass,
             amount: ResultStore.money(row[6], row[7]), action: action, actor: actor, at: at, note: row[11],
             assignee: row[12], until: row[13].flatMap { CivilDate(iso: $0) }, resolvedAs: row[14], reason: row[15],
-            runID: row[16], previousHash: previous, hash: hash)
+            runID: row[16], needsApproval: row[17] == "true", previousHash: previous, hash: hash)
     }
 }

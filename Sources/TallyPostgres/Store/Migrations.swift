@@ -171,6 +171,7 @@ public enum Migrations {
                   resolved_as text,
                   reason text,
                   run_id uuid,
+                  needs_approval boolean,
                   previous_hash text NOT NULL,
                   hash text NOT NULL UNIQUE)
                 """,
@@ -191,6 +192,17 @@ public enum Migrations {
                 """
                 CREATE TRIGGER item_events_no_truncate BEFORE TRUNCATE ON tally.item_events
                   FOR EACH STATEMENT EXECUTE FUNCTION tally.item_events_append_only()
+                """,
+                // The roles of deploy/grants.sql, when a deployment has them: people who work items
+                // append events; readers only read (grants.sql grants SELECT by default privileges).
+                """
+                DO $$
+                BEGIN
+                  IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'tally_items') THEN
+                    GRANT SELECT, INSERT ON tally.item_events TO tally_items;
+                    GRANT USAGE ON SEQUENCE tally.item_events_id_seq TO tally_items;
+                  END IF;
+                END $$
                 """,
             ]),
     ]

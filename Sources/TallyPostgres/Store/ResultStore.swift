@@ -163,7 +163,7 @@ public struct ResultStore {
         runID: String, provider: String, finishedAt: Timestamp, summaryJSON: String, filesJSON: String,
         supersedes: String?, breaks: [DatedBreak], filePaths: [String], outcome: History.Outcome,
         reports: () throws -> [(name: String, bytes: [UInt8])] = { [] },
-        alerts: AlertWrites = AlertWrites()
+        alerts: AlertWrites = AlertWrites(), itemEvents: [ItemEvent] = []
     ) throws {
         try connection.execute("BEGIN")
         do {
@@ -182,7 +182,7 @@ public struct ResultStore {
             try insertOpenItems(provider: provider, items: outcome.open)
             try insertResolutions(runID: runID, provider: provider, outcome: outcome)
             try ItemLog(connection: connection).append(
-                Self.reconciledEvents(runID: runID, provider: provider, outcome: outcome, at: finishedAt),
+                Self.reconciledEvents(runID: runID, provider: provider, outcome: outcome, at: finishedAt) + itemEvents,
                 inTransaction: true)
             try compressReportsWithLZ4()
             for report in try reports() {
@@ -292,9 +292,10 @@ public struct ResultStore {
     }
 
     /// The reconciler's resolutions as events of the item log (actor ``reconcilerActor``), so an
-    /// item's history shows the run that closed it beside what people did.
+    /// item's history shows the run that closed it beside what people did. What people closed has
+    /// its event already (theirs).
     static func reconciledEvents(runID: String, provider: String, outcome: History.Outcome, at: Timestamp) -> [ItemEvent] {
-        outcome.resolved.map { resolved in
+        outcome.resolved.filter { !$0.resolvedAs.isByPerson }.map { resolved in
             ItemEvent(
                 itemID: ItemID(provider: provider, reference: resolved.reference, kind: resolved.kind), provider: provider,
                 reference: resolved.reference, kind: resolved.kind, breakClass: resolved.breakClass,
