@@ -20,7 +20,9 @@ public struct ItemLog {
         "note", "assignee", "until_date", "resolved_as", "reason", "run_id", "needs_approval",
     ]
 
-    /// The same columns as text, the instant with six fraction digits in UTC (as hashed).
+    /// The same columns as text, the instant with six fraction digits in UTC (as hashed). Queries
+    /// order by `item_events.id`: a bare `id` would name the text output column and put event 10
+    /// before event 2.
     static let selectList = """
         id::text, item_id, provider, reference, kind, class, amount_minor::text, currency, action, actor,
         to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), note, assignee, until_date::text,
@@ -67,14 +69,16 @@ public struct ItemLog {
 
     /// The events of one item, oldest first.
     public func events(of item: ItemID) throws -> [ItemEvent] {
-        try connection.query("SELECT \(Self.selectList) FROM tally.item_events WHERE item_id = $1 ORDER BY id", [item.rawValue])
-            .compactMap(Self.event)
+        try connection.query(
+            "SELECT \(Self.selectList) FROM tally.item_events WHERE item_id = $1 ORDER BY item_events.id", [item.rawValue]
+        )
+        .compactMap(Self.event)
     }
 
     /// Every event of one provider (or of all), oldest first.
     public func events(provider: String?) throws -> [ItemEvent] {
         try connection.query(
-            "SELECT \(Self.selectList) FROM tally.item_events WHERE $1::text IS NULL OR provider = $1 ORDER BY id",
+            "SELECT \(Self.selectList) FROM tally.item_events WHERE $1::text IS NULL OR provider = $1 ORDER BY item_events.id",
             [provider]
         ).compactMap(Self.event)
     }
@@ -97,7 +101,7 @@ public struct ItemLog {
 
     /// Recomputes the whole chain: nil when it holds, else the first event that does not, and why.
     public func verify() throws -> (count: Int, broken: (row: EventChain.StoredRow, reason: String)?) {
-        let rows = try connection.query("SELECT \(Self.selectList) FROM tally.item_events ORDER BY id").map { row in
+        let rows = try connection.query("SELECT \(Self.selectList) FROM tally.item_events ORDER BY item_events.id").map { row in
             EventChain.StoredRow(
                 sequence: Int64(row[0] ?? "") ?? -1, itemID: row[1] ?? "", action: row[8] ?? "",
                 fields: Array(row[0..<18]), previousHash: row[18] ?? "", hash: row[19] ?? "")
