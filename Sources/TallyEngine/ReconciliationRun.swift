@@ -171,6 +171,8 @@ public struct ReconciliationRun: Sendable {
                     phase: "history", level: .warning)
             }
         }
+        // the payouts this run announces or this bank receives, as they stood before it (docs/payouts.md)
+        let payoutPlan = try PayoutPlan.load(hasStore ? PayoutStore(connection: storeConnection) : nil, options, supersedes)
         if !options.dryRun {
             try store.abandonStaleRuns(provider: options.provider, except: runID)
             try store.beginRun(
@@ -182,7 +184,7 @@ public struct ReconciliationRun: Sendable {
                 runID: runID, startedAt: startedAt, window: window, files: files, digests: digests,
                 ledgerConnection: ledgerConnection, source: source, store: options.dryRun ? nil : store,
                 supersedes: supersedes, previous: previous, resolvedLater: resolvedLater, earlierWindows: earlierWindows,
-                reader: reader)
+                reader: reader, payoutPlan: payoutPlan)
         } catch {
             if !options.dryRun { try? store.failRun(id: runID, error: masked(String(describing: error))) }
             throw error
@@ -209,7 +211,7 @@ public struct ReconciliationRun: Sendable {
         runID: String, startedAt: Timestamp, window: ReconciliationWindow, files: [SettlementFile], digests: FileDigests,
         ledgerConnection: PostgresConnection, source: LedgerSource, store: ResultStore?, supersedes: String?,
         previous: [OpenItem], resolvedLater: Set<ItemKey>, earlierWindows: [RunReport.WindowBreaks],
-        reader: any SettlementReader
+        reader: any SettlementReader, payoutPlan: PayoutPlan = PayoutPlan()
     ) throws -> Outcome {
         // PostgreSQL produces the ledger window while the files are parsed; rows wait in a bounded
         // queue (then on disk) and are matched once, after the last file (see IndexingSink).
@@ -219,6 +221,7 @@ public struct ReconciliationRun: Sendable {
         var fileReports: [RunReport.File]
         var itemFacts: [ItemKey: History.LedgerFacts]
         var settledKeys: (ItemKey) -> Bool
+        var bankLeg: BankLeg?
         do {
             var ledger: LedgerPhase
             do {
@@ -252,7 +255,9 @@ public struct ReconciliationRun: Sendable {
                 phase: "ledger")
             progress(.phase("matching"))
             // --mask-pii: once, here, so the store, the reports and stdout all see the masked text
-            let ruled = applyingRulePasses(to: finished, window: window, clock: &clock)
+            let leg = payoutLeg(finished, window: window, plan: payoutPlan, clock: &clock)
+            bankLeg = leg.1
+            let ruled = applyingRulePasses(to: leg.0, window: window, clock: &clock)
             result = options.maskPII ? ruled.maskingPII() : ruled
             settledKeys = { key in
                 var reference = key.reference
@@ -265,7 +270,9 @@ public struct ReconciliationRun: Sendable {
                 previous: previous,
                 partitionCount: Self.partitionCount(estimatedBytes: spill.estimatedBytes, limit: options.memoryLimitBytes ?? 1),
                 clock: &clock)
-            let ruled = applyingRulePasses(to: spilled.result, window: window, clock: &clock)
+            let leg = payoutLeg(spilled.result, window: window, plan: payoutPlan, clock: &clock)
+            bankLeg = leg.1
+            let ruled = applyingRulePasses(to: leg.0, window: window, clock: &clock)
             (result, fileReports, itemFacts) = (
                 options.maskPII ? ruled.maskingPII() : ruled, spilled.fileReports, spilled.itemFacts
             )
@@ -273,6 +280,9 @@ public struct ReconciliationRun: Sendable {
             settledKeys = { settled.contains($0) }
         }
 
+        let announced = try announcedPayouts(files, reader: reader, plan: payoutPlan, into: &result)
+        let payoutWrites = payoutPlan.writes(
+            announced: announced, bankLeg: bankLeg, options: options, runID: runID, window: window, filePaths: files.map(\.path))
         if !options.allowEmptyLedger {
             try EmptyLedgerGuard.check(
                 result, provider: options.provider, window: window, source: source, connection: ledgerConnection)
@@ -282,10 +292,13 @@ public struct ReconciliationRun: Sendable {
         if !options.allowMassBreaks && !acceptedEmptyLedger {
             try MassBreakGuard.check(result, ratio: options.maxBreakRatio, window: window)
         }
-        let history = History(
+        var history = History(
             runID: runID, window: window, supersedes: supersedes, amountTolerance: options.amountToleranceMinor
         ).advance(
             breaks: result.breaks, previous: previous, settledKeys: settledKeys, ledger: itemFacts, resolvedLater: resolvedLater)
+        if let bankLeg {
+            history = history.resolvingPayouts(bankLeg.lateArrivals, of: .payoutMissing, as: .timingDifference)
+        }
         // The index (most of the run's memory) is needed no more: let it go before the reports are rendered.
         settledKeys = { _ in false }
         let sums = try digests.wait()
@@ -295,12 +308,16 @@ public struct ReconciliationRun: Sendable {
             phase: "match")
         progress(.phase("writing"))
 
-        let report = RunReport(
+        var report = RunReport(
             runID: runID, provider: options.provider, format: options.format.rawValue, window: window,
             timezone: options.timezone, dryRun: options.dryRun, startedAt: startedAt, finishedAt: Self.now(),
             files: fileReports, lookbackDays: options.lookbackDays, lookaheadDays: options.lookaheadDays,
             amountToleranceMinor: options.amountToleranceMinor, result: result, supersedes: supersedes,
             history: history, earlierWindows: earlierWindows)
+        if payoutWrites.configured {
+            report.payouts = PayoutReport(
+                role: payoutWrites.isBank ? .bank : .provider, payouts: payoutWrites.after, asOf: window.to)
+        }
         // Render, stage, store, then swap in: a report on disk always belongs to a stored run, and a
         // run whose reports cannot be written is not stored. The reports are rendered on another
         // thread while the store writes the breaks and open items, and staged (written aside,
@@ -334,7 +351,8 @@ public struct ReconciliationRun: Sendable {
                         let rendered = try renderer.wait()
                         staged = try stageReports(rendered, in: folder)
                         return rendered.files
-                    }, alerts: alertWrites)
+                    }, alerts: alertWrites,
+                    payouts: { try payoutWrites.store(in: $0, supersedes: supersedes, runID: runID) })
             } catch {
                 staged?.discard()  // not stored: the folder keeps the reports of the run it has
                 throw error
@@ -430,7 +448,7 @@ public struct ReconciliationRun: Sendable {
             reconciler: Reconciler(
                 window: window, amountTolerance: options.amountToleranceMinor,
                 expectedTransactions: max(1024, options.memoryLimitBytes == nil ? expected : min(expected, 1 << 16)),
-                keepsLineDetails: !options.matching.isEmpty),
+                keepsLineDetails: !options.matching.isEmpty || !options.payoutSources.isEmpty),
             budget: options.memoryLimitBytes)
         let totalBytes = files.reduce(0) { $0 + $1.size }
         var bytesDone = 0

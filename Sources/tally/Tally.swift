@@ -32,6 +32,7 @@ struct Tally: ParsableCommand {
         version: TallyVersion.current,
         subcommands: [
             Run.self, Inspect.self, Explain.self, Report.self, Runs.self, OpenItems.self, Alerts.self, DB.self, Config.self,
+            Payouts.self,
         ]
     )
 }

@@ -146,6 +146,7 @@ public enum Migrations {
                   PRIMARY KEY (run_id, name))
                 """
             ]),
+        payouts,
     ]
 
     public static var latest: Int { all.last?.version ?? 0 }

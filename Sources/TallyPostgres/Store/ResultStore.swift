@@ -163,7 +163,7 @@ public struct ResultStore {
         runID: String, provider: String, finishedAt: Timestamp, summaryJSON: String, filesJSON: String,
         supersedes: String?, breaks: [DatedBreak], filePaths: [String], outcome: History.Outcome,
         reports: () throws -> [(name: String, bytes: [UInt8])] = { [] },
-        alerts: AlertWrites = AlertWrites()
+        alerts: AlertWrites = AlertWrites(), payouts: (PayoutStore) throws -> Void = { _ in }
     ) throws {
         try connection.execute("BEGIN")
         do {
@@ -181,6 +181,7 @@ public struct ResultStore {
             try connection.execute("DELETE FROM tally.open_items WHERE provider = $1", [provider])
             try insertOpenItems(provider: provider, items: outcome.open)
             try insertResolutions(runID: runID, provider: provider, outcome: outcome)
+            try payouts(PayoutStore(connection: connection))
             try compressReportsWithLZ4()
             for report in try reports() {
                 try connection.execute(

@@ -60,6 +60,9 @@ public struct RunReport: Sendable {
     /// The provider's current runs of earlier windows, oldest first (at most 29, so that with this
     /// run the chart spans 30 windows); empty without a store or before the first stored run.
     public var earlierWindows: [WindowBreaks]
+    /// The payouts the provider announces or the bank receives, as the run leaves them (nil for a
+    /// provider without payouts, whose reports stay as they were).
+    public var payouts: PayoutReport?
 
     public init(
         runID: String, provider: String, format: String, window: ReconciliationWindow, timezone: String, dryRun: Bool,
