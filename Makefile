@@ -16,10 +16,11 @@ ALERTS := --alerts samples/alerts.yml
 BENCH_ROWS ?= 1000000
 BENCH_FORMAT ?= stripe
 BENCH_REPEAT ?= 3
+BENCH_RESIDUE ?= 0.02
 FUZZ_MUTANTS ?= 10000
 FUZZ_SECONDS ?= 1200
 
-.PHONY: help install browser build build-debug pg-start pg-stop pg-status load-samples run test test-unit lint format bench fuzz report-preview clean-reports
+.PHONY: help install browser build build-debug pg-start pg-stop pg-status load-samples run test test-unit lint format bench bench-residue fuzz report-preview clean-reports
 
 
 help: ## List the targets
@@ -114,6 +115,9 @@ fuzz: build ## Mutation-fuzz tally inspect over every format (FUZZ_MUTANTS=10000
 
 bench: install ## Benchmark vs the floor and SQL by hand (BENCH_ROWS=1000000, BENCH_FORMAT=stripe, BENCH_REPEAT=3)
 	@BENCH_ROWS="$(BENCH_ROWS)" BENCH_FORMAT="$(BENCH_FORMAT)" BENCH_REPEAT="$(BENCH_REPEAT)" bash bench/run.sh
+
+bench-residue: install ## What the rule passes cost: the same bank export with and without its five passes (BENCH_ROWS=1000000, BENCH_RESIDUE=0.02, BENCH_REPEAT=3)
+	@BENCH_ROWS="$(BENCH_ROWS)" BENCH_RESIDUE="$(BENCH_RESIDUE)" BENCH_REPEAT="$(BENCH_REPEAT)" bash bench/residue.sh
 
 clean-reports: ## Delete generated reports (keeps reports/README.md)
 	find reports -mindepth 1 -not -name README.md -delete

@@ -63,13 +63,16 @@ esac
 [ -r "$generator" ] || die "no generator at $generator" 66
 
 # -- what the script needs --------------------------------------------------------------------------
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 bash scripts/pg.sh install
-if [ ! -x /usr/bin/time ]; then
-  say "installing time (for peak RSS)"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
-fi
+bench_need_time
 command -v "$python" >/dev/null || die "python3 is needed for the generator" 69
+if [ "$format" = camt053 ] && ! /usr/bin/python3 -c 'import lxml' 2>/dev/null; then
+  say "installing python3-lxml (the camt053 peer reads the statement with lxml.etree.iterparse)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-lxml >/dev/null
+fi
 
 # -- 1. data ------------------------------------------------------------------------------------------
 if [ "$generator" = bench/gen.py ]; then
@@ -96,28 +99,10 @@ stream_to="$(date -u -d "$to + 2 days" +%F)"
 after_to="$(date -u -d "$to + 1 day" +%F)"
 
 # -- 2. database --------------------------------------------------------------------------------------
-bash scripts/pg.sh start >/dev/null
-base_url="$(cat .tally/database-url)"
-url="$(printf '%s' "$base_url" | sed "s#^postgresql:///tally?#postgresql:///$database?#")"
-pg() { bash scripts/pg.sh psql "$@"; }
-if [ "$(pg -d postgres -tAc "SELECT count(*) FROM pg_database WHERE datname = '$database'")" != 1 ]; then
-  pg -d postgres -qc "CREATE DATABASE $database"
-fi
-loaded="$(pg -d "$database" -tAc "SELECT obj_description('public.payments'::regclass)" 2>/dev/null || true)"
-if [ "$loaded" != "$key" ]; then
-  say "loading bench-cache/$key/payments.csv into database $database"
-  started=$(date +%s)
-  PGOPTIONS='-c client_min_messages=warning' pg -d "$database" -q \
-    -c 'DROP SCHEMA IF EXISTS tally CASCADE' -c 'DROP TABLE IF EXISTS payments' -f samples/schema.sql \
-    -c "\\copy payments FROM '$data/payments.csv' WITH (FORMAT csv, HEADER)"
-  pg -d "$database" -q -c 'VACUUM ANALYZE payments' -c "COMMENT ON TABLE payments IS '$key'"
-  say "loaded in $(($(date +%s) - started)) s"
-fi
+bench_load_database "$database" "$key" "$data"
 
 # -- 3. build -----------------------------------------------------------------------------------------
-say "building the release binary"
-swift build -c release --product tally >&2
-tally="$(swift build -c release --show-bin-path)/tally"
+bench_build
 
 # -- 4. measure ---------------------------------------------------------------------------------------
 work="$data/run"

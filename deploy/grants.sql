@@ -54,7 +54,10 @@ BEGIN
   FOR object IN
     SELECT c.relname, c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = 'tally' AND c.relkind IN ('r', 'p', 'S', 'v', 'm')
-    ORDER BY c.relkind = 'S', c.relname  -- tables first: a sequence a table owns follows its table
+      -- a sequence owned by a column moves with its table (and cannot be moved alone)
+      AND NOT (c.relkind = 'S' AND EXISTS (
+        SELECT 1 FROM pg_catalog.pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i')))
+    ORDER BY c.relkind = 'S', c.relname  -- tables first
   LOOP
     EXECUTE format(
       'ALTER %s tally.%I OWNER TO tally',

@@ -175,6 +175,8 @@ public struct ReconciliationRun: Sendable {
                     phase: "history", level: .warning)
             }
         }
+        // the payouts this run announces or this bank receives, as they stood before it (docs/payouts.md)
+        let payoutPlan = try PayoutPlan.load(hasStore ? PayoutStore(connection: storeConnection) : nil, options, supersedes)
         if !options.dryRun {
             try store.abandonStaleRuns(provider: options.provider, except: runID)
             try store.beginRun(
@@ -186,7 +188,7 @@ public struct ReconciliationRun: Sendable {
                 runID: runID, startedAt: startedAt, window: window, files: files, digests: digests,
                 ledgerConnection: ledgerConnection, source: source, store: options.dryRun ? nil : store,
                 supersedes: supersedes, previous: previous, resolvedLater: resolvedLater, earlierWindows: earlierWindows,
-                reader: reader, people: people)
+                reader: reader, people: people, payoutPlan: payoutPlan)
         } catch {
             if !options.dryRun { try? store.failRun(id: runID, error: masked(String(describing: error))) }
             throw error
@@ -213,7 +215,7 @@ public struct ReconciliationRun: Sendable {
         runID: String, startedAt: Timestamp, window: ReconciliationWindow, files: [SettlementFile], digests: FileDigests,
         ledgerConnection: PostgresConnection, source: LedgerSource, store: ResultStore?, supersedes: String?,
         previous: [OpenItem], resolvedLater: Set<ItemKey>, earlierWindows: [RunReport.WindowBreaks],
-        reader: any SettlementReader, people: [ItemKey: ItemStatus]
+        reader: any SettlementReader, people: [ItemKey: ItemStatus], payoutPlan: PayoutPlan = PayoutPlan()
     ) throws -> Outcome {
         // PostgreSQL produces the ledger window while the files are parsed; rows wait in a bounded
         // queue (then on disk) and are matched once, after the last file (see IndexingSink).
@@ -223,6 +225,7 @@ public struct ReconciliationRun: Sendable {
         var fileReports: [RunReport.File]
         var itemFacts: [ItemKey: History.LedgerFacts]
         var settledKeys: (ItemKey) -> Bool
+        var bankLeg: BankLeg?
         do {
             var ledger: LedgerPhase
             do {
@@ -256,7 +259,9 @@ public struct ReconciliationRun: Sendable {
                 phase: "ledger")
             progress(.phase("matching"))
             // --mask-pii: once, here, so the store, the reports and stdout all see the masked text
-            let ruled = applyingRulePasses(to: finished, window: window, people: people, clock: &clock)
+            let leg = payoutLeg(finished, window: window, plan: payoutPlan, clock: &clock)
+            bankLeg = leg.1
+            let ruled = applyingRulePasses(to: leg.0, window: window, people: people, clock: &clock)
             result = options.maskPII ? ruled.maskingPII() : ruled
             settledKeys = { key in
                 var reference = key.reference
@@ -269,7 +274,9 @@ public struct ReconciliationRun: Sendable {
                 previous: previous,
                 partitionCount: Self.partitionCount(estimatedBytes: spill.estimatedBytes, limit: options.memoryLimitBytes ?? 1),
                 clock: &clock)
-            let ruled = applyingRulePasses(to: spilled.result, window: window, people: people, clock: &clock)
+            let leg = payoutLeg(spilled.result, window: window, plan: payoutPlan, clock: &clock)
+            bankLeg = leg.1
+            let ruled = applyingRulePasses(to: leg.0, window: window, people: people, clock: &clock)
             (result, fileReports, itemFacts) = (
                 options.maskPII ? ruled.maskingPII() : ruled, spilled.fileReports, spilled.itemFacts
             )
@@ -277,6 +284,9 @@ public struct ReconciliationRun: Sendable {
             settledKeys = { settled.contains($0) }
         }
 
+        let announced = try announcedPayouts(files, reader: reader, plan: payoutPlan, into: &result)
+        let payoutWrites = payoutPlan.writes(
+            announced: announced, bankLeg: bankLeg, options: options, runID: runID, window: window, filePaths: files.map(\.path))
         if !options.allowEmptyLedger {
             try EmptyLedgerGuard.check(
                 result, provider: options.provider, window: window, source: source, connection: ledgerConnection)
@@ -286,11 +296,14 @@ public struct ReconciliationRun: Sendable {
         if !options.allowMassBreaks && !acceptedEmptyLedger {
             try MassBreakGuard.check(result, ratio: options.maxBreakRatio, window: window)
         }
-        let history = History(
+        var history = History(
             runID: runID, window: window, supersedes: supersedes, amountTolerance: options.amountToleranceMinor
         ).advance(
             breaks: result.breaks, previous: previous, settledKeys: settledKeys, ledger: itemFacts, resolvedLater: resolvedLater,
             people: people)
+        if let bankLeg {
+            history = history.resolvingPayouts(bankLeg.lateArrivals, of: .payoutMissing, as: .timingDifference)
+        }
         // The index (most of the run's memory) is needed no more: let it go before the reports are rendered.
         settledKeys = { _ in false }
         let sums = try digests.wait()
@@ -309,6 +322,10 @@ public struct ReconciliationRun: Sendable {
         let marks = ItemMarks(people: people, history: history, day: window.to)
         report.itemMarks = marks.marks
         report.resolvedMarks = marks.resolved
+        if payoutWrites.configured {
+            report.payouts = PayoutReport(
+                role: payoutWrites.isBank ? .bank : .provider, payouts: payoutWrites.after, asOf: window.to)
+        }
         // Render, stage, store, then swap in: a report on disk always belongs to a stored run, and a
         // run whose reports cannot be written is not stored. The reports are rendered on another
         // thread while the store writes the breaks and open items, and staged (written aside,
@@ -343,7 +360,8 @@ public struct ReconciliationRun: Sendable {
                         staged = try stageReports(rendered, in: folder)
                         return rendered.files
                     }, alerts: alertWrites,
-                    itemEvents: marks.factsChangedEvents(provider: options.provider, runID: runID, at: report.finishedAt))
+                    itemEvents: marks.factsChangedEvents(provider: options.provider, runID: runID, at: report.finishedAt),
+                    payouts: { try payoutWrites.store(in: $0, supersedes: supersedes, runID: runID) })
             } catch {
                 staged?.discard()  // not stored: the folder keeps the reports of the run it has
                 throw error
@@ -439,7 +457,7 @@ public struct ReconciliationRun: Sendable {
             reconciler: Reconciler(
                 window: window, amountTolerance: options.amountToleranceMinor,
                 expectedTransactions: max(1024, options.memoryLimitBytes == nil ? expected : min(expected, 1 << 16)),
-                keepsLineDetails: !options.matching.isEmpty),
+                keepsLineDetails: !options.matching.isEmpty || !options.payoutSources.isEmpty),
             budget: options.memoryLimitBytes)
         let totalBytes = files.reduce(0) { $0 + $1.size }
         var bytesDone = 0

@@ -50,6 +50,10 @@ public struct RunOptions: Sendable {
     public var allowMassBreaks = false
     /// The provider's rule passes after the key pass (`matching:` in tally.yml), in order.
     public var matching: [RulePass] = []
+    /// Where this provider pays out (`payouts:`): its runs record the payouts its files announce.
+    public var payouts: PayoutTerms?
+    /// The providers paying into this one (a bank): its runs match their payouts.
+    public var payoutSources: [PayoutSource] = []
 
     public init(
         provider: String, format: SettlementFormat, files: [String], from: CivilDate, to: CivilDate,

@@ -99,7 +99,7 @@ import Testing
                 "endpoints[0].triggers.escalate_afterdays: unknown key (expected one of min_severity, class_counts, amount_at_risk, match_rate_below, failed_control, escalate_after_days, run_failure)",
                 "endpoints[0].triggers.min_severity: expected info, medium or high, found 'urgent'",
                 "endpoints[0].triggers.class_counts.amount_mismatch: expected a whole number of at least 1, found '0'",
-                "endpoints[0].triggers.class_counts.nonsense: not a break class (one of amount_mismatch, ambiguous_match, control_mismatch, currency_mismatch, duplicate_in_provider, duplicate_internal, missing_in_provider, missing_internally, probable_match, status_mismatch, timing_difference)",
+                "endpoints[0].triggers.class_counts.nonsense: not a break class (one of amount_mismatch, ambiguous_match, control_mismatch, currency_mismatch, duplicate_in_provider, duplicate_internal, missing_in_provider, missing_internally, payout_amount_mismatch, payout_missing, probable_match, status_mismatch, timing_difference, unexpected_payout)",
                 "endpoints[0].triggers.amount_at_risk.EUR: expected a positive amount in EUR with at most 2 decimals, found '12.345'",
                 "endpoints[0].triggers.amount_at_risk.XXQ: not an ISO 4217 currency code such as EUR",
                 "endpoints[0].triggers.match_rate_below: expected a percentage from 0 to 100 with at most 2 decimals, found '101'",

@@ -1,5 +1,6 @@
 import Foundation
 import TallyAlerts
+import TallyCore
 import TallyEngine
 import TallyIngest
 import Testing
@@ -116,7 +117,7 @@ import Testing
         ("providers: { a: { format: csv } }", "providers.a.mapping: format csv needs a mapping file (see samples/mappings/)"),
         (
             "providers: { a: { format: stripe, colour: red } }",
-            "providers.a.colour: unknown key (expected one of format, mapping, file_pattern, timezone, lookback_days, lookahead_days, amount_tolerance, reference_column, max_rejects, fail_on, ledger_query, memory_limit, mask_pii, max_break_ratio, matching)"
+            "providers.a.colour: unknown key (expected one of format, mapping, file_pattern, timezone, lookback_days, lookahead_days, amount_tolerance, reference_column, max_rejects, fail_on, ledger_query, memory_limit, mask_pii, max_break_ratio, matching, payouts)"
         ),
         (
             "providers: { a: { format: stripe, file_pattern: /in/x.csv } }",
@@ -253,4 +254,59 @@ import Testing
     @Test func notSizes() {
         for text in ["", "lots", "-1", "5TB", "1e9"] { #expect(ByteSize.parse(text) == nil, "\(text)") }
     }
+}
+
+/// `payouts:` (docs/payouts.md): read, and every bad key named with its path.
+extension TallyConfigTests {
+    @Test func aProviderPaysIntoItsBank() throws {
+        let config = try TallyConfig.parse(
+            """
+            providers:
+              acmepay:
+                format: stripe
+                payouts: { to: bank, arrival_days: 3, bank_text: 'STRIPE' }
+              bank:
+                format: camt053
+            """)
+        #expect(config.provider(named: "acmepay")?.payouts == PayoutTermsFixture.stripe)
+        #expect(config.payoutSources(into: "bank").map(\.provider) == ["acmepay"])
+        #expect(config.payoutSources(into: "acmepay").isEmpty)
+    }
+
+    @Test func everyBadKeyIsNamed() {
+        let found = problems(
+            """
+            providers:
+              acmepay:
+                format: stripe
+                payouts: { to: nowhere, arrival_days: 99, bank_text: '(', color: red }
+              paypal:
+                format: paypal
+                payouts: { to: acmepay, arrival_days: 1 }
+              bank:
+                format: camt053
+                payouts: { to: bank, arrival_days: 1, bank_text: X }
+            """)
+        #expect(found.contains { $0.hasPrefix("providers.acmepay.payouts.color:") })
+        #expect(found.contains { $0.hasPrefix("providers.acmepay.payouts.arrival_days:") })
+        #expect(found.contains { $0.hasPrefix("providers.acmepay.payouts.bank_text: '(' is not a regular expression") })
+        #expect(found.contains { $0 == "providers.paypal.payouts.bank_text: missing" })
+        #expect(found.contains { $0.hasPrefix("providers.bank.payouts: format camt053 announces no payouts") })
+        let targets = problems(
+            """
+            providers:
+              acmepay:
+                format: stripe
+                payouts: { to: nowhere, arrival_days: 1, bank_text: S }
+              paypal:
+                format: paypal
+                payouts: { to: acmepay, arrival_days: 1, bank_text: P }
+            """)
+        #expect(targets.contains { $0.hasPrefix("providers.acmepay.payouts.to: 'nowhere' is not another provider") })
+        #expect(targets.contains { $0.hasPrefix("providers.paypal.payouts.to: 'acmepay' has format stripe") })
+    }
+}
+
+enum PayoutTermsFixture {
+    static let stripe = PayoutTerms(to: "bank", arrivalDays: 3, bankText: "STRIPE")
 }

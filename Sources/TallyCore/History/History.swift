@@ -215,7 +215,9 @@ public struct History: Sendable {
         case .duplicateInternal:
             guard let rows = ledger?.rows, rows.count <= 1 else { return nil }
             return .deduplicated
-        case .duplicateInProvider, .controlMismatch, .timingDifference, .ambiguousMatch, .probableMatch:
+        case .duplicateInProvider, .controlMismatch, .timingDifference, .ambiguousMatch, .probableMatch, .payoutMissing,
+            .payoutAmountMismatch, .unexpectedPayout:
+            // a payout's items are resolved by the payout leg (History+Payouts.swift)
             // a proposal or an ambiguity stays until a person decides (or a rerun replaces it)
             return nil
         }

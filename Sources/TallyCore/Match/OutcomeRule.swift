@@ -104,6 +104,16 @@ public struct OutcomeRule {
             text =
                 "probable_match: a rule pass with outcome review paired this line\(row) uniquely both ways; "
                 + "it counts as matched once a person confirms it"
+        case .payoutMissing?:
+            let due = ledger.map { " of \($0.amount) paid out \($0.createdAt.utcDate)" } ?? ""
+            text =
+                "payout_missing: the payout \(reference)\(due) is past its due date and no credit on the bank statement matched it"
+        case .payoutAmountMismatch?:
+            let amounts = provider.flatMap { credit in ledger.map { " (credit \(credit) ≠ payout \($0.amount))" } } ?? ""
+            text = "payout_amount_mismatch: the bank credit names the payout \(reference) but differs in amount\(amounts)"
+        case .unexpectedPayout?:
+            text =
+                "unexpected_payout: the bank credit looks like a provider's payout (its bank_text) but matches no payout announced"
         }
         if differences.count > 1 {
             text += "; fields that differ: \(differences.map(\.rawValue).joined(separator: ", "))"

@@ -27,6 +27,10 @@ public protocol SettlementSink {
     mutating func addUnreferencedTransaction(kind: TransactionKind, amount: Money, location: SourceLocation, details: LineDetails)
     /// A payout, fee or other line that is summed, never matched.
     mutating func addNonTransaction(_ line: NonTransactionLine)
+    /// A payout the file announces (after its ``addNonTransaction(_:)``); the default ignores it.
+    mutating func addPayout(_ payout: AnnouncedPayout)
+    /// The net of a line the file ties to a payout (Stripe `automatic_payout_id`); the default ignores it.
+    mutating func notePayoutItem(payout reference: String, net: Money)
     /// A record that could not be read.
     mutating func addReject(_ reject: Reject)
     /// The outcome of a check the file carries (a control total, a balance, a per-line identity).

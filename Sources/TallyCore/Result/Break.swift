@@ -95,7 +95,7 @@ public struct Break: Sendable, Hashable {
     /// The amount this break puts at risk, in minor units of `riskCurrency`: the absolute
     /// difference for an amount mismatch, otherwise the side that exists (provider first).
     public var amountAtRisk: Money? {
-        if breakClass == .amountMismatch, let provider, let ledger {
+        if breakClass == .amountMismatch || breakClass == .payoutAmountMismatch, let provider, let ledger {
             return Money(minor: abs(provider.amount.minor - ledger.amount.minor), currency: provider.amount.currency)
         }
         if let provider { return provider.amount }

@@ -12,10 +12,16 @@ public enum BreakClass: String, Sendable, Hashable, CaseIterable, Comparable, Co
     case duplicateInternal = "duplicate_internal"
     case missingInProvider = "missing_in_provider"
     case missingInternally = "missing_internally"
+    /// A credit found on the bank statement by a payout's reference differs from the payout in amount.
+    case payoutAmountMismatch = "payout_amount_mismatch"
+    /// An expected payout whose due date has passed with no credit on the bank statement.
+    case payoutMissing = "payout_missing"
     /// A rule pass with `outcome: review` proposes this pairing; a person confirms it.
     case probableMatch = "probable_match"
     case statusMismatch = "status_mismatch"
     case timingDifference = "timing_difference"
+    /// A bank credit that looks like a provider's payout (its `bank_text`) but matches none announced.
+    case unexpectedPayout = "unexpected_payout"
 
     /// `high` for money that cannot be explained, `medium` for a ledger row the provider has not
     /// settled (yet), `info` for a timing difference.

@@ -14,6 +14,7 @@ extension TallyConfig {
     static let providerKeys = [
         "format", "mapping", "file_pattern", "timezone", "lookback_days", "lookahead_days", "amount_tolerance",
         "reference_column", "max_rejects", "fail_on", "ledger_query", "memory_limit", "mask_pii", "max_break_ratio", "matching",
+        "payouts",
     ]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
     static let failLevels = ["high", "medium", "info", "never"]
@@ -109,6 +110,7 @@ extension TallyConfig {
         } else {
             reader.problem("providers", "missing; name at least one provider with its format")
         }
+        PayoutConfig.check(config.providers, reader)
         guard reader.problems.isEmpty else { throw ConfigError(path: path, problems: reader.problems) }
         return config
     }
@@ -194,6 +196,7 @@ extension TallyConfig {
         provider.maskPII = reader.flag(map, "mask_pii", at: at)
         provider.maxBreakRatio = reader.ratio(map, "max_break_ratio", at: at)
         if let node = map["matching"] { provider.matching = RulePassConfig.read(node, reader, at: "\(at)matching") }
+        if let node = map["payouts"] { provider.payouts = PayoutConfig.read(node, reader, at: "\(at)payouts", format: format) }
         if let query = provider.ledgerQuery {
             let missing = ["$1", "$2", "$3"].filter { !query.contains($0) }
             if !missing.isEmpty {

@@ -87,6 +87,8 @@ public struct TallyConfig: Sendable {
         public var maxBreakRatio: Double?
         /// The rule passes after the key pass, in order (`matching:`); none by default.
         public var matching: [RulePass] = []
+        /// Where and how the provider pays out (`payouts:`); nil announces no payouts.
+        public var payouts: PayoutTerms?
 
         public init(name: String, format: SettlementFormat) {
             self.name = name

@@ -61,7 +61,7 @@ public struct Explainer: Sendable {
         var memory = try Memory(store: store, reference: reference, provider: provider, kind: kind)
         let name = try provider ?? settleProvider(memory, ledger: ledgerConnection)
         memory.keep(provider: name)
-        var notes: [String] = []
+        var notes: [String] = store == nil ? [] : try payoutNotes(storeConnection)
         let fresh = try lookUp(provider: name, ledger: ledgerConnection, notes: &notes)
         guard !memory.isEmpty || !fresh.isEmpty || runID != nil else {
             throw RunError(code: .notFound, message: "\(reference) is unknown to the store and to the \(name) ledger")

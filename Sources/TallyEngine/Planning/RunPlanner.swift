@@ -107,6 +107,8 @@ public struct RunPlanner {
         options.allowMassBreaks = flags.allowMassBreaks
         options.maxBreakRatio = configured?.maxBreakRatio ?? config?.maxBreakRatio ?? MassBreakGuard.defaultRatio
         options.matching = configured?.matching ?? []
+        options.payouts = configured?.payouts
+        options.payoutSources = config?.payoutSources(into: provider) ?? []
         return Settings(
             options: options, filePattern: flags.filePattern ?? configured?.filePattern,
             failOn: flags.failOn ?? configured?.failOn.flatMap(FailLevel.init(rawValue:)) ?? .never)

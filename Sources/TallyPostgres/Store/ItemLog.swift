@@ -1,6 +1,6 @@
 import TallyCore
 
-/// The append-only, hash-chained event log of open items, `tally.item_events` (migration 4).
+/// The append-only, hash-chained event log of open items, `tally.item_events` (migration 5).
 ///
 /// Every append takes a transaction-level advisory lock, reads the last hash and writes the new
 /// events chained to it, so two writers (a person's `tally items ack` and a run's commit) cannot

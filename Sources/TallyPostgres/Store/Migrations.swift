@@ -146,8 +146,9 @@ public enum Migrations {
                   PRIMARY KEY (run_id, name))
                 """
             ]),
+        payouts,
         Migration(
-            version: 4, description: "the append-only, hash-chained event log of open items",
+            version: 5, description: "the append-only, hash-chained event log of open items",
             statements: [
                 // One row per action on an item (docs/items.md): who, when, what, the item's facts
                 // then, and the hash chained to the event before it. No foreign keys: an event

@@ -163,7 +163,7 @@ public struct ResultStore {
         runID: String, provider: String, finishedAt: Timestamp, summaryJSON: String, filesJSON: String,
         supersedes: String?, breaks: [DatedBreak], filePaths: [String], outcome: History.Outcome,
         reports: () throws -> [(name: String, bytes: [UInt8])] = { [] },
-        alerts: AlertWrites = AlertWrites(), itemEvents: [ItemEvent] = []
+        alerts: AlertWrites = AlertWrites(), itemEvents: [ItemEvent] = [], payouts: (PayoutStore) throws -> Void = { _ in }
     ) throws {
         try connection.execute("BEGIN")
         do {
@@ -181,6 +181,7 @@ public struct ResultStore {
             try connection.execute("DELETE FROM tally.open_items WHERE provider = $1", [provider])
             try insertOpenItems(provider: provider, items: outcome.open)
             try insertResolutions(runID: runID, provider: provider, outcome: outcome)
+            try payouts(PayoutStore(connection: connection))
             try ItemLog(connection: connection).append(
                 Self.reconciledEvents(runID: runID, provider: provider, outcome: outcome, at: finishedAt) + itemEvents,
                 inTransaction: true)

@@ -42,7 +42,7 @@ struct BreakTable {
         json.raw(#"{"window_to":"#)
         json.string(report.window.to.description)
         json.raw(#","classes":["#)
-        for (index, breakClass) in BreakClass.allCases.enumerated() {
+        for (index, breakClass) in report.shownClasses.enumerated() {
             if index > 0 { json.raw(",") }
             json.strings([breakClass.rawValue, breakClass.severity.rawValue])
         }
@@ -53,7 +53,7 @@ struct BreakTable {
         json.raw(#","files":"#)
         json.strings(report.files.map(\.path))
         json.raw(#","rows":["#)
-        let classIndex = Dictionary(uniqueKeysWithValues: BreakClass.allCases.enumerated().map { ($1, $0) })
+        let classIndex = Dictionary(uniqueKeysWithValues: report.shownClasses.enumerated().map { ($1, $0) })
         let kindIndex = Dictionary(uniqueKeysWithValues: TransactionKind.allCases.enumerated().map { ($1, $0) })
         for (number, dated) in report.breaks.enumerated() {
             let item = dated.item

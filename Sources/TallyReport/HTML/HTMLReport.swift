@@ -29,6 +29,7 @@ public enum HTMLReport {
         html += chartsSection(report, figures)
         html += breaksSection(report, table)
         html += rulesSection(report)
+        html += payoutsSection(report)
         html += openFromEarlierSection(report)
         html += resolvedSection(report)
         html += controlsSection(report)

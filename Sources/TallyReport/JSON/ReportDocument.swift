@@ -17,12 +17,15 @@ struct ReportDocument: Encodable {
     /// Lines a rule pass with `outcome: match` paired cleanly, with their traces; absent when none
     /// (so a run with the key pass alone writes what it wrote before).
     var ruleMatches: [RuleMatchEntry]?
+    /// The payouts announced or received (ReportDocument+Payouts.swift); absent for a provider without payouts.
+    var payouts: PayoutsEntry?
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version"
         case run, summary, breaks, rejects, controls, delta, resolved
         case openItems = "open_items"
         case ruleMatches = "rule_matches"
+        case payouts
     }
 
     /// What one rule pass made of a line (``TallyCore/RuleStep``).
@@ -441,7 +444,7 @@ extension ReportDocument {
             amountToleranceMinor: report.amountToleranceMinor)
         let byClass = report.summaryByClass
         var classes: [String: ClassEntry] = [:]
-        for breakClass in BreakClass.allCases {
+        for breakClass in report.shownClasses {
             let entry = byClass[breakClass] ?? ClassSummary()
             classes[breakClass.rawValue] = ClassEntry(
                 count: entry.count,
@@ -509,6 +512,7 @@ extension ReportDocument {
                             createdAt: $0.createdAt.iso8601)
                     }, passes: match.steps.map(PassStepEntry.init))
             }
+        payouts = report.payouts.map(PayoutsEntry.init)
         let history = report.history
         delta = Delta(new: history.newCount, persisting: history.persistingCount, resolved: history.resolved.count)
         resolved = history.resolved.map {

@@ -65,6 +65,9 @@ public struct RunReport: Sendable {
     public var itemMarks: [ItemKey: ItemMark] = [:]
     /// The marks of the items people closed that this run resolved: who closed them, and why.
     public var resolvedMarks: [ItemKey: ItemMark] = [:]
+    /// The payouts the provider announces or the bank receives, as the run leaves them (nil for a
+    /// provider without payouts, whose reports stay as they were).
+    public var payouts: PayoutReport?
 
     public init(
         runID: String, provider: String, format: String, window: ReconciliationWindow, timezone: String, dryRun: Bool,

@@ -21,6 +21,8 @@ struct AdyenLayout {
     var netDebit: Int
     var netCredit: Int
     var batchNumber: Int?
+    /// `Merchant Account` (else `Company Account`): whose batches these are, for the payouts.
+    var merchantAccount: Int?
 
     /// - Throws: a message naming the missing columns (and what the header has instead).
     init(header: CSVRecord) throws(HeaderProblem) {
@@ -45,5 +47,6 @@ struct AdyenLayout {
         netDebit = names["Net Debit (NC)"]!
         netCredit = names["Net Credit (NC)"]!
         batchNumber = names["Batch Number"]
+        merchantAccount = names["Merchant Account"] ?? names["Company Account"]
     }
 }

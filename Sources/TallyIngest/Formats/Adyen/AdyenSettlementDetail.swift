@@ -53,6 +53,9 @@ public struct AdyenSettlementDetail: SettlementReader {
                 row.emit(record, columns, location, into: &sink)
                 if let net = row.net { balance.add(net: net.minor, currency: net.currency, payout: row.type == .payout) }
                 if let batch = columns.batchNumber { balance.noteBatch(record[batch]) }
+                if row.type == .payout, let net = row.net, net.minor != 0 {
+                    sink.addPayout(Self.payout(record, columns, location, net: net))
+                }
             }
         }
         guard layout != nil else {
@@ -62,5 +65,18 @@ public struct AdyenSettlementDetail: SettlementReader {
         }
         for control in balance.controls(file: file.index) { sink.addControl(control) }
         progress(reader.bytesRead)
+    }
+
+    /// A `MerchantPayout` row as a payout: `<merchant account> batch <N> <CUR>`, what it sends to the bank.
+    static func payout(_ record: CSVRecord, _ columns: AdyenLayout, _ location: SourceLocation, net: Money) -> AnnouncedPayout {
+        let batch = columns.batchNumber.flatMap { Int(String(decoding: record[$0], as: UTF8.self)) }
+        let account = columns.merchantAccount.map { String(decoding: record[$0], as: UTF8.self) }.flatMap {
+            $0.isEmpty ? nil : $0
+        }
+        let name = [account, batch.map { "batch \($0)" }, net.currency.code].compactMap { $0 }.joined(separator: " ")
+        let date = CivilDate(iso: String(decoding: record[columns.creationDate].prefix(10), as: UTF8.self))
+        return AnnouncedPayout(
+            reference: name, batch: batch, account: account, amount: Money(minor: abs(net.minor), currency: net.currency),
+            date: date, location: location, isReversal: net.minor > 0)
     }
 }

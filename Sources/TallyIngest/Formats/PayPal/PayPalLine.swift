@@ -103,5 +103,16 @@ struct PayPalLine {
             NonTransactionLine(
                 category: event.category(direction: direction), currency: currency, gross: gross, fee: feeMinor,
                 net: gross &- feeMinor))
+        // T0400, a general withdrawal: a payout to the bank, by its Transaction ID
+        if event.number == 400, direction < 0, let reference = String(validating: record[columns.transactionID], as: UTF8.self),
+            !reference.isEmpty
+        {
+            let date = columns.initiated.flatMap {
+                CivilDate(iso: String(String(decoding: record[$0].prefix(10), as: UTF8.self).map { $0 == "/" ? "-" : $0 }))
+            }
+            sink.addPayout(
+                AnnouncedPayout(
+                    reference: reference, amount: Money(minor: grossMinor, currency: currency), date: date, location: location))
+        }
     }
 }

@@ -103,6 +103,8 @@ public struct StripeBalanceReport: SettlementReader {
                 expected:
                     "net \(overflow ? "(gross - fee overflows)" : MoneyFormatter.decimal(expectedNet, exponent: currency.exponent)) \(currency.code)",
                 actual: "net \(MoneyFormatter.decimal(net, exponent: currency.exponent)) \(currency.code)")
+        // the net a payout contains: the net column, else gross − fee
+        let lineNet = columns.net == nil ? gross &- fee : net
         let category = record[columns.category]
         if let kind = Self.kind(of: category) {
             guard let reference = columns.references.lazy.map({ record[$0] }).first(where: { !$0.isEmpty }) else {
@@ -126,8 +128,33 @@ public struct StripeBalanceReport: SettlementReader {
                 return reject("reporting_category is empty or not valid UTF-8")
             }
             sink.addNonTransaction(NonTransactionLine(category: name, currency: currency, gross: gross, fee: fee, net: net))
+            if name == "payout" || name == "payout_reversal" {
+                notePayout(
+                    record, columns, location, Money(minor: -lineNet, currency: currency), reversal: name != "payout", &sink)
+                return off
+            }
+        }
+        if let column = columns.payoutID, !record[column].isEmpty {
+            sink.notePayoutItem(
+                payout: String(decoding: record[column], as: UTF8.self), net: Money(minor: lineNet, currency: currency))
         }
         return off
+    }
+
+    /// A `payout` (money to the bank, `amount` positive) or `payout_reversal` line, by its
+    /// `source_id` (po_…) and `created` date.
+    private func notePayout(
+        _ record: CSVRecord, _ columns: Layout, _ location: SourceLocation, _ amount: Money, reversal: Bool,
+        _ sink: inout some SettlementSink
+    ) {
+        guard let reference = columns.references.lazy.map({ record[$0] }).first(where: { !$0.isEmpty }),
+            let text = String(validating: reference, as: UTF8.self)
+        else { return }
+        let date = columns.created.flatMap { CivilDate(iso: String(decoding: record[$0].prefix(10), as: UTF8.self)) }
+        sink.addPayout(
+            AnnouncedPayout(
+                reference: text, amount: Money(minor: abs(amount.minor), currency: amount.currency), date: date,
+                location: location, isReversal: reversal))
     }
 
     struct RowProblem: Error {
@@ -155,6 +182,8 @@ public struct StripeBalanceReport: SettlementReader {
         /// `description` and `created_utc` (or `created`), for the rule passes' line details.
         var description: Int?
         var created: Int?
+        /// `automatic_payout_id`: the payout an itemized line belongs to.
+        var payoutID: Int?
         var references: [Int]
         var referenceNames: [String]
 
@@ -195,6 +224,7 @@ public struct StripeBalanceReport: SettlementReader {
             net = column("net")
             description = column("description")
             created = column("created_utc", "created")
+            payoutID = column("automatic_payout_id")
             if let referenceColumn {
                 guard let position = positions[referenceColumn] else {
                     throw IngestError(
