@@ -149,6 +149,14 @@ import Testing
 
         // The period report.
         try PeriodChecks.expectFigures(story)
+        // A person's closure counts at the period's end before a run carries it out.
+        ok(
+            try story.items([
+                "resolve", id["ch_s2 charge"]!, "--as", "explained", "--reason", "known_provider_issue", "--note", "as ch_s1",
+            ]))
+        let closed = try PeriodChecks.breaks(story, folder: "period-after")
+        #expect(closed["open_at_end_by_state"] as? [String: Int] == ["open": 4], "\(closed)")
+        #expect(closed["explained_by_reason"] as? [String: Int] == ["known_provider_issue": 2], "\(closed)")
 
         let verified = try story.items(["verify"])
         let dump = try db.query(

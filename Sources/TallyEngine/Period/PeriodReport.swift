@@ -88,10 +88,6 @@ public struct PeriodReport: Sendable {
             figures[name] = entry
             last[name] = (id, end)
         }
-        for (name, run) in last {
-            guard let json = try document(store, run.id) else { continue }
-            figures[name]?.addOpen(json, days: to.daysSinceEpoch - run.to.daysSinceEpoch)
-        }
         // people's decisions and who did what, folded in log order so an approval knows its write-off
         if try Migrations.currentVersion(connection) ?? 0 >= ItemLog.migration {
             let start = Timestamp(date: from)
@@ -106,8 +102,27 @@ public struct PeriodReport: Sendable {
                 figures[event.provider] = entry
             }
         }
+        // what is still open at the period's end: the last run's open items, less those a person
+        // closed by then, in the state people left them in on the last day
+        let statusesAtEnd = try statuses(connection, provider: provider, before: Timestamp(date: to.adding(days: 1)))
+        for (name, run) in last {
+            guard let json = try document(store, run.id) else { continue }
+            figures[name]?.addOpen(json, days: to.daysSinceEpoch - run.to.daysSinceEpoch, statuses: statusesAtEnd, on: to)
+        }
         report.providers = figures.values.sorted { $0.provider < $1.provider }
         return report
+    }
+
+    /// Every item's status folded from the events written before `end` (none before the log exists).
+    static func statuses(_ connection: PostgresConnection, provider: String?, before end: Timestamp) throws
+        -> [ItemID: ItemStatus]
+    {
+        guard try Migrations.currentVersion(connection) ?? 0 >= ItemLog.migration else { return [:] }
+        var statuses: [ItemID: ItemStatus] = [:]
+        for event in try ItemLog(connection: connection).events(provider: provider) where event.at < end {
+            statuses[event.itemID, default: ItemStatus()].apply(event)
+        }
+        return statuses
     }
 
     static func document(_ store: ResultStore, _ runID: String) throws -> [String: Any]? {
@@ -164,13 +179,29 @@ extension PeriodReport.ProviderFigures {
         return side(provider) ?? side(ledger)
     }
 
-    mutating func addOpen(_ json: [String: Any], days: Int) {
+    /// The last run's open items as they stand on `day`: an item a person closed since (for the
+    /// class it has) is not open; an acknowledgement counts while its date has not passed.
+    mutating func addOpen(_ json: [String: Any], days: Int, statuses: [ItemID: ItemStatus], on day: CivilDate) {
         for entry in json["open_items"] as? [[String: Any]] ?? [] {
+            let status = (entry["item_id"] as? String).flatMap { ItemID(text: $0) }.flatMap { statuses[$0] }
+            let breakClass = (entry["class"] as? String).flatMap(BreakClass.init(rawValue:))
+            var state = "open"
+            if let status, let breakClass {
+                if status.closure(of: breakClass) != nil { continue }
+                switch status.state {
+                case .acknowledged
+                where status.acknowledgedUntil.map({ day <= $0 }) ?? true
+                    && status.acknowledgedClass == breakClass:
+                    state = ItemWorkState.acknowledged.rawValue
+                case .pendingApproval: state = ItemWorkState.pendingApproval.rawValue
+                default: break
+                }
+            }
             let age = (entry["age_days"] as? Int ?? 0) + max(0, days)
             if let bucket = PeriodReport.buckets.first(where: { $0.range.contains(age) }) {
                 openAtEnd[bucket.name, default: 0] += 1
             }
-            openAtEndByState[entry["state"] as? String ?? "open", default: 0] += 1
+            openAtEndByState[state, default: 0] += 1
         }
     }
 
