@@ -98,7 +98,7 @@ format: ## Format Package.swift, Sources and Tests in place with swift-format (.
 test-unit: ## The quick loop: unit tests only, no database
 	swift test --skip Integration
 
-report-preview: run browser ## PNG screenshots of the sample reports at 1280 and 1920 px and printed (A4 width), and of the index, in reports/preview/
+report-preview: run browser ## PNG screenshots of the sample reports at 1280 and 1920 px and printed (A4 width), of the index and of the March period report, in reports/preview/
 	@mkdir -p reports/preview
 	@for width in 1280 1920; do \
 	  $(PYTHON) scripts/browser.py screenshot $(SAMPLE_OUT)/report.html reports/preview/report-$$width.png --width $$width; \
@@ -106,6 +106,9 @@ report-preview: run browser ## PNG screenshots of the sample reports at 1280 and
 	done
 	@$(PYTHON) scripts/browser.py screenshot $(SAMPLE_OUT)/report.html reports/preview/report-print.png --print --width 720
 	@$(PYTHON) scripts/browser.py screenshot reports/index.html reports/preview/index.png --width 1200
+	@DATABASE_URL="$$(cat .tally/database-url)" $(TALLY) report period --from 2026-03-01 --to 2026-03-31 \
+	    --out reports/period/2026-03 >/dev/null
+	@$(PYTHON) scripts/browser.py screenshot reports/period/2026-03/period.html reports/preview/period.png --width 1280
 
 fuzz: build ## Mutation-fuzz tally inspect over every format (FUZZ_MUTANTS=10000, FUZZ_SECONDS=1200; not part of make test)
 	@$(PYTHON) scripts/fuzz.py --mutants $(FUZZ_MUTANTS) --seconds $(FUZZ_SECONDS)

@@ -24,7 +24,7 @@ let package = Package(
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "TallyDigest", dependencies: ["CLibCrypto"]),
         .target(name: "CTallyPrefetch"),
-        .target(name: "TallyCore", dependencies: ["CTallyPrefetch"]),
+        .target(name: "TallyCore", dependencies: ["CTallyPrefetch", "TallyDigest"]),
         .target(name: "TallyYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "TallyIngest",

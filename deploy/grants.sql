@@ -57,11 +57,41 @@ BEGIN
       -- a sequence owned by a column moves with its table (and cannot be moved alone)
       AND NOT (c.relkind = 'S' AND EXISTS (
         SELECT 1 FROM pg_catalog.pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i')))
+    ORDER BY c.relkind = 'S', c.relname  -- tables first
   LOOP
     EXECUTE format(
       'ALTER %s tally.%I OWNER TO tally',
       CASE object.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END,
       object.relname);
   END LOOP;
+END
+$$;
+
+-- People who work the items (`tally items`, `tally report period`) without reconciling:
+-- `tally_items` reads the tally schema and appends item events, nothing else (it cannot read
+-- payments, so it cannot run `tally run`); `tally_reader` only reads the tally schema (reports,
+-- `tally items list/show/verify`, `tally report period`). Neither sets a password here (see above).
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'tally_items') THEN
+    CREATE ROLE tally_items LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 8;
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'tally_reader') THEN
+    CREATE ROLE tally_reader LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 8;
+  END IF;
+  EXECUTE format('GRANT CONNECT ON DATABASE %I TO tally_items, tally_reader', current_database());
+END
+$$;
+GRANT USAGE ON SCHEMA tally TO tally_items, tally_reader;
+GRANT SELECT ON ALL TABLES IN SCHEMA tally TO tally_items, tally_reader;
+-- tables the migrations create later (as the tally role) are readable too
+ALTER DEFAULT PRIVILEGES FOR ROLE tally IN SCHEMA tally GRANT SELECT ON TABLES TO tally_items, tally_reader;
+-- the event log, when it exists already (migration 4 grants the same when it creates it)
+DO $$
+BEGIN
+  IF to_regclass('tally.item_events') IS NOT NULL THEN
+    GRANT SELECT, INSERT ON tally.item_events TO tally_items;
+    GRANT USAGE ON SEQUENCE tally.item_events_id_seq TO tally_items;
+  END IF;
 END
 $$;

@@ -149,7 +149,7 @@ INSPECT = r"""
     },
     figures: Object.fromEntries([...document.querySelectorAll(".figure")].map((node) =>
       [node.id, node.querySelector(".value").textContent.trim()])),
-    rendered: document.getElementById("breaks").getAttribute("data-rendered"),
+    rendered: document.getElementById("breaks")?.getAttribute("data-rendered") ?? null,
     matching: status ? Number(status.getAttribute("data-matching")) : null,
     shown: status ? Number(status.getAttribute("data-shown")) : null,
     status: status ? status.textContent.trim() : null,

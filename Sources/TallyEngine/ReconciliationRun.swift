@@ -149,9 +149,13 @@ public struct ReconciliationRun: Sendable {
         var previous: [OpenItem] = []
         var resolvedLater: Set<ItemKey> = []
         var earlierWindows: [RunReport.WindowBreaks] = []
+        var people: [ItemKey: ItemStatus] = [:]
         if hasStore {
             supersedes = try store.currentRun(provider: options.provider, from: options.from, to: options.to)
             previous = try store.openItems(provider: options.provider)
+            if try Migrations.currentVersion(storeConnection) ?? 0 >= ItemLog.migration {
+                people = try ItemLog(connection: storeConnection).statusesByKey(provider: options.provider)
+            }
             if let supersedes {
                 // A rerun starts from the items as they stood before the run it replaces.
                 let open = Set(previous.map(\.key))
@@ -184,7 +188,7 @@ public struct ReconciliationRun: Sendable {
                 runID: runID, startedAt: startedAt, window: window, files: files, digests: digests,
                 ledgerConnection: ledgerConnection, source: source, store: options.dryRun ? nil : store,
                 supersedes: supersedes, previous: previous, resolvedLater: resolvedLater, earlierWindows: earlierWindows,
-                reader: reader, payoutPlan: payoutPlan)
+                reader: reader, people: people, payoutPlan: payoutPlan)
         } catch {
             if !options.dryRun { try? store.failRun(id: runID, error: masked(String(describing: error))) }
             throw error
@@ -211,7 +215,7 @@ public struct ReconciliationRun: Sendable {
         runID: String, startedAt: Timestamp, window: ReconciliationWindow, files: [SettlementFile], digests: FileDigests,
         ledgerConnection: PostgresConnection, source: LedgerSource, store: ResultStore?, supersedes: String?,
         previous: [OpenItem], resolvedLater: Set<ItemKey>, earlierWindows: [RunReport.WindowBreaks],
-        reader: any SettlementReader, payoutPlan: PayoutPlan = PayoutPlan()
+        reader: any SettlementReader, people: [ItemKey: ItemStatus], payoutPlan: PayoutPlan = PayoutPlan()
     ) throws -> Outcome {
         // PostgreSQL produces the ledger window while the files are parsed; rows wait in a bounded
         // queue (then on disk) and are matched once, after the last file (see IndexingSink).
@@ -257,7 +261,7 @@ public struct ReconciliationRun: Sendable {
             // --mask-pii: once, here, so the store, the reports and stdout all see the masked text
             let leg = payoutLeg(finished, window: window, plan: payoutPlan, clock: &clock)
             bankLeg = leg.1
-            let ruled = applyingRulePasses(to: leg.0, window: window, clock: &clock)
+            let ruled = applyingRulePasses(to: leg.0, window: window, people: people, clock: &clock)
             result = options.maskPII ? ruled.maskingPII() : ruled
             settledKeys = { key in
                 var reference = key.reference
@@ -272,7 +276,7 @@ public struct ReconciliationRun: Sendable {
                 clock: &clock)
             let leg = payoutLeg(spilled.result, window: window, plan: payoutPlan, clock: &clock)
             bankLeg = leg.1
-            let ruled = applyingRulePasses(to: leg.0, window: window, clock: &clock)
+            let ruled = applyingRulePasses(to: leg.0, window: window, people: people, clock: &clock)
             (result, fileReports, itemFacts) = (
                 options.maskPII ? ruled.maskingPII() : ruled, spilled.fileReports, spilled.itemFacts
             )
@@ -295,7 +299,8 @@ public struct ReconciliationRun: Sendable {
         var history = History(
             runID: runID, window: window, supersedes: supersedes, amountTolerance: options.amountToleranceMinor
         ).advance(
-            breaks: result.breaks, previous: previous, settledKeys: settledKeys, ledger: itemFacts, resolvedLater: resolvedLater)
+            breaks: result.breaks, previous: previous, settledKeys: settledKeys, ledger: itemFacts, resolvedLater: resolvedLater,
+            people: people)
         if let bankLeg {
             history = history.resolvingPayouts(bankLeg.lateArrivals, of: .payoutMissing, as: .timingDifference)
         }
@@ -314,6 +319,9 @@ public struct ReconciliationRun: Sendable {
             files: fileReports, lookbackDays: options.lookbackDays, lookaheadDays: options.lookaheadDays,
             amountToleranceMinor: options.amountToleranceMinor, result: result, supersedes: supersedes,
             history: history, earlierWindows: earlierWindows)
+        let marks = ItemMarks(people: people, history: history, day: window.to)
+        report.itemMarks = marks.marks
+        report.resolvedMarks = marks.resolved
         if payoutWrites.configured {
             report.payouts = PayoutReport(
                 role: payoutWrites.isBank ? .bank : .provider, payouts: payoutWrites.after, asOf: window.to)
@@ -352,6 +360,7 @@ public struct ReconciliationRun: Sendable {
                         staged = try stageReports(rendered, in: folder)
                         return rendered.files
                     }, alerts: alertWrites,
+                    itemEvents: marks.factsChangedEvents(provider: options.provider, runID: runID, at: report.finishedAt),
                     payouts: { try payoutWrites.store(in: $0, supersedes: supersedes, runID: runID) })
             } catch {
                 staged?.discard()  // not stored: the folder keeps the reports of the run it has
@@ -416,10 +425,10 @@ public struct ReconciliationRun: Sendable {
     /// The provider's rule passes over the key pass's residue (docs/matching.md, "Rule passes"),
     /// with one line for the operator saying what each paired and what it left alone.
     func applyingRulePasses(
-        to keyed: ReconciliationResult, window: ReconciliationWindow, clock: inout Timestamp
+        to keyed: ReconciliationResult, window: ReconciliationWindow, people: [ItemKey: ItemStatus], clock: inout Timestamp
     ) -> ReconciliationResult {
         guard !options.matching.isEmpty else { return keyed }
-        let ruled = keyed.applying(options.matching, classifier: classifier(window))
+        let ruled = keyed.applying(options.matching, classifier: classifier(window), people: people)
         let pairs = options.matching.map { "\($0.name) \(ruled.pairsByPass[$0.name] ?? 0)" }.joined(separator: ", ")
         let ambiguous = ruled.breaks.count { $0.breakClass == .ambiguousMatch }
         note(

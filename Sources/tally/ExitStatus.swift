@@ -36,8 +36,9 @@ enum ExitStatus: Int32, CaseIterable {
             default: self = .software
             }
         case is StoreMissing, is RunNotFound, is MappingError, is ConfigError, is ReportsNotStored, is AlertRulesError,
-            is AlertNotDead:
+            is AlertNotDead, is ItemActionError, is ItemIDArgument.Malformed:
             self = .usage
+        case is ItemSheet.Unreadable, is CSVReadError: self = .dataError
         default: self = .software
         }
     }

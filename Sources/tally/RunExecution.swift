@@ -12,6 +12,8 @@ struct RunExecution: Sendable {
     var logger: Logger
     var metrics: SharedMetrics?
     var dryRun: Bool
+    /// `--fail-on-acknowledged`: breaks of items people acknowledged or closed count for `--fail-on` too.
+    var failOnAcknowledged = false
 
     /// One provider's runs.
     ///
@@ -83,7 +85,12 @@ struct RunExecution: Sendable {
             ProgressLine.shared.clear()
             Console.out(RunSummaryText.render(outcome))
             var status = ExitStatus.ok
-            if let level = failOn.severity, let highest = outcome.report.highestSeverity, highest >= level { status = .breaks }
+            if let level = failOn.severity,
+                let highest = outcome.report.highestSeverity(countingAcknowledged: failOnAcknowledged),
+                highest >= level
+            {
+                status = .breaks
+            }
             metrics?.with {
                 $0.record(
                     provider: provider, report: outcome.report, durationSeconds: Date().timeIntervalSince(started),

@@ -5,10 +5,25 @@ import TallyPostgres
 import TallyReport
 
 extension Tally {
-    /// `tally report RUN_ID`: a stored run's reports, written again.
+    /// `tally report RUN_ID` (a stored run's reports, written again) and `tally report period`.
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write a stored run's reports again (report.html, report.json, breaks.csv).",
+            abstract: "Write a stored run's reports again, or the month-end report of a period.",
+            discussion: """
+                Examples:
+                  tally report 3f2a9c1e
+                  tally report period --from 2026-03-01 --to 2026-03-31
+                """,
+            subcommands: [Stored.self, Period.self], defaultSubcommand: Stored.self)
+    }
+}
+
+extension Tally.Report {
+    /// `tally report [run] RUN_ID`: a stored run's reports, written again.
+    struct Stored: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "run",
+            abstract: "Write a stored run's reports again (report.html, report.json, breaks.csv); the default.",
             discussion: """
                 Every run (but --dry-run) stores the reports it wrote in the tally schema, in the same \
                 transaction as its results; this writes them again, byte for byte, e.g. after the \

@@ -102,6 +102,9 @@ extension Tally {
         @Option(help: "Exit 1 when a break of this severity or higher is found: high, medium, info or never (default never).")
         var failOn: FailLevel?
 
+        @Flag(help: "Let --fail-on count the breaks of acknowledged items too (by default they do not).")
+        var failOnAcknowledged = false
+
         @Flag(help: "Read everything and write the reports, but store nothing and send nothing.")
         var dryRun = false
 
@@ -291,7 +294,8 @@ extension Tally {
                 logger.error("\(error)")
                 throw ExitCode(ExitStatus(for: error).rawValue)
             }
-            let execution = RunExecution(logger: logger, metrics: metrics?.recorder, dryRun: dryRun)
+            let execution = RunExecution(
+                logger: logger, metrics: metrics?.recorder, dryRun: dryRun, failOnAcknowledged: failOnAcknowledged)
             var worst = ExitStatus.ok
             var skipped = 0
             // one progress line cannot show several runs: with --jobs, the log lines carry each run

@@ -31,8 +31,8 @@ struct Tally: ParsableCommand {
             """,
         version: TallyVersion.current,
         subcommands: [
-            Run.self, Inspect.self, Explain.self, Report.self, Runs.self, OpenItems.self, Alerts.self, DB.self, Config.self,
-            Payouts.self,
+            Run.self, Inspect.self, Explain.self, Report.self, Runs.self, OpenItems.self, Items.self, Alerts.self, DB.self,
+            Config.self, Payouts.self,
         ]
     )
 }

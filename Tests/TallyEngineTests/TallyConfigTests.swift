@@ -68,7 +68,7 @@ import Testing
     @Test(arguments: [
         (
             "bogus: 1\nproviders: { a: { format: stripe } }",
-            "bogus: unknown key (expected one of database, results, timezone, reports_dir, state_dir, metrics_file, log_level, log_format, memory_limit, mask_pii, max_break_ratio, alerts, providers)"
+            "bogus: unknown key (expected one of database, results, timezone, reports_dir, state_dir, metrics_file, log_level, log_format, memory_limit, mask_pii, max_break_ratio, alerts, providers, items)"
         ),
         (
             "timezone: Mars/Olympus\nproviders: { a: { format: stripe } }",

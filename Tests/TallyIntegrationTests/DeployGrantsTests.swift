@@ -76,4 +76,55 @@ import Testing
             #expect(runs.first?.first == "2")
         }
     }
+
+    /// The two roles for people (docs/items.md, "Access"): `tally_items` works items but cannot
+    /// reconcile; `tally_reader` reads (lists, shows, the period report) but cannot act.
+    @Test func theItemsRoleActsAndTheReaderOnlyReads() throws {
+        try cli.withScenario { file, out in
+            let admin = try PostgresConnection(url: FreshDatabase.url)
+            try admin.execute("DROP SCHEMA IF EXISTS tally CASCADE")
+            try applyGrants()
+            let run = try cli.tally(cli.runArguments(file, out) + ["--database-url", tallyURL])
+            try #require(run.status == 0, "\(run.output)")
+            let itemsURL = FreshDatabase.url + "&user=tally_items"
+            let readerURL = FreshDatabase.url + "&user=tally_reader"
+            let list = try cli.tally(["items", "list", "--json", "--database-url", readerURL])
+            try #require(list.status == 0, "\(list.output)")
+            let entries = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]] ?? []
+            let id = try #require(entries.first?["item_id"] as? String)
+
+            let ack = try cli.tally(["items", "ack", id, "--note", "known", "--actor", "alice", "--database-url", itemsURL])
+            #expect(ack.status == 0, "\(ack.output)")
+            let refused = try cli.tally(["items", "ack", id, "--note", "known", "--actor", "eve", "--database-url", readerURL])
+            #expect(refused.status != 0 && refused.stderr.contains("permission denied"), "\(refused.output)")
+            let period = try cli.tally([
+                "report", "period", "--from", "2026-03-01", "--to", "2026-03-31", "--out", out + "/period",
+                "--database-url", readerURL,
+            ])
+            #expect(period.status == 0, "\(period.output)")
+            let asItems = try cli.tally(cli.runArguments(file, out) + ["--database-url", itemsURL])
+            #expect(asItems.status != 0, "tally_items cannot reconcile: \(asItems.output)")
+
+            let items = try PostgresConnection(url: itemsURL)
+            let reader = try PostgresConnection(url: readerURL)
+            for (role, statement) in [
+                (items, "SELECT count(*) FROM payments"),
+                (
+                    items,
+                    "INSERT INTO tally.runs (id, provider, format, window_from, window_to, timezone, state, started_at) VALUES (gen_random_uuid(), 'x', 'stripe', '2026-03-01', '2026-03-01', 'UTC', 'running', now())"
+                ),
+                (items, "DELETE FROM tally.open_items"),
+                (reader, "SELECT count(*) FROM payments"),
+                (
+                    reader,
+                    "INSERT INTO tally.item_events (item_id, provider, reference, kind, class, action, actor, at, previous_hash, hash) VALUES ('it_0000000000000000', 'x', 'r', 'charge', 'amount_mismatch', 'ack', 'eve', now(), 'x', 'y')"
+                ),
+                (reader, "UPDATE tally.open_items SET class = 'x'"),
+            ] {
+                let error = #expect(throws: PostgresError.self, "\(statement)") { try role.execute(statement) }
+                #expect(error?.sqlState == "42501", "\(statement): \(String(describing: error))")
+            }
+            #expect(try reader.query("SELECT count(*) FROM tally.item_events").first?.first == "1")
+        }
+    }
 }

@@ -82,9 +82,13 @@ public struct AlertEvaluator: Sendable {
             escalated[identity] = (escalated[identity] ?? false) || item.escalated
         }
         let breaks = report.breaks
+        // An item people acknowledged (for its current facts) or closed says nothing; one whose
+        // class or amount changed since its acknowledgement is told again (docs/items.md).
         let untold = breaks.indices.filter { index in
             let dated = breaks[index]
             guard Self.opensItem(dated.item) else { return true }
+            if report.isSettledByPeople(dated.item) { return false }
+            if report.mark(of: dated.item)?.factsChanged == true { return true }
             return escalated[ItemIdentity(reference: dated.item.reference, kind: dated.item.kind, firstSeen: dated.firstSeen)]
                 == nil
         }
@@ -158,7 +162,7 @@ public struct AlertEvaluator: Sendable {
         if let days = triggers.escalateAfterDays {
             for item in report.history.visibleOpen {
                 let age = item.age(on: report.window.to)
-                guard age >= days,
+                guard age >= days, !report.mark(of: item).suppressesAlerts,
                     escalated[ItemIdentity(reference: item.reference, kind: item.kind, firstSeen: item.firstSeen)] != true
                 else { continue }
                 escalations.append(RunAlert.Escalation(item: item, ageDays: age))

@@ -19,7 +19,11 @@
 ///   the record up hands it back in ``Outcome/settledAhead``, stored with its run, so that a rerun of
 ///   that window starts from it again (otherwise the rerun would report the row as missing);
 /// - items first seen after this window (a rerun of an earlier window) are left as they are, and
-///   a break whose key a later window already resolved opens no item again.
+///   a break whose key a later window already resolved opens no item again;
+/// - an item a person closed (`tally items resolve`, `confirm`, `reject`; an over-limit write-off once
+///   approved) leaves the open items with that resolution, and a break of the same key and class
+///   opens no item again (it stays closed over reruns and later nights); a break of another class
+///   is new facts and opens the item again.
 public struct History: Sendable {
     /// What a run changes in the open items.
     public struct Outcome: Sendable {
@@ -68,15 +72,24 @@ public struct History: Sendable {
     ///   - ledger: the ledger rows of the previous items' keys, looked up in this run's snapshot.
     ///   - resolvedLater: keys that runs of later windows already resolved (when this run reruns an
     ///     earlier window): their breaks are reported but open no item again.
+    ///   - people: the statuses folded from the item events, for the items people closed.
     public func advance(
         breaks: [Break], previous: [OpenItem], settledKeys: (ItemKey) -> Bool, ledger: [ItemKey: LedgerFacts],
-        resolvedLater: Set<ItemKey> = []
+        resolvedLater: Set<ItemKey> = [], people: [ItemKey: ItemStatus] = [:]
     ) -> Outcome {
         let day = window.to
         var items = Dictionary(uniqueKeysWithValues: previous.map { ($0.key, $0) })
         var resolved: [ResolvedItem] = []
         var breaks = breaks
         var later = 0
+
+        // What people closed leaves first, so that a break of the key with other facts opens anew.
+        for (key, item) in items where item.firstSeen <= day {
+            if let how = people[key]?.closure(of: item.breakClass) {
+                resolved.append(resolution(item, how))
+                items[key] = nil
+            }
+        }
 
         // Earlier missing_internally items explained by a ledger row that arrived in this window, and
         // ledger rows whose settlement line came in an earlier window (settled ahead).
@@ -144,7 +157,7 @@ public struct History: Sendable {
                 items[key] = existing
                 dated.append(
                     DatedBreak(item: item, firstSeen: existing.firstSeen, ageDays: existing.age(on: day), isNew: reopened))
-            } else if resolvedLater.contains(key) {
+            } else if resolvedLater.contains(key) || people[key]?.closure(of: item.breakClass) != nil {
                 seen.insert(key)
                 dated.append(DatedBreak(item: item, firstSeen: day, ageDays: 0, isNew: false))
             } else {

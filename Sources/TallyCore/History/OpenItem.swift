@@ -68,6 +68,17 @@ public enum Resolution: String, Sendable, Hashable, Codable {
     case deduplicated
     /// A rerun of the window that opened it no longer finds it.
     case rerun
+    /// A person wrote it off (`tally items resolve --as written_off`, approved when over the limit).
+    case writtenOff = "written_off"
+    /// A person explained it (`tally items resolve --as explained`).
+    case explained
+    /// A person confirmed a `probable_match` (`tally items confirm`): its sides count as matched.
+    case confirmed
+    /// A person rejected a `probable_match` (`tally items reject`): its sides are missing again.
+    case rejected
+
+    /// Whether a person decided it (through `tally items`), not the data.
+    public var isByPerson: Bool { [.writtenOff, .explained, .confirmed, .rejected].contains(self) }
 }
 
 /// An item that this run resolved, as report.json's `resolved` array lists it.
@@ -79,6 +90,8 @@ public struct ResolvedItem: Sendable, Hashable {
     public var resolvedAs: Resolution
     /// The item as it stood when resolved, so a rerun of the resolving window can restore it.
     public var item: OpenItem?
+
+    public var key: ItemKey { ItemKey(reference: reference, kind: kind) }
 
     public init(
         reference: String, kind: TransactionKind, breakClass: BreakClass, firstSeen: CivilDate, resolvedAs: Resolution,

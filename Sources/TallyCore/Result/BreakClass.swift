@@ -34,6 +34,10 @@ public enum BreakClass: String, Sendable, Hashable, CaseIterable, Comparable, Co
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// Whether a break of this class opens an open item (and so has an ``ItemID``): every class but
+    /// `timing_difference` (news of its run) and `control_mismatch` (belongs to its file).
+    public var opensItem: Bool { self != .timingDifference && self != .controlMismatch }
 }
 
 /// How urgently a break needs a human. Ordered: `info < medium < high`.

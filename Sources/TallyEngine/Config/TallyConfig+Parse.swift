@@ -8,7 +8,7 @@ import Yams
 extension TallyConfig {
     static let topKeys = [
         "database", "results", "timezone", "reports_dir", "state_dir", "metrics_file", "log_level", "log_format",
-        "memory_limit", "mask_pii", "max_break_ratio", "alerts", "providers",
+        "memory_limit", "mask_pii", "max_break_ratio", "alerts", "providers", "items",
     ]
     static let databaseKeys = ["url", "password_env", "password_file"]
     static let providerKeys = [
@@ -82,6 +82,7 @@ extension TallyConfig {
         config.memoryLimit = reader.size(top, "memory_limit", at: "")
         config.maskPII = reader.flag(top, "mask_pii", at: "")
         config.maxBreakRatio = reader.ratio(top, "max_break_ratio", at: "")
+        config.items = items(top, reader)
         if let node = top["alerts"] {
             do throws(AlertRulesError) {
                 config.alerts = try AlertRules.parse(

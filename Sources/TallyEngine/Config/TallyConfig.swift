@@ -116,6 +116,8 @@ public struct TallyConfig: Sendable {
     public var alerts: AlertRules?
     /// In file order.
     public var providers: [Provider] = []
+    /// `items:`: the reason codes people may close items with.
+    public var items = ItemSettings()
 
     public init(path: String) { self.path = path }
 

@@ -147,6 +147,65 @@ public enum Migrations {
                 """
             ]),
         payouts,
+        Migration(
+            version: 5, description: "the append-only, hash-chained event log of open items",
+            statements: [
+                // One row per action on an item (docs/items.md): who, when, what, the item's facts
+                // then, and the hash chained to the event before it. No foreign keys: an event
+                // outlives the runs and open-item rows it speaks of.
+                """
+                CREATE TABLE tally.item_events (
+                  id bigserial PRIMARY KEY,
+                  item_id text NOT NULL,
+                  provider text NOT NULL,
+                  reference text NOT NULL,
+                  kind text NOT NULL,
+                  class text NOT NULL,
+                  amount_minor bigint,
+                  currency text,
+                  action text NOT NULL,
+                  actor text NOT NULL,
+                  at timestamptz NOT NULL,
+                  note text,
+                  assignee text,
+                  until_date date,
+                  resolved_as text,
+                  reason text,
+                  run_id uuid,
+                  needs_approval boolean,
+                  previous_hash text NOT NULL,
+                  hash text NOT NULL UNIQUE)
+                """,
+                "CREATE INDEX item_events_item ON tally.item_events (item_id, id)",
+                "CREATE INDEX item_events_provider ON tally.item_events (provider, id)",
+                // Append only: undo is a new event, never an edit.
+                """
+                CREATE FUNCTION tally.item_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                  RAISE EXCEPTION 'tally.item_events is append-only: % is not allowed (undo is a new event)', TG_OP
+                    USING ERRCODE = '42501';
+                END $$
+                """,
+                """
+                CREATE TRIGGER item_events_no_update BEFORE UPDATE OR DELETE ON tally.item_events
+                  FOR EACH ROW EXECUTE FUNCTION tally.item_events_append_only()
+                """,
+                """
+                CREATE TRIGGER item_events_no_truncate BEFORE TRUNCATE ON tally.item_events
+                  FOR EACH STATEMENT EXECUTE FUNCTION tally.item_events_append_only()
+                """,
+                // The roles of deploy/grants.sql, when a deployment has them: people who work items
+                // append events; readers only read (grants.sql grants SELECT by default privileges).
+                """
+                DO $$
+                BEGIN
+                  IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'tally_items') THEN
+                    GRANT SELECT, INSERT ON tally.item_events TO tally_items;
+                    GRANT USAGE ON SEQUENCE tally.item_events_id_seq TO tally_items;
+                  END IF;
+                END $$
+                """,
+            ]),
     ]
 
     public static var latest: Int { all.last?.version ?? 0 }

@@ -163,7 +163,7 @@ public struct ResultStore {
         runID: String, provider: String, finishedAt: Timestamp, summaryJSON: String, filesJSON: String,
         supersedes: String?, breaks: [DatedBreak], filePaths: [String], outcome: History.Outcome,
         reports: () throws -> [(name: String, bytes: [UInt8])] = { [] },
-        alerts: AlertWrites = AlertWrites(), payouts: (PayoutStore) throws -> Void = { _ in }
+        alerts: AlertWrites = AlertWrites(), itemEvents: [ItemEvent] = [], payouts: (PayoutStore) throws -> Void = { _ in }
     ) throws {
         try connection.execute("BEGIN")
         do {
@@ -182,6 +182,9 @@ public struct ResultStore {
             try insertOpenItems(provider: provider, items: outcome.open)
             try insertResolutions(runID: runID, provider: provider, outcome: outcome)
             try payouts(PayoutStore(connection: connection))
+            try ItemLog(connection: connection).append(
+                Self.reconciledEvents(runID: runID, provider: provider, outcome: outcome, at: finishedAt) + itemEvents,
+                inTransaction: true)
             try compressReportsWithLZ4()
             for report in try reports() {
                 try connection.execute(
@@ -288,6 +291,23 @@ public struct ResultStore {
                 { rows[$0].item?.ledgerAmount?.currency.code }, { rows[$0].item?.ledgerStatus },
             ])
     }
+
+    /// The reconciler's resolutions as events of the item log (actor ``reconcilerActor``), so an
+    /// item's history shows the run that closed it beside what people did. What people closed has
+    /// its event already (theirs).
+    static func reconciledEvents(runID: String, provider: String, outcome: History.Outcome, at: Timestamp) -> [ItemEvent] {
+        outcome.resolved.filter { !$0.resolvedAs.isByPerson }.map { resolved in
+            ItemEvent(
+                itemID: ItemID(provider: provider, reference: resolved.reference, kind: resolved.kind), provider: provider,
+                reference: resolved.reference, kind: resolved.kind, breakClass: resolved.breakClass,
+                amount: resolved.item?.amountAtRisk, action: .reconciled, actor: reconcilerActor, at: at,
+                note: "resolved as \(resolved.resolvedAs.rawValue) by run \(runID.prefix(8))",
+                resolvedAs: resolved.resolvedAs.rawValue, runID: runID)
+        }
+    }
+
+    /// The actor of the reconciler's own events.
+    public static let reconcilerActor = "tally"
 
     /// `tally.resolutions.resolved_as` of a settled-ahead record a run used up: kept for reruns,
     /// never shown as a resolution (the queries that list resolutions leave it out).

@@ -10,13 +10,16 @@ import TallyCore
 /// `open_from_earlier`), so the file holds everything a person has to act on. The last columns
 /// (`run_id`, `provider`, `window_from`, `window_to`) let exports of several runs be combined; a
 /// rerun of a window writes the same bytes but for `run_id`. `matched_by` (the pass that paired
-/// the two sides, `key` or a rule pass's name) came after them.
+/// the two sides, `key` or a rule pass's name) came after them, and `item_id` (the open item's
+/// stable id, empty for a class that opens none) after that, then the item's `item_state`,
+/// `assignee` and `last_note` (what people made of it, docs/items.md).
 public enum BreaksCSV {
     static let header = [
         "class", "severity", "reference", "kind", "provider_amount", "provider_currency", "provider_file",
         "provider_line", "ledger_amount", "ledger_currency", "ledger_status", "ledger_created_at", "difference",
         "differences", "first_seen", "age_days", "ledger_merchant_ref", "control_expected", "control_actual", "status",
-        "description", "run_id", "provider", "window_from", "window_to", "matched_by",
+        "description", "run_id", "provider", "window_from", "window_to", "matched_by", "item_id",
+        "item_state", "assignee", "last_note",
     ]
 
     /// `status` of a row: the break is new tonight, was open before, or is an earlier open item
@@ -65,7 +68,10 @@ public enum BreaksCSV {
             cells.append(item.control.map { text($0.actual) } ?? "")
             cells.append((dated.isNew ? Status.new : .persisting).rawValue)
             cells.append(text(report.explanation(of: item)))
-            out += (cells + run + [item.matchedBy.map(text) ?? ""]).map(quote).joined(separator: ",") + "\r\n"
+            let itemID = item.itemID(provider: report.provider)?.rawValue ?? ""
+            out +=
+                (cells + run + [item.matchedBy.map(text) ?? "", itemID] + marked(report.mark(of: item))).map(quote)
+                .joined(separator: ",") + "\r\n"
         }
         for item in report.openFromEarlier {
             var cells = [item.breakClass.rawValue, item.breakClass.severity.rawValue, text(item.reference), item.kind.name]
@@ -77,9 +83,17 @@ public enum BreaksCSV {
             cells += ["", "", item.firstSeen.description, String(item.age(on: report.window.to)), "", "", ""]
             cells.append(Status.openFromEarlier.rawValue)
             cells.append(text("\(item.breakClass.rawValue): open since \(item.firstSeen); this run's data did not explain it"))
-            out += (cells + run + [""]).map(quote).joined(separator: ",") + "\r\n"
+            out +=
+                (cells + run + ["", item.id(provider: report.provider).rawValue] + marked(report.mark(of: item))).map(quote)
+                .joined(separator: ",") + "\r\n"
         }
         return Array(out.utf8)
+    }
+
+    /// `item_state`, `assignee`, `last_note`: people's text neutralised like the provider's.
+    static func marked(_ mark: ItemMark?) -> [String] {
+        guard let mark else { return ["", "", ""] }
+        return [mark.state, mark.assignee.map(text) ?? "", mark.lastNote.map(text) ?? ""]
     }
 
     /// Neutralises a free-text cell: one that begins with a character a spreadsheet reads as the

@@ -5,10 +5,12 @@ import TallyCore
 ///
 /// Each row is an array, so 100,000 breaks stay a few megabytes:
 /// `[class, reference, kind, provider amount, ledger amount, difference, provider currency,
-/// ledger currency, ledger status, age days, new, file, line, detail]`, where class, kind, status
+/// ledger currency, ledger status, age days, new, file, line, detail, item id, item state]`, where class, kind, status
 /// and file are indexes into the payload's `classes`, `kinds`, `statuses` and `files` (`-1`: none),
 /// amounts are exact decimal strings in major units (`""`: no such side), `new` is 1 or 0, and
-/// `detail` names the fields that differ, or a control's expected and actual values.
+/// `detail` names the fields that differ, or a control's expected and actual values, and the item
+/// id (`""` for a class that opens no item) is the reference cell's title; the item's state
+/// (``TallyCore/ItemMark``, `""` without an item) is a badge beside the reference unless `open`.
 struct BreakTable {
     /// Breaks rendered statically before the script takes over (and without script).
     static let staticRows = 100
@@ -77,6 +79,10 @@ struct BreakTable {
             json.int(item.provider?.location.line ?? 0)
             json.raw(",")
             json.string(cells.detail)
+            json.raw(",")
+            json.string(item.itemID(provider: report.provider)?.rawValue ?? "")
+            json.raw(",")
+            json.string(report.mark(of: item)?.state ?? "")
             json.raw("]")
         }
         json.raw("]}")
@@ -99,7 +105,10 @@ struct BreakTable {
             html +=
                 dated.isNew
                 ? "<td><span class=\"badge new\">new</span></td>" : "<td><span class=\"badge persisting\">persisting</span></td>"
-            html += "<td class=\"ref\"><code>\(e(item.reference))</code></td><td>\(item.kindName ?? "")</td>"
+            html +=
+                "<td class=\"ref\"\(Self.itemTitle(item.itemID(provider: report.provider)))><code>\(e(item.reference))</code>"
+                + Self.stateBadge(report.mark(of: item)?.state) + "</td>"
+            html += "<td>\(item.kindName ?? "")</td>"
             html +=
                 "<td class=\"num\">\(HTMLFormat.grouped(cells.provider))</td><td class=\"num\">\(HTMLFormat.grouped(cells.ledger))</td>"
             html += "<td class=\"num\">\(HTMLFormat.grouped(cells.difference))</td><td>\(currency)</td>"
@@ -112,6 +121,16 @@ struct BreakTable {
             }
         }
         return html
+    }
+
+    /// The reference cell's title naming its item (` title="item it_…"`), empty without one; the
+    /// script sets the same.
+    static func itemTitle(_ id: ItemID?) -> String { id.map { " title=\"item \($0.rawValue)\"" } ?? "" }
+
+    /// The item's state as a badge after the reference, nothing for `open` or no item.
+    static func stateBadge(_ state: String?) -> String {
+        guard let state, state != "open", !state.isEmpty else { return "" }
+        return " <span class=\"badge item-state\">\(HTMLEscaping.escape(state))</span>"
     }
 
     /// The last path component, as the File:line column shows it (the full path is its title).

@@ -14,7 +14,7 @@ extension HTMLReport {
         html += "<table id=\"open-earlier\"><thead><tr><th scope=\"col\">Class</th><th scope=\"col\">Severity</th>"
         html += "<th scope=\"col\">Reference</th><th scope=\"col\">Kind</th><th scope=\"col\" class=\"num\">Provider</th>"
         html += "<th scope=\"col\" class=\"num\">Ledger</th><th scope=\"col\" class=\"num\">Age (days)</th>"
-        html += "<th scope=\"col\">First seen</th></tr></thead><tbody>"
+        html += "<th scope=\"col\">First seen</th><th scope=\"col\">Item</th><th scope=\"col\">State</th></tr></thead><tbody>"
         func amount(_ money: Money?) -> String {
             money.map { "\(HTMLFormat.grouped($0.decimalString)) \($0.currency.code)" } ?? "—"
         }
@@ -23,9 +23,21 @@ extension HTMLReport {
             html += "<tr><td>\(item.breakClass.rawValue)</td><td class=\"sev \(severity)\">\(severity)</td>"
             html += "<td class=\"ref\"><code>\(e(item.reference))</code></td><td>\(item.kind.name)</td>"
             html += "<td class=\"num\">\(amount(item.providerAmount))</td><td class=\"num\">\(amount(item.ledgerAmount))</td>"
-            html += "<td class=\"num\">\(item.age(on: report.window.to))</td><td>\(item.firstSeen)</td></tr>\n"
+            html += "<td class=\"num\">\(item.age(on: report.window.to))</td><td>\(item.firstSeen)</td>"
+            html += "<td><code>\(item.id(provider: report.provider).rawValue)</code></td>"
+            html += "<td>\(Self.itemState(report.mark(of: item)))</td></tr>\n"
         }
         html += "</tbody></table>\n" + overflowNote(items.count, "open items")
         return html + "</section>\n"
+    }
+}
+
+extension HTMLReport {
+    /// An item's state, assignee and last note as one table cell's text.
+    static func itemState(_ mark: ItemMark) -> String {
+        var text = HTMLEscaping.escape(mark.state.split(separator: "_").joined(separator: " "))
+        if let assignee = mark.assignee { text += ", assigned to \(HTMLEscaping.escape(assignee))" }
+        if let note = mark.lastNote { text += "<span class=\"detail\">\(HTMLEscaping.escape(note))</span>" }
+        return text
     }
 }

@@ -11,6 +11,7 @@ extension HTMLReport {
             <label>Class<select id="f-class"><option value="">All classes</option></select></label>
             <label>Severity<select id="f-severity"><option value="">All severities</option></select></label>
             <label>Currency<select id="f-currency"><option value="">All currencies</option></select></label>
+            <label>State<select id="f-state"><option value="">All states</option></select></label>
             <label>Search<input id="f-text" type="search" placeholder="Reference, file, status" autocomplete="off"></label>
             <label>Rows per page<select id="f-size"><option>25</option><option selected>50</option><option>100</option><option>500</option></select></label>
             <div class="pager"><button type="button" id="f-clear">Clear filters</button></div>
@@ -58,10 +59,14 @@ extension HTMLReport {
         guard !resolved.isEmpty else { return html + "<p class=\"empty\">Nothing was resolved by this run.</p></section>\n" }
         html += "<table id=\"resolved\"><thead><tr><th scope=\"col\">Reference</th><th scope=\"col\">Kind</th>"
         html +=
-            "<th scope=\"col\">Was</th><th scope=\"col\">First seen</th><th scope=\"col\">Resolved as</th></tr></thead><tbody>"
+            "<th scope=\"col\">Was</th><th scope=\"col\">First seen</th><th scope=\"col\">Resolved as</th><th scope=\"col\">By</th></tr></thead><tbody>"
         for item in resolved.prefix(maximumSectionRows) {
             html += "<tr><td class=\"ref\"><code>\(e(item.reference))</code></td><td>\(item.kind.name)</td>"
-            html += "<td>\(item.breakClass.rawValue)</td><td>\(item.firstSeen)</td><td>\(item.resolvedAs.rawValue)</td></tr>\n"
+            html += "<td>\(item.breakClass.rawValue)</td><td>\(item.firstSeen)</td><td>\(item.resolvedAs.rawValue)</td>"
+            let mark = item.resolvedAs.isByPerson ? report.resolvedMarks[item.key] : nil
+            let by =
+                item.resolvedAs.isByPerson ? e(mark?.resolvedBy ?? "?") + (mark?.reason.map { " (\(e($0)))" } ?? "") : "the run"
+            html += "<td>\(by)</td></tr>\n"
         }
         html += "</tbody></table>\n" + overflowNote(resolved.count, "resolved items")
         return html + "</section>\n"

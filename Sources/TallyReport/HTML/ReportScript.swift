@@ -23,6 +23,7 @@ enum ReportScript {
           var body = table.tBodies[0];
           var $ = function (id) { return document.getElementById(id); };
           var fClass = $("f-class"), fSeverity = $("f-severity"), fCurrency = $("f-currency"), fText = $("f-text");
+          var fState = $("f-state");
           var fSize = $("f-size"), status = $("breaks-status"), printNote = $("breaks-print-note");
           var state = { key: null, dir: 1, page: 0, size: +fSize.value || 50 };
           var view = [];
@@ -128,13 +129,14 @@ enum ReportScript {
             }
           }
           (function () {
-            var perClass = [], perSeverity = { high: 0, medium: 0, info: 0 }, perCurrency = {};
+            var perClass = [], perSeverity = { high: 0, medium: 0, info: 0 }, perCurrency = {}, perState = {};
             for (var i = 0; i < rows.length; i++) {
               var r = rows[i];
               perClass[r[0]] = (perClass[r[0]] || 0) + 1;
               perSeverity[classes[r[0]][1]] += 1;
               if (r[6] !== "") perCurrency[r[6]] = (perCurrency[r[6]] || 0) + 1;
               if (r[7] !== "" && r[7] !== r[6]) perCurrency[r[7]] = (perCurrency[r[7]] || 0) + 1;
+              if (r[15] !== "") perState[r[15]] = (perState[r[15]] || 0) + 1;
             }
             var options = [];
             for (var c = 0; c < classes.length; c++) {
@@ -145,17 +147,19 @@ enum ReportScript {
               .map(function (s) { return [s, s + " (" + count(perSeverity[s]) + ")"]; }));
             fill(fCurrency, Object.keys(perCurrency).sort()
               .map(function (code) { return [code, code + " (" + count(perCurrency[code]) + ")"]; }));
+            fill(fState, Object.keys(perState).sort()
+              .map(function (name) { return [name, name.replace(/_/g, " ") + " (" + count(perState[name]) + ")"]; }));
           })();
 
           function filter() {
             var wantClass = fClass.value === "" ? -1 : +fClass.value;
-            var wantSeverity = fSeverity.value, wantCurrency = fCurrency.value;
+            var wantSeverity = fSeverity.value, wantCurrency = fCurrency.value, wantState = fState.value;
             var query = fText.value.trim().toLowerCase();
             if (query !== "" && haystack === null) {
               haystack = new Array(rows.length);
               for (var h = 0; h < rows.length; h++) {
                 var s = rows[h];
-                haystack[h] = (s[1] + "\n" + (s[8] < 0 ? "" : statuses[s[8]]) + "\n" + place(s) + "\n" + s[13]).toLowerCase();
+                haystack[h] = (s[1] + "\n" + (s[8] < 0 ? "" : statuses[s[8]]) + "\n" + place(s) + "\n" + s[13] + "\n" + s[14]).toLowerCase();
               }
             }
             var out = [];
@@ -164,6 +168,7 @@ enum ReportScript {
               if (wantClass >= 0 && r[0] !== wantClass) continue;
               if (wantSeverity !== "" && classes[r[0]][1] !== wantSeverity) continue;
               if (wantCurrency !== "" && r[6] !== wantCurrency && r[7] !== wantCurrency) continue;
+              if (wantState !== "" && r[15] !== wantState) continue;
               if (query !== "" && haystack[i].indexOf(query) < 0) continue;
               out.push(i);
             }
@@ -188,7 +193,13 @@ enum ReportScript {
               if (r[13] !== "") text(first, "span", r[13], "detail");
               text(tr, "td", cls[1], "sev " + cls[1]);
               text(text(tr, "td", ""), "span", r[10] ? "new" : "persisting", r[10] ? "badge new" : "badge persisting");
-              text(text(tr, "td", "", "ref"), "code", r[1]);
+              var ref = text(tr, "td", "", "ref");
+              text(ref, "code", r[1]);
+              if (r[14] !== "") ref.title = "item " + r[14];
+              if (r[15] !== "" && r[15] !== "open") {
+                ref.appendChild(document.createTextNode(" "));
+                text(ref, "span", r[15], "badge item-state");
+              }
               text(tr, "td", r[2] < 0 ? "" : kinds[r[2]]);
               text(tr, "td", grouped(r[3]), "num");
               text(tr, "td", grouped(r[4]), "num");
@@ -241,7 +252,7 @@ enum ReportScript {
               });
             })(headers[i]);
           }
-          [fClass, fSeverity, fCurrency].forEach(function (select) { select.addEventListener("change", update); });
+          [fClass, fSeverity, fCurrency, fState].forEach(function (select) { select.addEventListener("change", update); });
           var pending = null;
           fText.addEventListener("input", function () {
             clearTimeout(pending);
@@ -249,7 +260,7 @@ enum ReportScript {
           });
           fSize.addEventListener("change", function () { state.size = +fSize.value; update(); });
           $("f-clear").addEventListener("click", function () {
-            fClass.value = fSeverity.value = fCurrency.value = fText.value = "";
+            fClass.value = fSeverity.value = fCurrency.value = fState.value = fText.value = "";
             update();
           });
           function go(page) { return function () { state.page = page(); render(); }; }

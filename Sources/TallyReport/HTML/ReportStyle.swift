@@ -47,6 +47,7 @@ enum ReportStyle {
         .sev{font-weight:700}.sev.high{color:var(--high)}.sev.medium{color:var(--medium)}.sev.info{color:var(--info)}
         .badge{display:inline-block;border-radius:10px;padding:0 7px;font-size:11px;font-weight:700}
         .badge.new{background:var(--high-bg);color:var(--high)}.badge.persisting{background:var(--head);color:var(--muted)}
+        .badge.item-state{background:var(--head);color:var(--muted);font-weight:400}
         .detail{display:block;color:var(--muted);font-size:12px}
         .ok{color:var(--ok);font-weight:700}.fail{color:var(--high);font-weight:700}
         .toolbar{display:flex;flex-wrap:wrap;gap:8px 14px;align-items:end;margin:8px 0 10px}

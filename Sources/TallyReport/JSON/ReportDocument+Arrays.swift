@@ -70,6 +70,7 @@ struct JSONArrayWriter {
 
     mutating func write(_ entry: ReportDocument.BreakEntry) {
         integerMember("age_days", entry.ageDays, level: 3)
+        optionalStringMember("assignee", entry.assignee, level: 3)
         if !entry.candidates.isEmpty {
             member("candidates", level: 3)
             bytes.append(contentsOf: "[\n".utf8)
@@ -112,7 +113,9 @@ struct JSONArrayWriter {
         indent(3)
         bytes.append(UInt8(ascii: "]"))
         stringMember("first_seen", entry.firstSeen, level: 3)
+        optionalStringMember("item_id", entry.itemID, level: 3)
         optionalStringMember("kind", entry.kind, level: 3)
+        optionalStringMember("last_note", entry.lastNote, level: 3)
         objectMember("ledger", entry.ledger) { writer, ledger in
             writer.integerMember("amount_minor", ledger.amountMinor, level: 4)
             writer.stringMember("created_at", ledger.createdAt, level: 4)
@@ -147,14 +150,19 @@ struct JSONArrayWriter {
         }
         stringMember("reference", entry.reference, level: 3)
         stringMember("severity", entry.severity, level: 3)
+        optionalStringMember("state", entry.state, level: 3)
     }
 
     mutating func write(_ entry: ReportDocument.OpenItemEntry) {
         integerMember("age_days", entry.ageDays, level: 3)
+        optionalStringMember("assignee", entry.assignee, level: 3)
         stringMember("class", entry.breakClass, level: 3)
         stringMember("first_seen", entry.firstSeen, level: 3)
+        stringMember("item_id", entry.itemID, level: 3)
         stringMember("kind", entry.kind, level: 3)
+        optionalStringMember("last_note", entry.lastNote, level: 3)
         stringMember("reference", entry.reference, level: 3)
+        stringMember("state", entry.state, level: 3)
     }
 
     /// `{` and a line break: members follow.

@@ -77,12 +77,31 @@ struct ReportDocument: Encodable {
         var breakClass: String
         var firstSeen: String
         var resolvedAs: String
+        /// The item's stable id (``ItemID``).
+        var itemID: String
+        /// Who resolved it: `tally` for the reconciler, else the person.
+        var actor: String
+        /// A person's reason code; null for the reconciler.
+        var reason: String?
 
         enum CodingKeys: String, CodingKey {
-            case reference, kind
+            case reference, kind, actor, reason
             case breakClass = "class"
             case firstSeen = "first_seen"
             case resolvedAs = "resolved_as"
+            case itemID = "item_id"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(reference, forKey: .reference)
+            try container.encode(kind, forKey: .kind)
+            try container.encode(breakClass, forKey: .breakClass)
+            try container.encode(firstSeen, forKey: .firstSeen)
+            try container.encode(resolvedAs, forKey: .resolvedAs)
+            try container.encode(itemID, forKey: .itemID)
+            try container.encode(actor, forKey: .actor)
+            try container.encode(reason, forKey: .reason)
         }
     }
 
@@ -92,12 +111,33 @@ struct ReportDocument: Encodable {
         var breakClass: String
         var firstSeen: String
         var ageDays: Int
+        /// The item's stable id (``ItemID``).
+        var itemID: String
+        /// What people made of it (``TallyCore/ItemMark``): state, assignee, last note.
+        var state: String
+        var assignee: String?
+        var lastNote: String?
 
         enum CodingKeys: String, CodingKey {
-            case reference, kind
+            case reference, kind, state, assignee
             case breakClass = "class"
             case firstSeen = "first_seen"
             case ageDays = "age_days"
+            case itemID = "item_id"
+            case lastNote = "last_note"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(reference, forKey: .reference)
+            try container.encode(kind, forKey: .kind)
+            try container.encode(breakClass, forKey: .breakClass)
+            try container.encode(firstSeen, forKey: .firstSeen)
+            try container.encode(ageDays, forKey: .ageDays)
+            try container.encode(itemID, forKey: .itemID)
+            try container.encode(state, forKey: .state)
+            try container.encode(assignee, forKey: .assignee)
+            try container.encode(lastNote, forKey: .lastNote)
         }
     }
 
@@ -270,14 +310,22 @@ struct ReportDocument: Encodable {
         var candidates: [CandidateEntry]
         /// What each rule pass made of the line; absent when no pass looked at it.
         var passes: [PassStepEntry] = []
+        /// The id of the item the break opens or persists (``ItemID``), null for a class that opens none.
+        var itemID: String?
+        /// The item's state, assignee and last note (``TallyCore/ItemMark``); null without an item.
+        var state: String?
+        var assignee: String?
+        var lastNote: String?
 
         enum CodingKeys: String, CodingKey {
             case breakClass = "class"
-            case severity, reference, kind, provider, ledger, differences, control, candidates, passes
+            case severity, reference, kind, provider, ledger, differences, control, candidates, passes, state, assignee
+            case lastNote = "last_note"
             case firstSeen = "first_seen"
             case ageDays = "age_days"
             case isNew = "new"
             case matchedBy = "matched_by"
+            case itemID = "item_id"
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -294,6 +342,10 @@ struct ReportDocument: Encodable {
             try container.encode(isNew, forKey: .isNew)
             try container.encodeIfPresent(control, forKey: .control)
             try container.encode(matchedBy, forKey: .matchedBy)
+            try container.encode(itemID, forKey: .itemID)
+            try container.encode(state, forKey: .state)
+            try container.encode(assignee, forKey: .assignee)
+            try container.encode(lastNote, forKey: .lastNote)
             if !candidates.isEmpty { try container.encode(candidates, forKey: .candidates) }
             if !passes.isEmpty { try container.encode(passes, forKey: .passes) }
         }
@@ -415,6 +467,7 @@ extension ReportDocument {
             matchedBy: result.pairsByPass.merging([RulePass.keyPassName: result.keyPairs]) { $1 })
         breaks = report.breaks.map { dated in
             let item = dated.item
+            let mark = report.mark(of: item)
             return BreakEntry(
                 breakClass: item.breakClass.rawValue, severity: item.severity.rawValue, reference: item.reference,
                 kind: item.kindName,
@@ -440,7 +493,9 @@ extension ReportDocument {
                         reference: $0.reference, kind: $0.kind.name, amountMinor: $0.amount.minor,
                         currency: $0.amount.currency.code,
                         createdAt: $0.createdAt.iso8601, reason: $0.reason)
-                }, passes: item.passSteps.map(PassStepEntry.init))
+                }, passes: item.passSteps.map(PassStepEntry.init),
+                itemID: item.itemID(provider: report.provider)?.rawValue, state: mark?.state, assignee: mark?.assignee,
+                lastNote: mark?.lastNote)
         }
         ruleMatches =
             result.ruleMatches.isEmpty
@@ -463,12 +518,18 @@ extension ReportDocument {
         resolved = history.resolved.map {
             ResolvedEntry(
                 reference: $0.reference, kind: $0.kind.name, breakClass: $0.breakClass.rawValue,
-                firstSeen: $0.firstSeen.description, resolvedAs: $0.resolvedAs.rawValue)
+                firstSeen: $0.firstSeen.description, resolvedAs: $0.resolvedAs.rawValue,
+                itemID: ItemID(provider: report.provider, reference: $0.reference, kind: $0.kind).rawValue,
+                actor: $0.resolvedAs.isByPerson ? report.resolvedMarks[$0.key]?.resolvedBy ?? "?" : "tally",
+                reason: $0.resolvedAs.isByPerson ? report.resolvedMarks[$0.key]?.reason : nil)
         }
         openItems = history.visibleOpen.map {
-            OpenItemEntry(
+            let mark = report.mark(of: $0)
+            return OpenItemEntry(
                 reference: $0.reference, kind: $0.kind.name, breakClass: $0.breakClass.rawValue,
-                firstSeen: $0.firstSeen.description, ageDays: $0.age(on: report.window.to))
+                firstSeen: $0.firstSeen.description, ageDays: $0.age(on: report.window.to),
+                itemID: $0.id(provider: report.provider).rawValue, state: mark.state, assignee: mark.assignee,
+                lastNote: mark.lastNote)
         }
         rejects = result.rejects.map {
             RejectEntry(file: report.path(ofFile: $0.location.file), line: $0.location.line, reason: $0.reason)

@@ -60,6 +60,11 @@ public struct RunReport: Sendable {
     /// The provider's current runs of earlier windows, oldest first (at most 29, so that with this
     /// run the chart spans 30 windows); empty without a store or before the first stored run.
     public var earlierWindows: [WindowBreaks]
+    /// What people made of the items (state, assignee, last note), by key; empty without a store
+    /// or events. Keys without a mark are `open`.
+    public var itemMarks: [ItemKey: ItemMark] = [:]
+    /// The marks of the items people closed that this run resolved: who closed them, and why.
+    public var resolvedMarks: [ItemKey: ItemMark] = [:]
     /// The payouts the provider announces or the bank receives, as the run leaves them (nil for a
     /// provider without payouts, whose reports stay as they were).
     public var payouts: PayoutReport?
@@ -111,6 +116,27 @@ public struct RunReport: Sendable {
 
     /// The highest severity among the breaks, or nil when there are none.
     public var highestSeverity: Severity? { breaks.map(\.item.severity).max() }
+
+    /// The highest severity among the breaks `--fail-on` counts: without `acknowledged`, not those
+    /// whose item's acknowledgement holds for its current facts, nor those a person closed.
+    public func highestSeverity(countingAcknowledged acknowledged: Bool) -> Severity? {
+        guard !acknowledged else { return highestSeverity }
+        return breaks.filter { !isSettledByPeople($0.item) }.map(\.item.severity).max()
+    }
+
+    /// The mark of the item a break opens or persists (nil for a class that opens none).
+    public func mark(of item: Break) -> ItemMark? {
+        item.breakClass.opensItem ? itemMarks[ItemKey(reference: item.reference, kind: item.kind)] ?? ItemMark() : nil
+    }
+
+    /// The mark of an open item.
+    public func mark(of item: OpenItem) -> ItemMark { itemMarks[item.key] ?? ItemMark() }
+
+    /// Whether people have dealt with a break's item: acknowledged for these facts, or closed.
+    public func isSettledByPeople(_ item: Break) -> Bool {
+        guard let mark = mark(of: item) else { return false }
+        return mark.suppressesAlerts || mark.resolvedBy != nil
+    }
 
     /// The path of a file by its index in the run (`"(ledger)"` for ledger-side rejects).
     public func path(ofFile index: Int) -> String {

@@ -9,7 +9,13 @@ extension ReconciliationResult {
     ///
     /// Runs after the key pass whatever held the index (memory or spilled partitions), because the
     /// residue of every partition is one residue. Without passes it returns the result unchanged.
-    public func applying(_ passes: [RulePass], classifier: Classifier) -> ReconciliationResult {
+    ///
+    /// `people` are the item statuses people decided: a proposal a person confirmed
+    /// (`tally items confirm`) counts as matched, one a person rejected leaves its line and rows
+    /// in the residue, missing as the key pass found them.
+    public func applying(_ passes: [RulePass], classifier: Classifier, people: [ItemKey: ItemStatus] = [:])
+        -> ReconciliationResult
+    {
         guard !passes.isEmpty else { return self }
         var result = self
         let lineBreaks = breaks.indices.filter { breaks[$0].breakClass == .missingInternally && breaks[$0].provider != nil }
@@ -27,6 +33,8 @@ extension ReconciliationResult {
         var added: [Break] = []
         var matched = 0
         var matchedAmounts: [Currency: Int64] = [:]
+        var releasedLines = Set<Int>()
+        var releasedRows = Set<Int>()
         for pairing in outcome.pairings {
             let pass = passes[pairing.pass]
             let line = lines[pairing.line]
@@ -52,7 +60,16 @@ extension ReconciliationResult {
                     item.passSteps = steps
                     return item
                 }
-            } else if pass.outcome == .review {
+            } else if pass.outcome == .review
+                && people[ItemKey(reference: paired[0].reference, kind: line.kind)]?.closure(of: .probableMatch)
+                    == .rejected
+            {
+                releasedLines.insert(pairing.line)
+                releasedRows.formUnion(pairing.rows)
+            } else if pass.outcome == .review
+                && people[ItemKey(reference: paired[0].reference, kind: line.kind)]?.closure(of: .probableMatch)
+                    != .confirmed
+            {
                 var item = Break(
                     breakClass: .probableMatch, reference: paired[0].reference, kind: line.kind, provider: provider,
                     ledger: paired[0], matchedBy: pass.name,
@@ -81,9 +98,9 @@ extension ReconciliationResult {
         where !outcome.claimedLines.contains(line) && outcome.ambiguities[line] == nil {
             if let steps = outcome.steps[line] { result.breaks[index].passSteps = steps }
         }
-        var removed = Set(outcome.claimedLines.map { lineBreaks[$0] })
+        var removed = Set(outcome.claimedLines.subtracting(releasedLines).map { lineBreaks[$0] })
         removed.formUnion(outcome.ambiguities.keys.filter { !outcome.claimedLines.contains($0) }.map { lineBreaks[$0] })
-        removed.formUnion(outcome.claimedRows.map { rowBreaks[$0] })
+        removed.formUnion(outcome.claimedRows.subtracting(releasedRows).map { rowBreaks[$0] })
         result.breaks = result.breaks.indices.filter { !removed.contains($0) }.map { result.breaks[$0] } + added
         result.breaks.sort(by: Break.reportOrder)
         result.matched += matched
