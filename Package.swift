@@ -93,7 +93,7 @@ let package = Package(
             dependencies: [
                 "TallyEngine", "TallyAlerts", "TallyPostgres", "TallyCore", "TallyIngest", "TallyReport", "TallyTestSupport",
                 "TallyTestFixtures",
-                .product(name: "Logging", package: "swift-log"), "TallyDigest",
+                .product(name: "Logging", package: "swift-log"), "TallyDigest", .product(name: "Yams", package: "Yams"),
             ],
             exclude: ["Golden"]
         ),

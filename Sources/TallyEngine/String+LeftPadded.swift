@@ -1,8 +1,9 @@
 import Foundation
 
-/// Zero-padding for the seconds in stage timings ("0.07 s").
+/// Zero-padding for the seconds in stage timings ("0.07 s") and hashes in object names.
 extension String {
-    func leftPadded(to width: Int) -> String {
+    /// The text with leading zeros up to `width` characters.
+    public func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -32,7 +32,7 @@ struct Tally: ParsableCommand {
         version: TallyVersion.current,
         subcommands: [
             Run.self, Inspect.self, Explain.self, Report.self, Runs.self, OpenItems.self, Items.self, Alerts.self, DB.self,
-            Config.self, Payouts.self,
+            Config.self, Payouts.self, Deploy.self,
         ]
     )
 }
