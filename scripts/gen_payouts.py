@@ -7,10 +7,11 @@ lines name their payout in `automatic_payout_id`; the bank text says only STRIPE
 `AcmeCOM batch N`). The bank's camt.053 statements of the following days show the payouts arriving
 on time, late, short by a cent, twice the same amount on one day, not at all, one on the day it was
 paid, and one STRIPE credit nothing announced; a Stripe payout that arrived is reversed later, and
-one Adyen batch number is skipped.
+one Adyen batch number is skipped; a later Adyen batch pays nothing out (it carries its balance to
+the next batch), which is no gap.
 
 Writes to --out: payments.csv (the ledger of all three providers), acmepay_<date>.csv,
-adyenpay_<date>.csv (nights 1-3), bank_<date>.xml, tally.yml, and truth.json: for each order of
+adyenpay_<date>.csv (nights 1-5), bank_<date>.xml, tally.yml, and truth.json: for each order of
 the nightly runs (`provider_first`: acmepay, adyenpay, then bank; `bank_first`: bank, then the
 providers) and each night, every provider's breaks, the bank's resolutions, the bank's open items
 and every payout's state after the night. ResidueScenarioTests' sibling PayoutScenarioTests runs it.
@@ -80,6 +81,23 @@ class Story:
         self.adyen[day] = (batch, rows)
         return payouts
 
+    def adyen_unpaid_batch(self, day, batch, gross, fee):
+        """A batch that pays nothing: its one charge's net goes to the next batch (Balancetransfer)."""
+        psp = self.next("88150000")
+        self.ledger.append(("adyenpay", psp, gross, "EUR", day))
+        self.adyen[day] = (batch, [dict(type="Settled", psp=psp, currency="EUR", gross=gross, net=gross - fee),
+                                   dict(type="Balancetransfer", psp="", currency="EUR", gross=None, net=-(gross - fee))])
+        return gross - fee
+
+    def adyen_carried_batch(self, day, batch, carried, gross, fee):
+        """A batch that receives `carried` from the batch before and pays it out with its own charge."""
+        payouts = self.adyen_batch(day, batch, {"EUR": (gross, fee)})
+        reference, amount = payouts["EUR"]
+        _, rows = self.adyen[day]
+        rows.insert(0, dict(type="Balancetransfer", psp="", currency="EUR", gross=None, net=carried))
+        rows[-1]["net"] = -(amount + carried)
+        return {"EUR": (reference, amount + carried)}
+
     # The bank: customer transfers (matched by key) and payout credits.
     def transfer(self, day):
         reference = self.next("E2E-")
@@ -121,6 +139,10 @@ def write_adyen(batch, rows, day, path):
             fields = ["Acme", ACCOUNT, row["psp"], f"order-{row['psp']}", "visa", created, "UTC", "Settled", "",
                       row["currency"], "", major(row["gross"]), "1", row["currency"], "", major(row["net"]),
                       major(fee), "", "", "", "visa", "", str(batch)]
+        elif row["type"] == "Balancetransfer":
+            debit, credit = (major(-row["net"]), "") if row["net"] < 0 else ("", major(row["net"]))
+            fields = ["Acme", ACCOUNT, "", "", "", created, "UTC", "Balancetransfer", "", row["currency"], "", "", "",
+                      row["currency"], debit, credit, "", "", "", "", "", "", str(batch)]
         else:
             text = f"{ACCOUNT} batch {batch}"
             fields = ["Acme", ACCOUNT, "", "", "", created, "UTC", "MerchantPayout", text, row["currency"], "", "", "",
@@ -199,13 +221,17 @@ def main():
     s.stripe_charge(D4)
     s.transfer(D4)
     s.credit(D4, batch4["EUR"][1], "ADYEN N.V.", f"{ACCOUNT} batch 4 payout")
-    # Night 5: the late payout arrives two days after its due date.
+    # ... and Adyen's batch 5 pays nothing out: no MerchantPayout row, its net carried to batch 6.
+    carried = s.adyen_unpaid_batch(D4, 5, 1000, 30)
+    # Night 5: the late payout arrives two days after its due date; batch 6 follows batch 5, no gap.
     s.stripe_charge(D5)
     s.transfer(D5)
     s.credit(D5, p2_amount, "STRIPE", "STRIPE PAYOUT")
-    # Night 6: nothing new.
+    batch6 = s.adyen_carried_batch(D5, 6, carried, 2000, 60)
+    # Night 6: nothing new but batch 6's payout.
     s.stripe_charge(D6)
     s.transfer(D6)
+    s.credit(D6, batch6["EUR"][1], "ADYEN N.V.", f"{ACCOUNT} batch 6 payout")
 
     for day in NIGHTS:
         write_stripe(s.stripe[day], day, os.path.join(args.out, f"acmepay_{day}.csv"))
@@ -244,18 +270,19 @@ def main():
     def state(**changes):
         base = {p1: "arrived", p2: "outstanding", p3a: "outstanding", p3b: "outstanding", p4: "arrived",
                 p5: "outstanding", p6: "arrived", batch1["EUR"][0]: "arrived", batch1["USD"][0]: "arrived",
-                b2: "arrived", batch4["EUR"][0]: "arrived"}
+                b2: "arrived", batch4["EUR"][0]: "arrived", batch6["EUR"][0]: "arrived"}
         base.update(changes)
         return base
 
+    b6 = batch6["EUR"][0]
     night_states = [
         state(**{p1: "outstanding", p4: None, p3a: None, p3b: None, p5: None, p6: None,
                  batch1["EUR"][0]: "outstanding", batch1["USD"][0]: "outstanding", b2: None,
-                 batch4["EUR"][0]: None}),
-        state(**{p4: "outstanding", p6: None, b2: "outstanding", batch4["EUR"][0]: None}),
-        state(**{batch4["EUR"][0]: "outstanding"}),
-        state(**{p1: "missing", p2: "missing"}),
-        state(**{p1: "missing", p2: "arrived", p5: "missing"}),
+                 batch4["EUR"][0]: None, b6: None}),
+        state(**{p4: "outstanding", p6: None, b2: "outstanding", batch4["EUR"][0]: None, b6: None}),
+        state(**{batch4["EUR"][0]: "outstanding", b6: None}),
+        state(**{p1: "missing", p2: "missing", b6: None}),
+        state(**{p1: "missing", p2: "arrived", p5: "missing", b6: "outstanding"}),
         state(**{p1: "missing", p2: "arrived", p5: "missing"}),
     ]
     provider_first = []

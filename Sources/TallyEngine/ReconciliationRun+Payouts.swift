@@ -37,14 +37,18 @@ extension ReconciliationRun {
 
     /// The payouts a provider's files announce: a second read of the files by a sink that keeps
     /// nothing else (only for a provider with `payouts:`, whose files are a provider's, not a bank's).
-    /// The failed per-payout controls join the result as `control_mismatch` breaks.
+    /// The failed per-payout controls join the result as `control_mismatch` breaks. Also returns
+    /// the batches the files settle (Adyen), paid out or not, for the store.
     func announcedPayouts(
         _ files: [SettlementFile], reader: any SettlementReader, plan: PayoutPlan, into result: inout ReconciliationResult
-    ) throws -> [AnnouncedPayout] {
-        guard options.payouts != nil else { return [] }
+    ) throws -> ([AnnouncedPayout], Set<SettledBatch>) {
+        guard options.payouts != nil else { return ([], []) }
         var collector = PayoutCollector()
         for file in files { try reader.read(file, into: &collector, progress: { _ in }) }
-        let controls = collector.controls() + PayoutBook.batchGaps(collector.payouts, stored: plan.before)
+        let controls =
+            collector.controls()
+            + PayoutBook.batchGaps(
+                collector.payouts, stored: plan.before, settledBefore: plan.settled, settledNow: collector.settledBatches)
         result.controls += controls
         result.breaks += controls.filter { !$0.ok }.map { Break(control: $0) }
         result.breaks.sort(by: Break.reportOrder)
@@ -53,7 +57,7 @@ extension ReconciliationRun {
             "payouts: \(collector.payouts.count - reversals) announced, \(reversals) reversed, "
                 + "\(controls.count { !$0.ok }) of \(controls.count) payout controls failed",
             phase: "read")
-        return collector.payouts
+        return (collector.payouts, Set(collector.settledBatches.keys))
     }
 }
 
@@ -67,6 +71,8 @@ struct PayoutPlan: Sendable {
     var credits: [PayoutMatcher.Credit] = []
     /// What a bank's stored ambiguous credits might be.
     var held: Set<HeldAmount> = []
+    /// The batches the provider's earlier runs saw settled, paid out or not (Adyen).
+    var settled: Set<SettledBatch> = []
 
     static func load(_ store: PayoutStore?, _ options: RunOptions, _ supersedes: String?) throws -> PayoutPlan {
         var plan = PayoutPlan()
@@ -79,6 +85,7 @@ struct PayoutPlan: Sendable {
         }
         if let terms = options.payouts {
             plan.before = try store.payouts(provider: options.provider)
+            plan.settled = try store.settledBatches(provider: options.provider)
             plan.credits = try store.unexpectedCredits(bank: terms.to, provider: options.provider)
         }
         return plan
@@ -86,7 +93,8 @@ struct PayoutPlan: Sendable {
 
     /// What the run writes, and the payouts as it leaves them.
     func writes(
-        announced: [AnnouncedPayout], bankLeg: ReconciliationRun.BankLeg?, options: RunOptions, runID: String,
+        announced: [AnnouncedPayout], settled: Set<SettledBatch> = [], bankLeg: ReconciliationRun.BankLeg?, options: RunOptions,
+        runID: String,
         window: ReconciliationWindow, filePaths: [String]
     ) -> PayoutWrites {
         var writes = PayoutWrites()
@@ -95,6 +103,8 @@ struct PayoutPlan: Sendable {
                 announced, stored: before, credits: credits, provider: options.provider, runID: runID, terms: terms,
                 window: window)
             writes.bank = terms.to
+            writes.provider = options.provider
+            writes.settled = settled
             writes.payouts = written
             writes.explained = explained
         }
@@ -124,6 +134,9 @@ struct PayoutWrites: Sendable {
     var unexpected: [PayoutMatcher.Credit] = []
     var ambiguous: [PayoutMatcher.Credit] = []
     var filePaths: [String] = []
+    /// A provider run's own name and the batches its files settled.
+    var provider = ""
+    var settled: Set<SettledBatch> = []
     /// The payouts as the run leaves them (the report's "Payouts").
     var after: [ExpectedPayout] = []
 
@@ -131,6 +144,7 @@ struct PayoutWrites: Sendable {
         guard configured else { return }
         if isBank, let supersedes { try store.takeBack(bankRun: supersedes) }
         try store.write(payouts, bank: bank, runID: runID)
+        if !provider.isEmpty, !settled.isEmpty { try store.record(settled: settled, provider: provider, runID: runID) }
         try store.resolve(explained, bank: bank, runID: runID)
         if isBank { try store.recordUnexpected(unexpected, ambiguous: ambiguous, bank: bank, runID: runID, filePaths: filePaths) }
     }

@@ -284,9 +284,10 @@ public struct ReconciliationRun: Sendable {
             settledKeys = { settled.contains($0) }
         }
 
-        let announced = try announcedPayouts(files, reader: reader, plan: payoutPlan, into: &result)
+        let (announced, settledBatches) = try announcedPayouts(files, reader: reader, plan: payoutPlan, into: &result)
         let payoutWrites = payoutPlan.writes(
-            announced: announced, bankLeg: bankLeg, options: options, runID: runID, window: window, filePaths: files.map(\.path))
+            announced: announced, settled: settledBatches, bankLeg: bankLeg, options: options, runID: runID, window: window,
+            filePaths: files.map(\.path))
         if !options.allowEmptyLedger {
             try EmptyLedgerGuard.check(
                 result, provider: options.provider, window: window, source: source, connection: ledgerConnection)

@@ -29,6 +29,8 @@ public protocol SettlementSink {
     mutating func addNonTransaction(_ line: NonTransactionLine)
     /// A payout the file announces (after its ``addNonTransaction(_:)``); the default ignores it.
     mutating func addPayout(_ payout: AnnouncedPayout)
+    /// A batch the file settles (Adyen's batch number, once per file), paid out or not; the default ignores it.
+    mutating func addSettledBatch(_ batch: SettledBatch, file: Int)
     /// The net of a line the file ties to a payout (Stripe `automatic_payout_id`); the default ignores it.
     mutating func notePayoutItem(payout reference: String, net: Money)
     /// A record that could not be read.

@@ -33,7 +33,21 @@ public struct AnnouncedPayout: Sendable, Hashable {
     }
 }
 
+/// An Adyen batch a file settles, whether or not it paid anything out: a batch that paid nothing
+/// carries no `MerchantPayout` row, and without this a later batch would read as a gap.
+public struct SettledBatch: Sendable, Hashable {
+    /// The merchant account, when the file names it ('' in the store when it does not).
+    public var account: String?
+    public var batch: Int
+
+    public init(account: String?, batch: Int) {
+        self.account = account
+        self.batch = batch
+    }
+}
+
 extension SettlementSink {
     public mutating func addPayout(_ payout: AnnouncedPayout) {}
+    public mutating func addSettledBatch(_ batch: SettledBatch, file: Int) {}
     public mutating func notePayoutItem(payout reference: String, net: Money) {}
 }

@@ -88,15 +88,23 @@ public enum PayoutBook {
     }
 
     /// Adyen's batch numbers start at 1 and go up by one per merchant account, so a batch that
-    /// skips one is a missing payout: one control per account of the announced batches, against
-    /// the batches the store knows.
-    public static func batchGaps(_ announced: [AnnouncedPayout], stored: [ExpectedPayout]) -> [ControlResult] {
+    /// skips one is a missing payout: one control per account of this run's batches (those its
+    /// files announce a payout of, and those they settle, `settledNow`, by the file that settles
+    /// them), against the batches the store knows: those that paid out and those earlier runs saw
+    /// settled (`settledBefore`). A batch that paid nothing out has no payout, but a file settled it:
+    /// it is no gap, and a gap before it is found in the run that reads it.
+    public static func batchGaps(
+        _ announced: [AnnouncedPayout], stored: [ExpectedPayout], settledBefore: Set<SettledBatch> = [],
+        settledNow: [SettledBatch: Int] = [:]
+    ) -> [ControlResult] {
         let withBatch = announced.filter { $0.batch != nil && !$0.isReversal }
-        let accounts = Set(withBatch.map { $0.account ?? "" }).sorted()
+        let accounts = Set(withBatch.map { $0.account ?? "" }).union(settledNow.keys.map { $0.account ?? "" }).sorted()
         return accounts.map { account in
             let mine = withBatch.filter { ($0.account ?? "") == account }
-            let new = Set(mine.compactMap(\.batch))
-            let known = Set(stored.filter { ($0.account ?? "") == account }.compactMap(\.batch)).union(new).sorted()
+            let mineSettled = settledNow.filter { ($0.key.account ?? "") == account }
+            let new = Set(mine.compactMap(\.batch)).union(mineSettled.keys.map(\.batch))
+            let known = Set(stored.filter { ($0.account ?? "") == account }.compactMap(\.batch))
+                .union(settledBefore.filter { ($0.account ?? "") == account }.map(\.batch)).union(new).sorted()
             var gaps: [String] = []
             for (previous, next) in zip(known, known.dropFirst()) where next > previous + 1 && new.contains(next) {
                 let missing = next - previous == 2 ? "batch \(previous + 1)" : "batches \(previous + 1)–\(next - 1)"
@@ -109,7 +117,7 @@ public enum PayoutBook {
                 name: name, ok: gaps.isEmpty, expected: "no batch number skipped",
                 actual: gaps.isEmpty
                     ? "batches \(new.sorted().map(String.init).joined(separator: ", ")) follow on" : gaps.joined(separator: "; "),
-                file: mine[0].location.file)
+                file: mine.first?.location.file ?? mineSettled.values.min() ?? 0)
         }
     }
 }

@@ -21,7 +21,13 @@ public struct PayoutCollector: SettlementSink {
     public mutating func addReject(_ reject: Reject) {}
     public mutating func addControl(_ control: ControlResult) {}
 
+    /// The batches the files settle, with or without a payout, by the first file that settles each.
+    public private(set) var settledBatches: [SettledBatch: Int] = [:]
+
     public mutating func addPayout(_ payout: AnnouncedPayout) { payouts.append(payout) }
+    public mutating func addSettledBatch(_ batch: SettledBatch, file: Int) {
+        if settledBatches[batch] == nil { settledBatches[batch] = file }
+    }
 
     public mutating func notePayoutItem(payout reference: String, net: Money) {
         itemNets[reference, default: [:]][net.currency, default: 0] &+= net.minor

@@ -47,4 +47,19 @@ extension Migrations {
               PRIMARY KEY (bank_provider, reference))
             """,
         ])
+
+    /// The Adyen batches provider runs saw settled, paid out or not, so that a batch that paid
+    /// nothing is not read as a gap by a later run (docs/payouts.md).
+    static let settledBatches = Migration(
+        version: 6, description: "the Adyen batches provider runs saw settled",
+        statements: [
+            """
+            CREATE TABLE tally.settled_batches (
+              provider text NOT NULL,
+              account text NOT NULL,
+              batch integer NOT NULL,
+              run_id uuid NOT NULL,
+              PRIMARY KEY (provider, account, batch))
+            """
+        ])
 }

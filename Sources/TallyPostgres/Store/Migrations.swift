@@ -206,6 +206,7 @@ public enum Migrations {
                 END $$
                 """,
             ]),
+        settledBatches,
     ]
 
     public static var latest: Int { all.last?.version ?? 0 }

@@ -34,6 +34,18 @@ extension PayoutStore {
         }
     }
 
+    /// Records the batches a provider run's files settled (inside the run's transaction); a batch
+    /// seen before keeps the run that saw it first.
+    public func record(settled batches: Set<SettledBatch>, provider: String, runID: String) throws {
+        for batch in batches.sorted(by: { ($0.account ?? "", $0.batch) < ($1.account ?? "", $1.batch) }) {
+            try connection.execute(
+                """
+                INSERT INTO tally.settled_batches (provider, account, batch, run_id) VALUES ($1, $2, $3::int, $4::uuid)
+                ON CONFLICT (provider, account, batch) DO NOTHING
+                """, [provider, batch.account ?? "", String(batch.batch), runID])
+        }
+    }
+
     /// Stored credits a provider run's payouts explain: resolved, and their `unexpected_payout`
     /// items of the bank move to the resolutions as `matched`, by this run.
     public func resolve(_ credits: [PayoutMatcher.Credit], bank: String, runID: String) throws {

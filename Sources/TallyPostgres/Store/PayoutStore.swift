@@ -33,6 +33,19 @@ public struct PayoutStore {
         try Migrations.currentVersion(connection).map { $0 >= Migrations.payouts.version } ?? false
     }
 
+    /// The batches `provider`'s earlier runs saw settled (none before migration 6).
+    public func settledBatches(provider: String) throws -> Set<SettledBatch> {
+        guard try Migrations.currentVersion(connection).map({ $0 >= Migrations.settledBatches.version }) ?? false else {
+            return []
+        }
+        let rows = try connection.query(
+            "SELECT account, batch::text FROM tally.settled_batches WHERE provider = $1", [provider])
+        return Set(
+            rows.compactMap { row in
+                row[1].flatMap { Int($0) }.map { SettledBatch(account: row[0].flatMap { $0.isEmpty ? nil : $0 }, batch: $0) }
+            })
+    }
+
     /// The payouts of `providers` into `bank` that no credit has matched (those matched by the run
     /// `supersedes` replaces count as open again).
     public func openPayouts(bank: String, providers: [String], supersedes: String?) throws -> [ExpectedPayout] {

@@ -113,6 +113,33 @@ import Testing
         #expect(PayoutBook.batchGaps(announced, stored: []).map(\.ok) == [true])
     }
 
+    /// A batch that paid nothing has no payout, but a file settled it: it is no gap, in the run
+    /// that reads it or a later one; a gap before it is found by the run that reads it; a batch of
+    /// another account is no evidence.
+    @Test func aBatchThatPaidNothingIsNoGap() {
+        func announced(_ batch: Int) -> [AnnouncedPayout] {
+            [
+                AnnouncedPayout(
+                    reference: "AcmeCOM batch \(batch) EUR", batch: batch, account: "AcmeCOM", amount: Self.eur(1), date: nil,
+                    location: SourceLocation(file: 0, line: 2))
+            ]
+        }
+        var stored = Self.payout("AcmeCOM batch 2 EUR", 1, paid: 2, due: 3, batch: 2)
+        stored.account = "AcmeCOM"
+        let three = SettledBatch(account: "AcmeCOM", batch: 3)
+        // a later run: batch 3 was settled by an earlier one
+        #expect(PayoutBook.batchGaps(announced(4), stored: [stored], settledBefore: [three]).map(\.ok) == [true])
+        // the same run: batch 3's file and batch 4's
+        #expect(PayoutBook.batchGaps(announced(4), stored: [stored], settledNow: [three: 1]).map(\.ok) == [true])
+        let elsewhere = SettledBatch(account: "OtherCOM", batch: 3)
+        let controls = PayoutBook.batchGaps(announced(4), stored: [stored], settledBefore: [elsewhere])
+        #expect(controls.map(\.actual) == ["batch 4 follows batch 2 (batch 3 missing)"])
+        // the run that reads only batch 5, which paid nothing, finds batches 3 and 4 missing
+        let five = PayoutBook.batchGaps([], stored: [stored], settledNow: [SettledBatch(account: "AcmeCOM", batch: 5): 0])
+        #expect(five.map(\.actual) == ["batch 5 follows batch 2 (batches 3–4 missing)"])
+        #expect(five.map(\.name) == ["adyen payouts AcmeCOM: batch numbers go up by one"])
+    }
+
     @Test func aReversalReopensAMatchedPayout() {
         var arrived = Self.payout("po_a", 10290, paid: 1, due: 3)
         arrived.arrival = ExpectedPayout.Arrival(

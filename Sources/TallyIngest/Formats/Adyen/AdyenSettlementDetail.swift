@@ -33,6 +33,7 @@ public struct AdyenSettlementDetail: SettlementReader {
         defer { close(descriptor) }
         var reader = CSVReader(fileDescriptor: descriptor, maxFieldBytes: options.maxFieldBytes)
         var balance = AdyenBatchBalance()
+        var settled: SettledBatch?
         var lineCount = 0
         let layout = try reader.forEachRow(
             of: file,
@@ -52,7 +53,10 @@ public struct AdyenSettlementDetail: SettlementReader {
             case .success(let row):
                 row.emit(record, columns, location, into: &sink)
                 if let net = row.net { balance.add(net: net.minor, currency: net.currency, payout: row.type == .payout) }
-                if let batch = columns.batchNumber { balance.noteBatch(record[batch]) }
+                if let batch = columns.batchNumber {
+                    balance.noteBatch(record[batch])
+                    if settled == nil { settled = Self.settledBatch(record, columns, batch) }
+                }
                 if row.type == .payout, let net = row.net, net.minor != 0 {
                     sink.addPayout(Self.payout(record, columns, location, net: net))
                 }
@@ -64,7 +68,17 @@ public struct AdyenSettlementDetail: SettlementReader {
                 path: file.path)
         }
         for control in balance.controls(file: file.index) { sink.addControl(control) }
+        if let settled { sink.addSettledBatch(settled, file: file.index) }
         progress(reader.bytesRead)
+    }
+
+    /// The batch of the file's first row that names one (a settlement details report is one batch).
+    static func settledBatch(_ record: CSVRecord, _ columns: AdyenLayout, _ column: Int) -> SettledBatch? {
+        guard let number = Int(String(decoding: record[column], as: UTF8.self)) else { return nil }
+        let account = columns.merchantAccount.map { String(decoding: record[$0], as: UTF8.self) }.flatMap {
+            $0.isEmpty ? nil : $0
+        }
+        return SettledBatch(account: account, batch: number)
     }
 
     /// A `MerchantPayout` row as a payout: `<merchant account> batch <N> <CUR>`, what it sends to the bank.
